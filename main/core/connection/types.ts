@@ -1,0 +1,86 @@
+// Public shape of the connection engine (engine.ts). Consumers (the app service, the preview,
+// `katya tail`, the benchmarks) depend on this file only.
+import type { AuthMethod, Channel, EventMessage, EventType } from '../protocol';
+import type { Clock } from '../clock';
+
+export type ConnectionState =
+  | { state: 'connecting'; since: number }
+  | { state: 'open'; since: number }
+  | {
+      state: 'reconnecting';
+      since: number;
+      attempt: number;
+      delayMs: number;
+      retryAt: number;
+      lastError?: string;
+    }
+  | { state: 'auth_failed'; since: number; reason: string }
+  | { state: 'closed'; since: number };
+
+export type SubscriptionStatus =
+  | { kind: 'channel' | 'event'; name: string; status: 'pending' | 'active' }
+  | { kind: 'channel' | 'event'; name: string; status: 'rejected'; code: string; message: string };
+
+export interface DesiredSubscriptions {
+  channels: readonly Channel[];
+  events: readonly EventType[];
+}
+
+export interface ConnectionStats {
+  /** ms the current connection has been open; 0 when not open */
+  uptimeMs: number;
+  connectedAt: number | null;
+  messagesReceived: number;
+  messagesSent: number;
+  errors: number;
+  reconnects: number;
+  lastPing: number | null;
+  /** last measured client ping round trip in ms */
+  rttMs: number | null;
+  duplicatesDropped: number;
+  invalidDropped: number;
+}
+
+export interface Gap {
+  /** epoch ms when the connection was lost */
+  start: number;
+  /** epoch ms when events flowed again */
+  end: number;
+}
+
+export interface ProtocolErrorInfo {
+  code: string;
+  message: string;
+  channel?: string;
+  event?: string;
+  requestId?: string;
+}
+
+export interface LogSink {
+  (level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
+}
+
+export interface ConnectionOptions {
+  url: string;
+  token?: string;
+  authMethod?: AuthMethod; // default 'header'
+  subscriptions?: DesiredSubscriptions;
+  clock?: Clock;
+  random?: () => number; // [0,1), for jitter
+  livenessTimeoutMs?: number; // default 45_000
+  backoff?: { minMs?: number; maxMs?: number; resetAfterMs?: number }; // 500, 30_000, 5_000
+  dedupeWindow?: number; // default 10_000 ids
+  batch?: { maxDelayMs?: number; maxSize?: number }; // default 50 ms, 500 events
+  maxFrameBytes?: number; // default 1 MiB
+  authMessageTimeoutMs?: number; // for the auth-message method, default 10_000
+  log?: LogSink;
+}
+
+export interface ConnectionEvents {
+  state: (s: ConnectionState) => void;
+  /** events after de-duplication, in arrival order, in batches */
+  events: (batch: EventMessage[]) => void;
+  gap: (gap: Gap) => void;
+  subscriptions: (all: SubscriptionStatus[]) => void;
+  protocolError: (err: ProtocolErrorInfo) => void;
+}

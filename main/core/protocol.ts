@@ -1,0 +1,243 @@
+// The Katya WebSocket protocol as docs/protocol.md settles it: the catalogue of channels and
+// event types, the message envelopes, and the schemas every received frame is checked against.
+// Shared by the connection engine, the reference server, the CLI and (as types) the renderer,
+// so it must stay free of Node and DOM APIs.
+import { z } from 'zod';
+
+export const CATALOG = {
+  messages: ['message.created', 'message.updated', 'message.deleted'],
+  rooms: ['room.created', 'room.updated', 'room.member.joined', 'room.member.left'],
+  trust: [
+    'trust.identity.created',
+    'trust.identity.updated',
+    'trust.verification.created',
+    'trust.verification.updated',
+    'trust.reputation.updated',
+  ],
+  analytics: ['analytics.metric.updated', 'analytics.report.created', 'analytics.report.completed'],
+  security: [
+    'security.alert.created',
+    'security.alert.updated',
+    'security.scan.started',
+    'security.scan.completed',
+  ],
+  system: ['system.status.changed', 'system.maintenance.start', 'system.maintenance.end'],
+} as const;
+
+export type Channel = keyof typeof CATALOG;
+export type EventType = (typeof CATALOG)[Channel][number];
+
+export const CHANNELS = Object.keys(CATALOG) as Channel[];
+export const EVENT_TYPES = CHANNELS.flatMap((c) => CATALOG[c]) as EventType[];
+
+/** The document's examples use `alerts` and `metrics`; the server accepts them as aliases. */
+export const CHANNEL_ALIASES: Readonly<Record<string, Channel>> = {
+  alerts: 'security',
+  metrics: 'analytics',
+};
+
+const channelSet = new Set<string>(CHANNELS);
+const eventSet = new Set<string>(EVENT_TYPES);
+const channelOfEvent = new Map<string, Channel>(
+  CHANNELS.flatMap((c) => CATALOG[c].map((e) => [e, c] as const)),
+);
+
+export function isChannel(name: string): name is Channel {
+  return channelSet.has(name);
+}
+
+export function isEventType(name: string): name is EventType {
+  return eventSet.has(name);
+}
+
+export function channelOf(event: EventType): Channel {
+  return channelOfEvent.get(event)!;
+}
+
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export function severityRank(s: Severity): number {
+  return SEVERITIES.indexOf(s);
+}
+
+export function isSeverity(value: unknown): value is Severity {
+  return typeof value === 'string' && (SEVERITIES as readonly string[]).includes(value);
+}
+
+/** Error codes travel as strings in `data.code` (docs/protocol.md, "Envelope"). */
+export const ERROR_CODES = {
+  BAD_TOKEN: '4001',
+  NO_PERMISSION: '4002',
+  MALFORMED: '4003',
+  SUBSCRIPTION_LIMIT: '4004',
+  UNKNOWN_NAME: '4005',
+  INTERNAL: '5001',
+  UNAVAILABLE: '5002',
+} as const;
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
+/** WebSocket close codes used by the protocol (5001/5002 are not valid close codes). */
+export const CLOSE_CODES = {
+  NORMAL: 1000,
+  GOING_AWAY: 1001,
+  POLICY: 1008,
+  TOO_BIG: 1009,
+  INTERNAL: 1011,
+  TRY_AGAIN_LATER: 1013,
+  AUTH_FAILED: 4001,
+} as const;
+
+// ---- server -> client -------------------------------------------------------------------
+
+const base = {
+  id: z.string().min(1).max(256).optional(),
+  timestamp: z.string().max(64).optional(),
+};
+
+/** Event payloads are server data of open shape: an object, never trusted beyond that. */
+const payload = z.record(z.string(), z.unknown());
+
+export const eventMessageSchema = z.object({
+  type: z.literal('event'),
+  id: z.string().min(1).max(256),
+  timestamp: z.string().max(64).optional(),
+  event: z.string().min(1).max(128),
+  channel: z.string().min(1).max(64),
+  data: payload,
+});
+
+export const responseMessageSchema = z.object({
+  type: z.literal('response'),
+  ...base,
+  data: z
+    .object({
+      action: z.string().max(64).optional(),
+      requestId: z.string().max(256).optional(),
+      channels: z.array(z.string().max(128)).max(1000).optional(),
+      events: z.array(z.string().max(128)).max(1000).optional(),
+    })
+    .loose(),
+});
+
+export const errorMessageSchema = z.object({
+  type: z.literal('error'),
+  ...base,
+  data: z
+    .object({
+      code: z.union([z.string().max(16), z.number().transform(String)]),
+      message: z.string().max(4096).optional(),
+      channel: z.string().max(128).optional(),
+      event: z.string().max(128).optional(),
+      requestId: z.string().max(256).optional(),
+    })
+    .loose(),
+});
+
+export const pingMessageSchema = z.object({ type: z.literal('ping'), ...base }).loose();
+export const pongMessageSchema = z
+  .object({ type: z.literal('pong'), ...base, data: payload.optional() })
+  .loose();
+
+export const serverMessageSchema = z.discriminatedUnion('type', [
+  eventMessageSchema,
+  responseMessageSchema,
+  errorMessageSchema,
+  pingMessageSchema,
+  pongMessageSchema,
+]);
+
+export type EventMessage = z.infer<typeof eventMessageSchema>;
+export type ResponseMessage = z.infer<typeof responseMessageSchema>;
+export type ErrorMessage = z.infer<typeof errorMessageSchema>;
+export type ServerMessage = z.infer<typeof serverMessageSchema>;
+
+// ---- client -> server -------------------------------------------------------------------
+
+const names = z.array(z.string().min(1).max(128)).max(1000);
+
+export const clientMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('auth'), id: z.string().max(256).optional(), token: z.string() }),
+  z.object({
+    type: z.literal('subscribe'),
+    id: z.string().max(256).optional(),
+    channels: names.optional(),
+    events: names.optional(),
+  }),
+  z.object({
+    type: z.literal('unsubscribe'),
+    id: z.string().max(256).optional(),
+    channels: names.optional(),
+    events: names.optional(),
+  }),
+  z.object({ type: z.literal('ping'), id: z.string().max(256).optional() }),
+  z.object({ type: z.literal('pong'), id: z.string().max(256).optional() }),
+]);
+
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+
+/** Parse one text frame from a server; `null` when it is not valid JSON or not a known message. */
+export function parseServerMessage(
+  text: string,
+): { ok: true; message: ServerMessage } | { ok: false; reason: string } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: 'not valid JSON' };
+  }
+  const parsed = serverMessageSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return {
+      ok: false,
+      reason: issue ? `${issue.path.join('.') || 'message'}: ${issue.message}` : 'invalid message',
+    };
+  }
+  return { ok: true, message: parsed.data };
+}
+
+// ---- URLs ------------------------------------------------------------------------------
+
+export type AuthMethod = 'header' | 'query' | 'message';
+export const AUTH_METHODS: readonly AuthMethod[] = ['header', 'query', 'message'];
+
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || h === '::1') return true;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/**
+ * Check a server URL the way the client will use it: `wss://` anywhere, `ws://` only to a
+ * loopback host. Returns the parsed URL or a sentence a user can act on.
+ */
+export function validateServerUrl(
+  input: string,
+): { ok: true; url: URL } | { ok: false; error: string } {
+  let url: URL;
+  try {
+    url = new URL(input.trim());
+  } catch {
+    return { ok: false, error: `"${input}" is not a URL; expected wss://HOST/v1/ws` };
+  }
+  if (url.protocol !== 'wss:' && url.protocol !== 'ws:') {
+    return { ok: false, error: `the URL must start with wss:// (got ${url.protocol}//)` };
+  }
+  if (url.protocol === 'ws:' && !isLoopbackHost(url.hostname)) {
+    return {
+      ok: false,
+      error: `ws:// is unencrypted and allowed only for this computer (localhost, 127.0.0.1, ::1); use wss://${url.host}${url.pathname}`,
+    };
+  }
+  if (url.username || url.password) {
+    return {
+      ok: false,
+      error: 'the URL must not contain a user name or password; use the token field',
+    };
+  }
+  if (url.searchParams.has('token')) {
+    return { ok: false, error: 'the URL must not contain a token; use the token field' };
+  }
+  return { ok: true, url };
+}

@@ -1,0 +1,83 @@
+// The settings document: its schema, defaults and version. Node-free, because the IPC
+// contract and the renderer's settings form validate against the same schema.
+import { z } from 'zod';
+import { AUTH_METHODS, CHANNELS, EVENT_TYPES, SEVERITIES, validateServerUrl } from '../protocol';
+import type { Channel, EventType } from '../protocol';
+
+export const SETTINGS_VERSION = 1;
+
+const channel = z.enum(CHANNELS as [Channel, ...Channel[]]);
+const eventType = z.enum(EVENT_TYPES as [EventType, ...EventType[]]);
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use the 24-hour form HH:MM');
+
+export const serverUrlSchema = z.string().superRefine((value, ctx) => {
+  if (value === '') return; // empty means: no account, use the built-in demo server
+  const checked = validateServerUrl(value);
+  if (!checked.ok) ctx.addIssue({ code: 'custom', message: checked.error });
+});
+
+export const notificationRulesSchema = z.object({
+  /** alerts at or above this severity pop up */
+  threshold: z.enum(SEVERITIES),
+  /** per event type override of the defaults: notify, or feed only */
+  perEvent: z.partialRecord(eventType, z.enum(['notify', 'feed'])),
+  mutedChannels: z.array(channel),
+  quietHours: z.object({ enabled: z.boolean(), start: hhmm, end: hhmm }),
+  criticalBreaksThrough: z.boolean(),
+});
+
+export const settingsSchema = z.object({
+  version: z.literal(SETTINGS_VERSION),
+  serverUrl: serverUrlSchema,
+  authMethod: z.enum(AUTH_METHODS as ['header', 'query', 'message']),
+  subscriptions: z.object({
+    channels: z.array(channel),
+    events: z.array(eventType),
+  }),
+  notifications: notificationRulesSchema,
+  startAtLogin: z.boolean(),
+  language: z.enum(['system', 'en', 'ru']),
+  theme: z.enum(['system', 'light', 'dark']),
+  /** the user explicitly accepted keeping the token on disk without a keychain */
+  acceptWeakTokenStorage: z.boolean(),
+  history: z.object({
+    maxEvents: z.number().int().min(100).max(100_000),
+    maxAgeDays: z.number().int().min(1).max(365),
+  }),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+export type NotificationRules = z.infer<typeof notificationRulesSchema>;
+
+export const DEFAULT_SETTINGS: Settings = {
+  version: SETTINGS_VERSION,
+  serverUrl: '',
+  authMethod: 'header',
+  // Every channel: six subscriptions, inside the protocol's limit of ten.
+  subscriptions: { channels: [...CHANNELS], events: [] },
+  notifications: {
+    threshold: 'high',
+    perEvent: {},
+    mutedChannels: [],
+    quietHours: { enabled: false, start: '22:00', end: '07:00' },
+    criticalBreaksThrough: true,
+  },
+  startAtLogin: false,
+  language: 'system',
+  theme: 'system',
+  acceptWeakTokenStorage: false,
+  history: { maxEvents: 5000, maxAgeDays: 30 },
+};
+
+/** A change from the settings form: any top-level field, whole. */
+export const settingsPatchSchema = settingsSchema.omit({ version: true }).partial();
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
+
+/** Fields an admin policy file can lock. */
+export const LOCKABLE_FIELDS = [
+  'serverUrl',
+  'authMethod',
+  'subscriptions',
+  'notifications',
+] as const;
+export type LockableField = (typeof LOCKABLE_FIELDS)[number];

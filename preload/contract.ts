@@ -1,0 +1,301 @@
+// The one IPC contract between the main process and the window.
+//
+// Three maps, one per direction and style:
+//   invoke: renderer asks, main answers (ipcRenderer.invoke / ipcMain.handle)
+//   send:   renderer tells, no answer    (ipcRenderer.send / ipcMain.on)
+//   events: main tells the renderer      (webContents.send / ipcRenderer.on)
+// Every argument that comes from the renderer has a runtime schema here and is validated by
+// main before any handler runs. The token can be set and cleared, never read: nothing in the
+// contract returns it.
+//
+// To add a method: add its schema and types below, implement it in main/core/app (AppService),
+// and the Electron preload, the preview bridge and the IPC router pick it up from the maps.
+import { z } from 'zod';
+import { EVENT_CHANNELS, INVOKE_CHANNELS, SEND_CHANNELS } from './channels';
+import { CHANNELS, EVENT_TYPES, SEVERITIES } from '../main/core/protocol';
+import type { Channel, EventType, Severity } from '../main/core/protocol';
+import { settingsPatchSchema } from '../main/core/settings/schema';
+import type { LockableField, Settings } from '../main/core/settings/schema';
+import type { ConnectionStats, SubscriptionStatus } from '../main/core/connection/types';
+
+export type {
+  Channel,
+  EventType,
+  Severity,
+  Settings,
+  LockableField,
+  SubscriptionStatus,
+  ConnectionStats,
+};
+
+// ---- view models (main -> renderer; typed, produced by our own code) ---------------------
+
+/** The connection as the user sees it (design.md, "Connection"). */
+export type ConnectionPhase =
+  'connecting' | 'connected' | 'reconnecting' | 'offline' | 'signin' | 'paused';
+
+export interface ConnectionView {
+  phase: ConnectionPhase;
+  /** epoch ms the phase began (for "offline since HH:MM") */
+  since: number;
+  /** epoch ms of the next attempt, when reconnecting or offline */
+  retryAt: number | null;
+  attempt: number;
+  lastError: string | null;
+  serverUrl: string;
+  demo: boolean;
+}
+
+export interface FeedEvent {
+  kind: 'event';
+  id: string;
+  event: EventType;
+  channel: Channel;
+  /** the server's timestamp, as sent (may be absent or odd; display only) */
+  timestamp: string | null;
+  /** epoch ms the client received it: ordering and relative time use this */
+  receivedAt: number;
+  severity: Severity | null;
+  read: boolean;
+  data: Record<string, unknown>;
+}
+
+export interface FeedGap {
+  kind: 'gap';
+  id: string;
+  start: number;
+  end: number;
+}
+
+export type FeedEntry = FeedEvent | FeedGap;
+
+export interface FeedPage {
+  entries: FeedEntry[];
+  /** events matching the query in all */
+  total: number;
+  unread: number;
+  /** pass as `before` for the next (older) page; null at the end */
+  nextCursor: string | null;
+}
+
+export type TokenStatus =
+  | { stored: false; reason?: 'none' | 'decrypt_failed' }
+  | { stored: true; storage: 'keychain' | 'weak' | 'memory' };
+
+export interface PolicyLocks {
+  /** field -> reason shown to the user */
+  locked: Partial<Record<LockableField, string>>;
+  source: string | null;
+}
+
+export interface Snapshot {
+  connection: ConnectionView;
+  settings: Settings;
+  locks: PolicyLocks;
+  token: TokenStatus;
+  subscriptions: SubscriptionStatus[];
+  unread: number;
+  snoozedUntil: number | null;
+  /** a problem the user should know about at start (for example a settings file reset) */
+  notices: string[];
+  platform: string;
+  version: string;
+}
+
+export interface MetricSeries {
+  name: string;
+  server: string;
+  region: string | null;
+  unit: string;
+  latest: number;
+  updatedAt: number;
+  /** oldest first, at most 60 */
+  recent: number[];
+}
+
+export interface TestStep {
+  step: 'url' | 'dns' | 'tcp' | 'tls' | 'upgrade' | 'auth' | 'subscribe' | 'rtt';
+  ok: boolean;
+  detail: string;
+}
+
+export interface TestResult {
+  ok: boolean;
+  steps: TestStep[];
+}
+
+export interface StateChange {
+  at: number;
+  phase: ConnectionPhase;
+  detail: string | null;
+}
+
+export interface Diagnostics {
+  connection: ConnectionView;
+  stats: ConnectionStats;
+  subscriptions: SubscriptionStatus[];
+  stateHistory: StateChange[];
+  logLines: string[];
+  historyInfo: { events: number; fileBytes: number; damagedRecordsSkipped: number };
+}
+
+export interface ShownNotification {
+  id: string;
+  title: string;
+  body: string;
+  eventId: string | null;
+  severity: Severity | null;
+  urgent: boolean;
+  silent: boolean;
+}
+
+export type SettingsResult =
+  { ok: true; settings: Settings } | { ok: false; errors: { field: string; message: string }[] };
+
+// ---- argument schemas (renderer -> main; validated at runtime) ---------------------------
+
+const id = z.string().min(1).max(256);
+
+export const feedQuerySchema = z
+  .object({
+    channels: z
+      .array(z.enum(CHANNELS as [Channel, ...Channel[]]))
+      .max(6)
+      .optional(),
+    severities: z.array(z.enum(SEVERITIES)).max(4).optional(),
+    events: z
+      .array(z.enum(EVENT_TYPES as [EventType, ...EventType[]]))
+      .max(22)
+      .optional(),
+    unreadOnly: z.boolean().optional(),
+    text: z.string().max(200).optional(),
+    before: z.string().max(64).nullable().optional(),
+    limit: z.number().int().min(1).max(10_000).optional(),
+  })
+  .strict();
+export type FeedQuery = z.infer<typeof feedQuerySchema>;
+
+export const tokenInputSchema = z
+  .object({
+    token: z
+      .string()
+      .min(1, 'enter a token')
+      .max(4096)
+      .refine((t) => t.trim() === t && !/\s/.test(t), 'a token has no spaces'),
+    acceptWeakStorage: z.boolean().optional(),
+  })
+  .strict();
+
+export const connectionTestSchema = z
+  .object({
+    url: z.string().max(2048),
+    authMethod: z.enum(['header', 'query', 'message']),
+    /** a token typed into the form but not saved yet; otherwise the stored one is used */
+    token: z.string().max(4096).optional(),
+  })
+  .strict();
+
+export const snoozeSchema = z.enum(['1h', '4h', 'tomorrow', 'off']);
+export type SnoozeChoice = z.infer<typeof snoozeSchema>;
+
+const none = z.tuple([]);
+
+/** invoke: channel -> [argument schema tuple, result type] */
+export const invokeSchemas = {
+  'app:snapshot': none,
+  'feed:query': z.tuple([feedQuerySchema]),
+  'feed:get': z.tuple([id]),
+  'feed:markRead': z.tuple([z.array(id).min(1).max(10_000)]),
+  'feed:markAllRead': none,
+  'metrics:list': none,
+  'settings:update': z.tuple([settingsPatchSchema]),
+  'token:set': z.tuple([tokenInputSchema]),
+  'token:clear': none,
+  'connection:reconnectNow': none,
+  'connection:test': z.tuple([connectionTestSchema]),
+  'notifications:snooze': z.tuple([snoozeSchema]),
+  'diagnostics:get': none,
+  'diagnostics:copy': none,
+} as const;
+
+export interface InvokeResults {
+  'app:snapshot': Snapshot;
+  'feed:query': FeedPage;
+  'feed:get': FeedEvent | null;
+  'feed:markRead': { unread: number };
+  'feed:markAllRead': { unread: number };
+  'metrics:list': MetricSeries[];
+  'settings:update': SettingsResult;
+  'token:set': TokenStatus;
+  'token:clear': TokenStatus;
+  'connection:reconnectNow': void;
+  'connection:test': TestResult;
+  'notifications:snooze': { snoozedUntil: number | null };
+  'diagnostics:get': Diagnostics;
+  /** the text "Copy diagnostics" puts on the clipboard (token redacted) */
+  'diagnostics:copy': string;
+}
+
+/** send: channel -> argument schema tuple (no answer) */
+export const sendSchemas = {
+  /** the window has subscribed to events and wants the stream to start */
+  'window:ready': none,
+  /** the user looked at an event (opened it in the detail pane) */
+  'feed:opened': z.tuple([id]),
+} as const;
+
+/** events: main -> renderer; each is batched by main where it can be frequent */
+export interface EventPayloads {
+  /** new entries, newest last, at most one message per batch window */
+  'feed:added': FeedEntry[];
+  'connection:changed': ConnectionView;
+  'subscriptions:changed': SubscriptionStatus[];
+  'settings:changed': { settings: Settings; locks: PolicyLocks; token: TokenStatus };
+  'unread:changed': { unread: number; snoozedUntil: number | null };
+  'metrics:changed': MetricSeries[];
+  'notification:shown': ShownNotification;
+  /** open the window on this event (a notification was clicked) */
+  'navigate:event': { eventId: string };
+  'navigate:view': { view: 'feed' | 'metrics' | 'settings' | 'diagnostics' };
+}
+
+export type InvokeChannel = keyof typeof invokeSchemas;
+export type SendChannel = keyof typeof sendSchemas;
+export type EventChannel = keyof EventPayloads;
+
+export type InvokeArgs<C extends InvokeChannel> = z.infer<(typeof invokeSchemas)[C]>;
+export type SendArgs<C extends SendChannel> = z.infer<(typeof sendSchemas)[C]>;
+
+export { INVOKE_CHANNELS, SEND_CHANNELS, EVENT_CHANNELS };
+
+// The name lists in channels.ts must match the maps above exactly (a compile error otherwise).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const namesMatch: [
+  Same<(typeof INVOKE_CHANNELS)[number], InvokeChannel>,
+  Same<(typeof SEND_CHANNELS)[number], SendChannel>,
+  Same<(typeof EVENT_CHANNELS)[number], EventChannel>,
+] = [true, true, true];
+void namesMatch;
+
+/**
+ * What the window sees as `window.katya`: one method per channel. The Electron preload and the
+ * browser preview's bridge both implement exactly this.
+ */
+export type KatyaApi = {
+  invoke: { [C in InvokeChannel]: (...args: InvokeArgs<C>) => Promise<InvokeResults[C]> };
+  send: { [C in SendChannel]: (...args: SendArgs<C>) => void };
+  /** subscribe to one event channel; returns the unsubscribe function */
+  on<C extends EventChannel>(channel: C, listener: (payload: EventPayloads[C]) => void): () => void;
+};
+
+/** Validate renderer arguments for a channel: the parsed tuple, or a sentence saying what is wrong. */
+export function parseArgs(
+  schema: z.ZodType,
+  args: unknown[],
+): { ok: true; args: unknown[] } | { ok: false; error: string } {
+  const parsed = schema.safeParse(args);
+  if (parsed.success) return { ok: true, args: parsed.data as unknown[] };
+  const issue = parsed.error.issues[0];
+  const where = issue?.path.length ? `argument ${issue.path.join('.')}` : 'arguments';
+  return { ok: false, error: `${where}: ${issue?.message ?? 'invalid'}` };
+}
