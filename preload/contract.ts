@@ -12,168 +12,30 @@
 // and the Electron preload, the preview bridge and the IPC router pick it up from the maps.
 import { z } from 'zod';
 import { EVENT_CHANNELS, INVOKE_CHANNELS, SEND_CHANNELS } from './channels';
-import { CHANNELS, EVENT_TYPES, SEVERITIES } from '../main/core/protocol';
-import type { Channel, EventType, Severity } from '../main/core/protocol';
 import { settingsPatchSchema } from '../main/core/settings/schema';
-import type { LockableField, Settings } from '../main/core/settings/schema';
-import type { ConnectionStats, SubscriptionStatus } from '../main/core/connection/types';
-
-export type {
-  Channel,
-  EventType,
-  Severity,
+import { feedQuerySchema, snoozeSchema } from '../main/core/views';
+import type {
+  ConnectionView,
+  Diagnostics,
+  FeedEntry,
+  FeedEvent,
+  FeedPage,
+  MetricSeries,
+  PolicyLocks,
   Settings,
-  LockableField,
+  SettingsResult,
+  ShownNotification,
+  Snapshot,
   SubscriptionStatus,
-  ConnectionStats,
-};
+  TestResult,
+  TokenStatus,
+} from '../main/core/views';
 
-// ---- view models (main -> renderer; typed, produced by our own code) ---------------------
-
-/** The connection as the user sees it (design.md, "Connection"). */
-export type ConnectionPhase =
-  'connecting' | 'connected' | 'reconnecting' | 'offline' | 'signin' | 'paused';
-
-export interface ConnectionView {
-  phase: ConnectionPhase;
-  /** epoch ms the phase began (for "offline since HH:MM") */
-  since: number;
-  /** epoch ms of the next attempt, when reconnecting or offline */
-  retryAt: number | null;
-  attempt: number;
-  lastError: string | null;
-  serverUrl: string;
-  demo: boolean;
-}
-
-export interface FeedEvent {
-  kind: 'event';
-  id: string;
-  event: EventType;
-  channel: Channel;
-  /** the server's timestamp, as sent (may be absent or odd; display only) */
-  timestamp: string | null;
-  /** epoch ms the client received it: ordering and relative time use this */
-  receivedAt: number;
-  severity: Severity | null;
-  read: boolean;
-  data: Record<string, unknown>;
-}
-
-export interface FeedGap {
-  kind: 'gap';
-  id: string;
-  start: number;
-  end: number;
-}
-
-export type FeedEntry = FeedEvent | FeedGap;
-
-export interface FeedPage {
-  entries: FeedEntry[];
-  /** events matching the query in all */
-  total: number;
-  unread: number;
-  /** pass as `before` for the next (older) page; null at the end */
-  nextCursor: string | null;
-}
-
-export type TokenStatus =
-  | { stored: false; reason?: 'none' | 'decrypt_failed' }
-  | { stored: true; storage: 'keychain' | 'weak' | 'memory' };
-
-export interface PolicyLocks {
-  /** field -> reason shown to the user */
-  locked: Partial<Record<LockableField, string>>;
-  source: string | null;
-}
-
-export interface Snapshot {
-  connection: ConnectionView;
-  settings: Settings;
-  locks: PolicyLocks;
-  token: TokenStatus;
-  subscriptions: SubscriptionStatus[];
-  unread: number;
-  snoozedUntil: number | null;
-  /** a problem the user should know about at start (for example a settings file reset) */
-  notices: string[];
-  platform: string;
-  version: string;
-}
-
-export interface MetricSeries {
-  name: string;
-  server: string;
-  region: string | null;
-  unit: string;
-  latest: number;
-  updatedAt: number;
-  /** oldest first, at most 60 */
-  recent: number[];
-}
-
-export interface TestStep {
-  step: 'url' | 'dns' | 'tcp' | 'tls' | 'upgrade' | 'auth' | 'subscribe' | 'rtt';
-  ok: boolean;
-  detail: string;
-}
-
-export interface TestResult {
-  ok: boolean;
-  steps: TestStep[];
-}
-
-export interface StateChange {
-  at: number;
-  phase: ConnectionPhase;
-  detail: string | null;
-}
-
-export interface Diagnostics {
-  connection: ConnectionView;
-  stats: ConnectionStats;
-  subscriptions: SubscriptionStatus[];
-  stateHistory: StateChange[];
-  logLines: string[];
-  historyInfo: { events: number; fileBytes: number; damagedRecordsSkipped: number };
-}
-
-export interface ShownNotification {
-  id: string;
-  title: string;
-  body: string;
-  eventId: string | null;
-  severity: Severity | null;
-  urgent: boolean;
-  silent: boolean;
-}
-
-export type SettingsResult =
-  { ok: true; settings: Settings } | { ok: false; errors: { field: string; message: string }[] };
+export * from '../main/core/views';
 
 // ---- argument schemas (renderer -> main; validated at runtime) ---------------------------
 
 const id = z.string().min(1).max(256);
-
-export const feedQuerySchema = z
-  .object({
-    channels: z
-      .array(z.enum(CHANNELS as [Channel, ...Channel[]]))
-      .max(6)
-      .optional(),
-    severities: z.array(z.enum(SEVERITIES)).max(4).optional(),
-    events: z
-      .array(z.enum(EVENT_TYPES as [EventType, ...EventType[]]))
-      .max(22)
-      .optional(),
-    unreadOnly: z.boolean().optional(),
-    text: z.string().max(200).optional(),
-    before: z.string().max(64).nullable().optional(),
-    limit: z.number().int().min(1).max(10_000).optional(),
-  })
-  .strict();
-export type FeedQuery = z.infer<typeof feedQuerySchema>;
 
 export const tokenInputSchema = z
   .object({
@@ -194,9 +56,6 @@ export const connectionTestSchema = z
     token: z.string().max(4096).optional(),
   })
   .strict();
-
-export const snoozeSchema = z.enum(['1h', '4h', 'tomorrow', 'off']);
-export type SnoozeChoice = z.infer<typeof snoozeSchema>;
 
 const none = z.tuple([]);
 
