@@ -1,0 +1,48 @@
+// How the engine's state reads to a user (design.md, "Connection"): connecting, connected,
+// reconnecting (in N s), offline since HH:MM, sign-in needed, paused. A disconnection shorter
+// than OFFLINE_AFTER_MS is "reconnecting"; a longer one is "offline".
+import type { ConnectionState } from '../connection/types';
+import type { ConnectionView } from '../views';
+
+export const OFFLINE_AFTER_MS = 120_000;
+
+export interface ViewInput {
+  state: ConnectionState;
+  /** epoch ms the last open connection was lost; null when connected or never connected */
+  disconnectedSince: number | null;
+  now: number;
+  serverUrl: string;
+  demo: boolean;
+  /** a real server is configured but no token is stored */
+  missingToken: boolean;
+}
+
+export function connectionView(input: ViewInput): ConnectionView {
+  const { state, now, serverUrl, demo } = input;
+  const base = { serverUrl, demo, attempt: 0, retryAt: null, lastError: null };
+  if (input.missingToken && state.state !== 'open') {
+    return { ...base, phase: 'signin', since: state.since, lastError: 'no token stored' };
+  }
+  switch (state.state) {
+    case 'open':
+      return { ...base, phase: 'connected', since: state.since };
+    case 'connecting':
+      return { ...base, phase: 'connecting', since: input.disconnectedSince ?? state.since };
+    case 'reconnecting': {
+      const lostAt = input.disconnectedSince ?? state.since;
+      const offline = now - lostAt >= OFFLINE_AFTER_MS;
+      return {
+        ...base,
+        phase: offline ? 'offline' : 'reconnecting',
+        since: lostAt,
+        attempt: state.attempt,
+        retryAt: state.retryAt,
+        lastError: state.lastError ?? null,
+      };
+    }
+    case 'auth_failed':
+      return { ...base, phase: 'signin', since: state.since, lastError: state.reason };
+    case 'closed':
+      return { ...base, phase: 'paused', since: state.since };
+  }
+}
