@@ -39,7 +39,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['main/core/**/*.ts'],
+    files: [
+      'main/core/**/*.ts',
+      'main/app/**/*.ts',
+      'main/server/**/*.ts',
+      'main/cli/**/*.ts',
+      'main/preview/**/*.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -147,6 +147,19 @@ export type KatyaApi = {
   on<C extends EventChannel>(channel: C, listener: (payload: EventPayloads[C]) => void): () => void;
 };
 
+/** What main implements: one handler per invoke and send channel. */
+export type InvokeHandlers = {
+  [C in InvokeChannel]: (...args: InvokeArgs<C>) => Promise<InvokeResults[C]> | InvokeResults[C];
+};
+export type SendHandlers = { [C in SendChannel]: (...args: SendArgs<C>) => void };
+export interface Handlers {
+  invoke: InvokeHandlers;
+  send: SendHandlers;
+}
+
+/** How main pushes an event to the window (IPC in the app, the loopback bridge in the preview). */
+export type EmitToWindow = <C extends EventChannel>(channel: C, payload: EventPayloads[C]) => void;
+
 /** Validate renderer arguments for a channel: the parsed tuple, or a sentence saying what is wrong. */
 export function parseArgs(
   schema: z.ZodType,

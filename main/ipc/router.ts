@@ -29,7 +29,7 @@ type IpcMainLike = Pick<IpcMain, 'handle' | 'removeHandler' | 'on' | 'removeList
 
 export function registerIpc(
   ipcMain: IpcMainLike,
-  handlers: { invoke: InvokeHandlers; send: SendHandlers },
+  handlers: Handlers,
   isTrustedSender: SenderCheck,
   log: (message: string) => void,
 ): () => void {

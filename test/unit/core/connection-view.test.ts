@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { OFFLINE_AFTER_MS, connectionView } from '../../../main/core/app/connection-view';
-import type { ViewInput } from '../../../main/core/app/connection-view';
+import { OFFLINE_AFTER_MS, connectionView } from '../../../main/core/connection-view';
+import type { ViewInput } from '../../../main/core/connection-view';
 
 const now = 1_000_000_000_000;
 const base = {
