@@ -2,30 +2,20 @@
 // runs: the sender must be our own window's main frame, and the arguments must match the
 // contract's schema. A refusal reaches the renderer as a rejected promise with a clear message.
 import type { IpcMain, IpcMainEvent, IpcMainInvokeEvent } from 'electron';
-import {
-  INVOKE_CHANNELS,
-  SEND_CHANNELS,
-  invokeSchemas,
-  parseArgs,
-  sendSchemas,
-} from '../../preload/contract';
-import type {
-  InvokeArgs,
-  InvokeChannel,
-  InvokeResults,
-  SendArgs,
-  SendChannel,
-} from '../../preload/contract';
+import { INVOKE_CHANNELS, SEND_CHANNELS } from '../../preload/contract';
+import type { Handlers } from '../../preload/contract';
+import { dispatchInvoke, dispatchSend } from './dispatch';
 
-export type InvokeHandlers = {
-  [C in InvokeChannel]: (...args: InvokeArgs<C>) => Promise<InvokeResults[C]> | InvokeResults[C];
-};
-export type SendHandlers = { [C in SendChannel]: (...args: SendArgs<C>) => void };
+export type { InvokeHandlers, SendHandlers } from '../../preload/contract';
 
 /** Decides whether an IPC message comes from our window's main frame. */
 export type SenderCheck = (event: IpcMainEvent | IpcMainInvokeEvent) => boolean;
 
 type IpcMainLike = Pick<IpcMain, 'handle' | 'removeHandler' | 'on' | 'removeListener'>;
+
+function describeSender(event: IpcMainEvent | IpcMainInvokeEvent): string {
+  return event.senderFrame?.url.slice(0, 200) ?? 'no frame';
+}
 
 export function registerIpc(
   ipcMain: IpcMainLike,
@@ -36,39 +26,20 @@ export function registerIpc(
   for (const channel of INVOKE_CHANNELS) {
     ipcMain.handle(channel, async (event, ...raw: unknown[]) => {
       if (!isTrustedSender(event)) {
-        log(
-          `ipc: refused ${channel} from an untrusted sender (${event.senderFrame?.url ?? 'no frame'})`,
-        );
+        log(`ipc: refused ${channel} from an untrusted sender (${describeSender(event)})`);
         throw new Error(`${channel}: refused, the sender is not the Katya window`);
       }
-      const parsed = parseArgs(invokeSchemas[channel], raw);
-      if (!parsed.ok) {
-        log(`ipc: rejected ${channel}: ${parsed.error}`);
-        throw new Error(`${channel}: invalid ${parsed.error}`);
-      }
-      const handler = handlers.invoke[channel] as (...a: unknown[]) => unknown;
-      return handler(...parsed.args);
+      return dispatchInvoke(handlers, channel, raw, log);
     });
   }
 
   const listeners = SEND_CHANNELS.map((channel) => {
     const listener = (event: IpcMainEvent, ...raw: unknown[]) => {
       if (!isTrustedSender(event)) {
-        log(
-          `ipc: refused ${channel} from an untrusted sender (${event.senderFrame?.url ?? 'no frame'})`,
-        );
+        log(`ipc: refused ${channel} from an untrusted sender (${describeSender(event)})`);
         return;
       }
-      const parsed = parseArgs(sendSchemas[channel], raw);
-      if (!parsed.ok) {
-        log(`ipc: rejected ${channel}: ${parsed.error}`);
-        return;
-      }
-      try {
-        (handlers.send[channel] as (...a: unknown[]) => void)(...parsed.args);
-      } catch (err) {
-        log(`ipc: ${channel} failed: ${(err as Error).message}`);
-      }
+      dispatchSend(handlers, channel, raw, log);
     };
     ipcMain.on(channel, listener);
     return [channel, listener] as const;
