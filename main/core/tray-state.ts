@@ -20,6 +20,8 @@ export interface TrayState {
   tooltip: string;
   statusLine: string;
   snoozed: boolean;
+  /** the status line counts down and must be redrawn each second */
+  ticking: boolean;
 }
 
 function statusLine(c: ConnectionView, now: number, formatTime: TrayInput['formatTime']): string {
@@ -66,5 +68,6 @@ export function trayState(input: TrayInput): TrayState {
     tooltip: parts.join(' — '),
     statusLine: statusLine(connection, now, formatTime),
     snoozed,
+    ticking: connection.phase === 'reconnecting' && connection.retryAt !== null && connection.retryAt > now,
   };
 }

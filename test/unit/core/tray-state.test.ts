@@ -82,3 +82,12 @@ describe('tray state', () => {
     );
   });
 });
+
+describe('tray ticking', () => {
+  it('ticks only while a countdown is shown', () => {
+    expect(trayState(input(view('reconnecting', { retryAt: now + 2000 }))).ticking).toBe(true);
+    expect(trayState(input(view('reconnecting', { retryAt: now - 1 }))).ticking).toBe(false);
+    expect(trayState(input(view('connected'))).ticking).toBe(false);
+    expect(trayState(input(view('offline', { retryAt: now + 2000 }))).ticking).toBe(false);
+  });
+});

@@ -59,7 +59,9 @@ describe('IPC router', () => {
   ])('rejects bad arguments to %s with a clear error', async (channel, args, message) => {
     const { ipc, invoke, log } = setup();
     await expect(ipc.invoke(ours, channel, ...args)).rejects.toThrow(message);
-    expect((invoke as Record<string, ReturnType<typeof vi.fn>>)[channel]).not.toHaveBeenCalled();
+    expect(
+      (invoke as unknown as Record<string, ReturnType<typeof vi.fn>>)[channel],
+    ).not.toHaveBeenCalled();
     expect(log.join('\n')).toContain(`rejected ${channel}`);
   });
 

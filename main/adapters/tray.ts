@@ -1,0 +1,81 @@
+// The tray icon and its menu. What to show comes from main/core/tray-state.ts; this file only
+// draws it with Electron's Tray and Menu.
+import type { MenuItemConstructorOptions, NativeImage, Tray } from 'electron';
+import type { SnoozeChoice } from '../../preload/contract';
+import type { TrayIcon, TrayState } from '../core/tray-state';
+
+export interface TrayActions {
+  open(): void;
+  openSettings(): void;
+  snooze(choice: SnoozeChoice): void;
+  reconnectNow(): void;
+  setStartAtLogin(enabled: boolean): void;
+  quit(): void;
+}
+
+/** The menu as data, so it can be unit-tested without Electron. */
+export function trayMenu(
+  state: TrayState,
+  startAtLogin: boolean,
+  actions: TrayActions,
+): MenuItemConstructorOptions[] {
+  return [
+    { label: state.statusLine, enabled: false },
+    { type: 'separator' },
+    { label: 'Open Katya Desktop', click: () => actions.open() },
+    {
+      label: state.snoozed ? 'Snoozed' : 'Snooze',
+      submenu: [
+        { label: 'For 1 hour', click: () => actions.snooze('1h') },
+        { label: 'For 4 hours', click: () => actions.snooze('4h') },
+        { label: 'Until tomorrow', click: () => actions.snooze('tomorrow') },
+        { type: 'separator' },
+        {
+          label: 'Resume notifications',
+          enabled: state.snoozed,
+          click: () => actions.snooze('off'),
+        },
+      ],
+    },
+    { label: 'Reconnect now', click: () => actions.reconnectNow() },
+    { label: 'Settings…', click: () => actions.openSettings() },
+    { type: 'separator' },
+    {
+      label: 'Start at login',
+      type: 'checkbox',
+      checked: startAtLogin,
+      click: (item) => actions.setStartAtLogin(item.checked),
+    },
+    { label: 'Quit Katya Desktop', role: 'quit', click: () => actions.quit() },
+  ];
+}
+
+export class TrayController {
+  private last: { icon: TrayIcon; tooltip: string; menuKey: string } | null = null;
+
+  constructor(
+    private readonly tray: Pick<Tray, 'setImage' | 'setToolTip' | 'setContextMenu' | 'on'>,
+    private readonly opts: {
+      image: (icon: TrayIcon) => NativeImage;
+      buildMenu: (template: MenuItemConstructorOptions[]) => Parameters<Tray['setContextMenu']>[0];
+      actions: TrayActions;
+      startAtLogin: () => boolean;
+    },
+  ) {
+    tray.on('click', () => opts.actions.open());
+  }
+
+  /** Redraw only what changed: tray updates are visible flicker on some desktops. */
+  render(state: TrayState): void {
+    const startAtLogin = this.opts.startAtLogin();
+    const menuKey = `${state.statusLine}|${state.snoozed}|${startAtLogin}`;
+    if (this.last?.icon !== state.icon) this.tray.setImage(this.opts.image(state.icon));
+    if (this.last?.tooltip !== state.tooltip) this.tray.setToolTip(state.tooltip);
+    if (this.last?.menuKey !== menuKey) {
+      this.tray.setContextMenu(
+        this.opts.buildMenu(trayMenu(state, startAtLogin, this.opts.actions)),
+      );
+    }
+    this.last = { icon: state.icon, tooltip: state.tooltip, menuKey };
+  }
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { MenuItemConstructorOptions, NativeImage, Tray } from 'electron';
+import { TrayController, trayMenu } from '../../../main/adapters/tray';
+import type { TrayActions } from '../../../main/adapters/tray';
+import type { TrayState } from '../../../main/core/tray-state';
+import { FakeTray } from '../../fakes/electron';
+
+const connected: TrayState = {
+  icon: 'connected',
+  tooltip: 'Katya Desktop — Connected',
+  statusLine: 'Connected',
+  snoozed: false,
+  ticking: false,
+};
+
+function actions(): TrayActions {
+  return {
+    open: vi.fn(),
+    openSettings: vi.fn(),
+    snooze: vi.fn(),
+    reconnectNow: vi.fn(),
+    setStartAtLogin: vi.fn(),
+    quit: vi.fn(),
+  };
+}
+
+function labels(items: MenuItemConstructorOptions[]): string[] {
+  return items.filter((i) => i.type !== 'separator').map((i) => i.label ?? '');
+}
+
+describe('tray menu', () => {
+  it('has the status line, Open, Snooze, Reconnect now, Settings, Start at login and Quit', () => {
+    const menu = trayMenu(connected, false, actions());
+    expect(labels(menu)).toEqual([
+      'Connected',
+      'Open Katya Desktop',
+      'Snooze',
+      'Reconnect now',
+      'Settings…',
+      'Start at login',
+      'Quit Katya Desktop',
+    ]);
+    expect(menu[0]!.enabled).toBe(false);
+  });
+
+  it('offers 1 h, 4 h, until tomorrow and resume, and runs the actions', () => {
+    const a = actions();
+    const menu = trayMenu({ ...connected, snoozed: true }, true, a);
+    const snooze = menu.find((i) => i.label === 'Snoozed')!.submenu as MenuItemConstructorOptions[];
+    expect(labels(snooze)).toEqual([
+      'For 1 hour',
+      'For 4 hours',
+      'Until tomorrow',
+      'Resume notifications',
+    ]);
+    for (const item of snooze) item.click?.({} as never, undefined, {} as never);
+    expect(a.snooze).toHaveBeenNthCalledWith(1, '1h');
+    expect(a.snooze).toHaveBeenNthCalledWith(4, 'off');
+    const login = menu.find((i) => i.label === 'Start at login')!;
+    expect(login.checked).toBe(true);
+    login.click?.({ checked: false } as never, undefined, {} as never);
+    expect(a.setStartAtLogin).toHaveBeenCalledWith(false);
+  });
+
+  it('redraws only what changed', () => {
+    const tray = new FakeTray();
+    const images: string[] = [];
+    const a = actions();
+    const c = new TrayController(tray as unknown as Tray, {
+      image: (icon) => {
+        images.push(icon);
+        return icon as unknown as NativeImage;
+      },
+      buildMenu: (t) => t as never,
+      actions: a,
+      startAtLogin: () => false,
+    });
+    c.render(connected);
+    c.render(connected);
+    expect(tray.calls).toEqual(['setImage', 'setToolTip', 'setContextMenu']);
+    c.render({
+      ...connected,
+      icon: 'unread',
+      tooltip: 'Katya Desktop — Connected — 3 unread, 1 alerts',
+    });
+    expect(tray.calls.slice(3)).toEqual(['setImage', 'setToolTip']);
+    expect(images).toEqual(['connected', 'unread']);
+    tray.emit('click');
+    expect(a.open).toHaveBeenCalled();
+  });
+});
