@@ -73,6 +73,8 @@ export interface ConnectionOptions {
   batch?: { maxDelayMs?: number; maxSize?: number }; // default 50 ms, 500 events
   maxFrameBytes?: number; // default 1 MiB
   authMessageTimeoutMs?: number; // for the auth-message method, default 10_000
+  connectTimeoutMs?: number; // TCP + TLS + upgrade must finish within this, default 30_000
+  probeTimeoutMs?: number; // after nudge(): an open socket must answer a ping within this, default 10_000
   log?: LogSink;
 }
 
