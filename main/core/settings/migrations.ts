@@ -1,0 +1,55 @@
+// Settings migrations: each step turns a document of version N into version N+1. They work on
+// plain JSON (never on the typed Settings), because an old file matches no current type. The
+// service runs them in order before it validates, so adding a version means: bump
+// SETTINGS_VERSION in schema.ts, change the schema, and add the step from the previous version
+// here (with a test in test/unit/settings/).
+import { SETTINGS_VERSION } from './schema';
+
+export type RawSettings = Record<string, unknown>;
+
+/** from-version -> step to the next version */
+export const MIGRATIONS: Readonly<Record<number, (doc: RawSettings) => RawSettings>> = {
+  /**
+   * 0 -> 1: documents written before settings carried a version (the prototype). The server
+   * address was called `url`, channels sat at the top level, and the prototype kept the token
+   * in plain text in this file; tokens belong in the vault, so it is dropped, not carried over.
+   */
+  0: (doc) => {
+    const { url, channels, token: _plaintextToken, notifyThreshold, ...rest } = doc;
+    const out: RawSettings = { ...rest, version: 1 };
+    if (typeof url === 'string' && out.serverUrl === undefined) out.serverUrl = url;
+    if (Array.isArray(channels) && out.subscriptions === undefined) {
+      out.subscriptions = { channels, events: [] };
+    }
+    if (typeof notifyThreshold === 'string' && out.notifications === undefined) {
+      out.notifications = { threshold: notifyThreshold };
+    }
+    return out;
+  },
+};
+
+export interface MigrationResult {
+  doc: RawSettings;
+  from: number;
+  /** true when at least one step ran */
+  migrated: boolean;
+  /** the document is from a newer app than this one; it was not migrated */
+  newer: boolean;
+}
+
+/** Run every step from the document's version up to SETTINGS_VERSION. */
+export function migrate(doc: RawSettings): MigrationResult {
+  const v = doc.version;
+  const from =
+    v === undefined ? 0 : typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : -1;
+  if (from < 0) return { doc, from, migrated: false, newer: false };
+  if (from > SETTINGS_VERSION) return { doc, from, migrated: false, newer: true };
+  let out = doc;
+  for (let version = from; version < SETTINGS_VERSION; version++) {
+    const step = MIGRATIONS[version];
+    if (!step) throw new Error(`no settings migration from version ${version}`);
+    out = step(out);
+    out.version = version + 1;
+  }
+  return { doc: out, from, migrated: from < SETTINGS_VERSION, newer: false };
+}

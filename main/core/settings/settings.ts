@@ -1,0 +1,308 @@
+// The settings service: one validated Settings document, read through a backend (electron-store
+// in the app, conf in Node and the preview), migrated and checked on every load, checked again
+// on every change, with an admin policy laid over it. A damaged file never stops the app: it is
+// backed up, the broken parts are replaced by defaults, and a notice says so.
+import { copyFileSync, existsSync } from 'node:fs';
+import Conf from 'conf';
+import { isDeepStrictEqual } from 'node:util';
+import { DEFAULT_SETTINGS, LOCKABLE_FIELDS, settingsPatchSchema, settingsSchema } from './schema';
+import type { LockableField, Settings, SettingsPatch } from './schema';
+import type { PolicyLocks, SettingsResult } from '../views';
+import { migrate } from './migrations';
+import type { RawSettings } from './migrations';
+import type { AdminPolicy } from './admin-policy';
+
+export { loadAdminPolicy, defaultPolicyPath, policyFromDocument } from './admin-policy';
+export type { AdminPolicy } from './admin-policy';
+
+export interface SettingsBackend {
+  /** the stored document as parsed JSON; may throw when the file cannot be parsed */
+  read(): unknown;
+  write(value: Settings): void;
+  readonly path: string;
+  /** copy the current (damaged) file aside; returns the copy's path */
+  backupCorrupt?(): string;
+}
+
+export interface SettingsServiceOptions {
+  backend: SettingsBackend;
+  policy?: AdminPolicy | null;
+  /** the error loadAdminPolicy() reported, shown to the user as a notice */
+  policyError?: string;
+  log?: (message: string) => void;
+}
+
+type Listener = (s: Settings) => void;
+
+const clone = <T>(v: T): T => structuredClone(v);
+
+export class SettingsService {
+  readonly #backend: SettingsBackend;
+  readonly #policy: AdminPolicy | null;
+  readonly #log: (message: string) => void;
+  readonly #notices: string[] = [];
+  readonly #listeners = new Set<Listener>();
+  /** the user's own settings as stored (policy not applied) */
+  #stored: Settings;
+
+  constructor(opts: SettingsServiceOptions) {
+    this.#backend = opts.backend;
+    this.#policy = opts.policy ?? null;
+    this.#log = opts.log ?? (() => {});
+    if (opts.policyError) this.#notices.push(opts.policyError);
+    this.#stored = this.#load();
+  }
+
+  /** The settings in force: the stored document with the admin policy laid over it. */
+  get(): Settings {
+    const out = clone(this.#stored);
+    if (this.#policy) Object.assign(out, clone(this.#policy.values));
+    return out;
+  }
+
+  locks(): PolicyLocks {
+    if (!this.#policy) return { locked: {}, source: null };
+    const locked: PolicyLocks['locked'] = {};
+    for (const field of LOCKABLE_FIELDS) {
+      if (this.#policy.values[field] !== undefined) locked[field] = this.#policy.reason;
+    }
+    return { locked, source: this.#policy.source };
+  }
+
+  /** Problems found at start (reset file, invalid policy) the window should tell the user. */
+  notices(): string[] {
+    return this.#notices.slice();
+  }
+
+  /**
+   * Apply a change from the settings form. Unknown or invalid fields and changes to locked fields
+   * are refused with one message per field, and nothing is written.
+   */
+  update(patch: SettingsPatch): SettingsResult {
+    const parsed = settingsPatchSchema.strict().safeParse(patch);
+    if (!parsed.success) {
+      return {
+        ok: false,
+        errors: parsed.error.issues.map((i) => ({
+          field: i.path.length ? i.path.map(String).join('.') : (unknownKeyField(i) ?? 'settings'),
+          message: i.message,
+        })),
+      };
+    }
+    const errors: { field: string; message: string }[] = [];
+    const changes: Partial<Settings> = {};
+    for (const [key, value] of Object.entries(parsed.data) as [keyof SettingsPatch, unknown][]) {
+      if (value === undefined) continue;
+      const lockedValue = this.#policy?.values[key as LockableField];
+      if (lockedValue !== undefined) {
+        // A form that sends every field back unchanged must not fail on the locked ones.
+        if (!isDeepStrictEqual(lockedValue, value)) {
+          errors.push({ field: key, message: `locked: ${this.#policy!.reason}` });
+        }
+        continue;
+      }
+      (changes as Record<string, unknown>)[key] = value;
+    }
+    if (errors.length) return { ok: false, errors };
+
+    const next = settingsSchema.safeParse({ ...this.#stored, ...changes });
+    if (!next.success) {
+      return {
+        ok: false,
+        errors: next.error.issues.map((i) => ({
+          field: i.path.map(String).join('.') || 'settings',
+          message: i.message,
+        })),
+      };
+    }
+    if (isDeepStrictEqual(next.data, this.#stored)) return { ok: true, settings: this.get() };
+    try {
+      this.#backend.write(next.data);
+    } catch (err) {
+      return {
+        ok: false,
+        errors: [
+          { field: 'settings', message: `cannot save the settings: ${(err as Error).message}` },
+        ],
+      };
+    }
+    this.#stored = next.data;
+    const effective = this.get();
+    for (const fn of this.#listeners) {
+      try {
+        fn(clone(effective));
+      } catch (err) {
+        this.#log(`settings: a change listener failed: ${(err as Error).message}`);
+      }
+    }
+    return { ok: true, settings: effective };
+  }
+
+  onChange(fn: (s: Settings) => void): () => void {
+    this.#listeners.add(fn);
+    return () => {
+      this.#listeners.delete(fn);
+    };
+  }
+
+  // ---- loading ----------------------------------------------------------------------------
+
+  #load(): Settings {
+    let raw: unknown;
+    let unreadable: string | null = null;
+    try {
+      raw = this.#backend.read();
+    } catch (err) {
+      unreadable = (err as Error).message || 'cannot be read';
+    }
+    if (unreadable === null && !isPlainObject(raw)) unreadable = 'not a JSON object';
+    if (unreadable !== null) return this.#reset(`the settings file ${unreadable}`);
+
+    const doc = raw as RawSettings;
+    if (Object.keys(doc).length === 0) return this.#writeBack(clone(DEFAULT_SETTINGS)); // first run
+
+    let migrated;
+    try {
+      migrated = migrate(clone(doc));
+    } catch (err) {
+      return this.#reset(`the settings file could not be migrated (${(err as Error).message})`);
+    }
+    if (migrated.from < 0) return this.#reset('the settings file has an invalid version');
+
+    const whole = settingsSchema.safeParse(migrated.doc);
+    if (whole.success) {
+      if (migrated.migrated) {
+        this.#log(`settings: migrated from version ${migrated.from}`);
+        return this.#writeBack(whole.data);
+      }
+      return whole.data;
+    }
+
+    // Keep every field that is still valid; replace the rest by defaults.
+    const salvaged = clone(DEFAULT_SETTINGS) as Record<string, unknown>;
+    const reset: string[] = [];
+    let missingOnly = true;
+    for (const [key, fieldSchema] of Object.entries(settingsSchema.shape)) {
+      if (key === 'version') continue;
+      const value = migrated.doc[key];
+      if (value === undefined) continue;
+      const ok = fieldSchema.safeParse(value);
+      if (ok.success) salvaged[key] = ok.data;
+      else {
+        reset.push(key);
+        missingOnly = false;
+      }
+    }
+    if (migrated.newer) missingOnly = false;
+    const result = settingsSchema.parse(salvaged);
+    if (missingOnly) {
+      // Fields added since the file was written: defaults fill them, nothing was lost.
+      return this.#writeBack(result);
+    }
+    const backup = this.#backup();
+    const what = migrated.newer
+      ? `The settings file was written by a newer version of Katya Desktop (version ${migrated.from}); settings this version does not understand were reset`
+      : `Some settings were invalid and have been reset to their defaults: ${reset.join(', ')}`;
+    this.#notices.push(`${what}.${backup ? ` The old file was saved as ${backup}.` : ''}`);
+    this.#log(`settings: ${what}`);
+    return this.#writeBack(result);
+  }
+
+  #reset(reason: string): Settings {
+    const backup = this.#backup();
+    const notice = `Your settings could not be read (${reason}) and have been reset to the defaults.${backup ? ` The old file was saved as ${backup}.` : ''}`;
+    this.#notices.push(notice);
+    this.#log(`settings: ${notice}`);
+    return this.#writeBack(clone(DEFAULT_SETTINGS));
+  }
+
+  #backup(): string | null {
+    try {
+      return this.#backend.backupCorrupt?.() || null;
+    } catch (err) {
+      this.#log(`settings: cannot back up the damaged file: ${(err as Error).message}`);
+      return null;
+    }
+  }
+
+  #writeBack(settings: Settings): Settings {
+    try {
+      this.#backend.write(settings);
+    } catch (err) {
+      // Keep running on the in-memory copy; the next successful update writes the file.
+      this.#notices.push(`Your settings cannot be saved: ${(err as Error).message}`);
+    }
+    return settings;
+  }
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function unknownKeyField(issue: { code: string; keys?: readonly PropertyKey[] }): string | null {
+  return issue.code === 'unrecognized_keys' && issue.keys?.length
+    ? issue.keys.map(String).join(', ')
+    : null;
+}
+
+// ---- backends ---------------------------------------------------------------------------
+
+/** Marker the tolerant deserializer leaves instead of throwing on a damaged file. */
+const UNREADABLE = '__katyaUnreadable';
+
+/**
+ * conf and electron-store throw from their constructor when the file is not valid JSON. Pass
+ * this as their `deserialize` option: a damaged file then reads as a marker that
+ * storeBackend() turns into a read error, and the service recovers from it.
+ */
+export function tolerantDeserialize(text: string): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(text.replace(/^\uFEFF/, ''));
+    if (isPlainObject(v)) return v;
+    return { [UNREADABLE]: 'is not a JSON object' };
+  } catch {
+    return { [UNREADABLE]: 'is not valid JSON' };
+  }
+}
+
+/** What storeBackend() needs of a conf or electron-store instance. */
+export interface StoreLike {
+  readonly path: string;
+  store: Record<string, unknown>;
+}
+
+/** A SettingsBackend over a conf / electron-store instance created with tolerantDeserialize. */
+export function storeBackend(store: StoreLike): SettingsBackend {
+  return {
+    path: store.path,
+    read() {
+      const doc = store.store;
+      if (typeof doc[UNREADABLE] === 'string') throw new Error(doc[UNREADABLE]);
+      return doc;
+    },
+    write(value) {
+      store.store = clone(value) as unknown as Record<string, unknown>;
+    },
+    backupCorrupt() {
+      if (!existsSync(store.path)) return '';
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      const copy = store.path.replace(/(\.json)?$/, `.corrupt-${stamp}$1`);
+      copyFileSync(store.path, copy);
+      return copy;
+    },
+  };
+}
+
+/** The settings file over `conf`: for Node, the CLI, the preview and the tests. */
+export function confBackend(opts: { cwd: string; configName?: string }): SettingsBackend {
+  const conf = new Conf<Record<string, unknown>>({
+    cwd: opts.cwd,
+    configName: opts.configName ?? 'settings',
+    projectName: 'katya-desktop',
+    deserialize: tolerantDeserialize,
+    // Our own migrations and schema run in SettingsService, identically for electron-store.
+    accessPropertiesByDotNotation: false,
+  });
+  return storeBackend(conf);
+}
