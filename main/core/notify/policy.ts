@@ -1,0 +1,192 @@
+// The notification policy as pure functions: which events deserve a native notification
+// (design.md, "Notifications"), whether quiet hours or a snooze hold one back, and what it
+// says. The Notifier (notifier.ts) adds what needs memory and time: never twice, bursts,
+// the offline notice. `katya tail` uses the same functions.
+import { channelOf, isEventType, severityRank } from '../protocol';
+import type { Channel, EventMessage, EventType, Severity } from '../protocol';
+import { severityOf } from '../severity';
+import type { NotificationRules } from '../settings/schema';
+
+import { describeForNotification } from './describe';
+
+export { describeForNotification };
+export type { NotificationRules } from '../settings/schema';
+
+export interface NotificationRequest {
+  id: string;
+  kind: 'event' | 'summary' | 'offline';
+  title: string;
+  body: string;
+  /** the event to open on click; null for summaries and the offline notice */
+  eventId: string | null;
+  severity: Severity | null;
+  /** critical: shown with the OS's urgent/critical style */
+  urgent: boolean;
+  /** no sound */
+  silent: boolean;
+  channel: Channel | null;
+}
+
+const ALERT_EVENTS: ReadonlySet<string> = new Set([
+  'security.alert.created',
+  'security.alert.updated',
+]);
+
+/** What the app does for each event type when the user has not switched it. */
+export function notifiesByDefault(event: EventType, data: Record<string, unknown>): boolean {
+  switch (event) {
+    case 'security.alert.created':
+    case 'security.alert.updated':
+      return true; // subject to the severity threshold
+    case 'system.maintenance.start':
+    case 'system.maintenance.end':
+      return true;
+    case 'system.status.changed':
+      return typeof data.status === 'string' && data.status !== 'operational';
+    default:
+      return false;
+  }
+}
+
+/**
+ * Does this event deserve a notification under these rules, before time-dependent holds
+ * (quiet hours, snooze), bursts and de-duplication?
+ * - a muted channel never notifies;
+ * - a type switched to "feed" never notifies; switched to "notify" it always does, except that
+ *   security alerts always honour the severity threshold (it is the alert setting);
+ * - otherwise the defaults of design.md apply.
+ */
+export function wantsNotification(event: EventMessage, rules: NotificationRules): boolean {
+  if (!event || typeof event.event !== 'string' || !isEventType(event.event)) return false;
+  const type = event.event;
+  const data = typeof event.data === 'object' && event.data !== null ? event.data : {};
+  if (rules.mutedChannels.includes(channelOf(type))) return false;
+  const choice = rules.perEvent[type];
+  if (choice === 'feed') return false;
+  if (ALERT_EVENTS.has(type)) {
+    const sev = severityOf(type, data);
+    return sev !== null && severityRank(sev) >= severityRank(rules.threshold);
+  }
+  if (choice === 'notify') return true;
+  return notifiesByDefault(type, data);
+}
+
+/** Minutes since local midnight for "HH:MM", or null when malformed. */
+function minutesOf(hhmm: string): number | null {
+  const m = /^(\d{2}):(\d{2})$/.exec(hhmm);
+  if (!m) return null;
+  const h = Number(m[1]);
+  const min = Number(m[2]);
+  return h < 24 && min < 60 ? h * 60 + min : null;
+}
+
+/**
+ * Are we inside the quiet hours at `now`, in the local time zone? A window whose end is not
+ * after its start crosses midnight ("22:00"-"07:00"); equal start and end means never.
+ */
+export function inQuietHours(rules: NotificationRules, now: number): boolean {
+  const q = rules.quietHours;
+  if (!q.enabled) return false;
+  const start = minutesOf(q.start);
+  const end = minutesOf(q.end);
+  if (start === null || end === null || start === end) return false;
+  const d = new Date(now);
+  const t = d.getHours() * 60 + d.getMinutes();
+  return start < end ? t >= start && t < end : t >= start || t < end;
+}
+
+export type Hold = 'quiet_hours' | 'snoozed' | null;
+
+/** What holds notifications back at `now`: a snooze wins over quiet hours; null when nothing does. */
+export function currentHold(
+  rules: NotificationRules,
+  now: number,
+  snoozedUntil: number | null,
+): Hold {
+  if (snoozedUntil !== null && now < snoozedUntil) return 'snoozed';
+  if (inQuietHours(rules, now)) return 'quiet_hours';
+  return null;
+}
+
+/** Critical events break through a snooze and quiet hours when the rules say so (the default). */
+export function breaksThrough(event: EventMessage, rules: NotificationRules): boolean {
+  if (!rules.criticalBreaksThrough || !isEventType(event.event)) return false;
+  return severityOf(event.event, event.data ?? {}) === 'critical';
+}
+
+export type Decision =
+  | { notify: true; breakthrough: boolean }
+  | { notify: false; reason: 'rules' | 'quiet_hours' | 'snoozed' };
+
+/** The whole stateless decision for one event at one moment. */
+export function decide(
+  event: EventMessage,
+  rules: NotificationRules,
+  now: number,
+  snoozedUntil: number | null,
+): Decision {
+  if (!wantsNotification(event, rules)) return { notify: false, reason: 'rules' };
+  const hold = currentHold(rules, now, snoozedUntil);
+  if (hold === null) return { notify: true, breakthrough: false };
+  if (breaksThrough(event, rules)) return { notify: true, breakthrough: true };
+  return { notify: false, reason: hold };
+}
+
+/**
+ * Epoch ms a snooze choice lasts until. "tomorrow" means the morning: the next time the quiet
+ * hours end (07:00 unless changed), at least one hour from now.
+ */
+export function snoozeUntil(
+  choice: '1h' | '4h' | 'tomorrow',
+  now: number,
+  rules: NotificationRules,
+): number {
+  if (choice === '1h') return now + 3_600_000;
+  if (choice === '4h') return now + 4 * 3_600_000;
+  const end = minutesOf(rules.quietHours.end) ?? 7 * 60;
+  const d = new Date(now);
+  const target = new Date(
+    d.getFullYear(),
+    d.getMonth(),
+    d.getDate(),
+    Math.floor(end / 60),
+    end % 60,
+    0,
+    0,
+  );
+  while (target.getTime() < now + 3_600_000) target.setDate(target.getDate() + 1);
+  return target.getTime();
+}
+
+/** Plural nouns for the burst summary ("12 more security alerts"). */
+export function summaryNoun(channel: Channel, count: number, onlyAlerts: boolean): string {
+  const one = count === 1;
+  if (channel === 'security' && onlyAlerts) return one ? 'security alert' : 'security alerts';
+  const nouns: Record<Channel, [string, string]> = {
+    messages: ['message', 'messages'],
+    rooms: ['room event', 'room events'],
+    trust: ['trust event', 'trust events'],
+    analytics: ['analytics event', 'analytics events'],
+    security: ['security event', 'security events'],
+    system: ['system event', 'system events'],
+  };
+  return nouns[channel][one ? 0 : 1];
+}
+
+/** The notification for one event. */
+export function eventNotification(event: EventMessage): NotificationRequest {
+  const type = isEventType(event.event) ? event.event : null;
+  const severity = type ? severityOf(type, event.data ?? {}) : null;
+  const { title, body } = describeForNotification(event);
+  return {
+    id: `event:${event.id}`,
+    kind: 'event',
+    title,
+    body,
+    eventId: event.id,
+    severity,
+    urgent: severity === 'critical',
+    silent: false,
+    channel: type ? channelOf(type) : null,
+  };
+}
