@@ -1,0 +1,601 @@
+// The event history: what the feed shows, kept across restarts. One append-only log file of
+// checksummed records (record.ts), written in batches at most `flushIntervalMs` apart with an
+// fsync each time, so a crash or power cut loses at most the last second and never what was
+// stored before; a damaged or torn record is skipped and counted, never fatal. Now and then the
+// live entries are rewritten into a fresh file (temp file, fsync, rename), which drops records
+// that retention, read marks and damage made obsolete. Queries run over memory.
+import { constants as fsConstants } from 'node:fs';
+import { copyFile, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { systemClock } from '../clock';
+import type { Clock, TimerHandle } from '../clock';
+import type { Gap } from '../connection/types';
+import { channelOf, isEventType } from '../protocol';
+import type { EventMessage } from '../protocol';
+import { severityOf } from '../severity';
+import type { FeedEntry, FeedEvent, FeedGap, FeedPage, FeedQuery } from '../views';
+import { decodeRecord, encodeRecord } from './record';
+import type { EventRecord, GapRecord, HistoryRecord } from './record';
+
+export const HISTORY_FILE = 'events.log';
+export const DAMAGED_COPY = 'events.damaged.log';
+const DAY_MS = 86_400_000;
+const DEFAULT_PAGE = 200;
+const MAX_GAPS = 1000;
+
+export interface HistoryOptions {
+  dir: string;
+  clock?: Clock;
+  /** default 5000 */
+  maxEvents?: number;
+  /** default 30 */
+  maxAgeDays?: number;
+  /** how long appended entries may wait in memory before they are written; 10..1000, default 500 */
+  flushIntervalMs?: number;
+  log?: (message: string) => void;
+}
+
+export interface HistoryInfo {
+  events: number;
+  gaps: number;
+  fileBytes: number;
+  damagedRecordsSkipped: number;
+  /** the last write problem, or null; the history keeps working in memory meanwhile */
+  lastError: string | null;
+}
+
+interface Entry {
+  seq: number;
+  feed: FeedEntry;
+  /** lower-cased searchable text, built on the first text query */
+  hay?: string;
+}
+
+const clampInt = (v: unknown, min: number, max: number, fallback: number) =>
+  typeof v === 'number' && Number.isFinite(v)
+    ? Math.min(max, Math.max(min, Math.floor(v)))
+    : fallback;
+
+export class EventHistory {
+  readonly #file: string;
+  readonly #tmp: string;
+  readonly #dir: string;
+  readonly #clock: Clock;
+  readonly #flushMs: number;
+  readonly #log: (m: string) => void;
+  #maxEvents: number;
+  #maxAgeDays: number;
+
+  /** live entries, oldest first (ascending seq = arrival order) */
+  #entries: Entry[] = [];
+  readonly #byId = new Map<string, Entry>();
+  #eventCount = 0;
+  #unread = 0;
+  #nextSeq = 1;
+
+  #pending: string[] = [];
+  #timer: TimerHandle | undefined;
+  #chain: Promise<void> = Promise.resolve();
+  #handle: FileHandle | null = null;
+  #persist = true;
+  #needsCompaction = false;
+  #recordsOnDisk = 0;
+  #fileBytes = 0;
+  #damaged = 0;
+  #lastError: string | null = null;
+  #closed = false;
+
+  private constructor(opts: HistoryOptions) {
+    this.#dir = opts.dir;
+    this.#file = join(opts.dir, HISTORY_FILE);
+    this.#tmp = `${this.#file}.tmp`;
+    this.#clock = opts.clock ?? systemClock;
+    this.#flushMs = clampInt(opts.flushIntervalMs, 10, 1000, 500);
+    this.#maxEvents = clampInt(opts.maxEvents, 1, 1_000_000, 5000);
+    this.#maxAgeDays = clampInt(opts.maxAgeDays, 1, 3650, 30);
+    this.#log = opts.log ?? (() => {});
+  }
+
+  /**
+   * Load the history in `dir` (created when missing). Never rejects: damaged records are
+   * skipped and counted in info(), and a folder that cannot be written leaves a history that
+   * works in memory and says why in info().lastError.
+   */
+  static async open(opts: HistoryOptions): Promise<EventHistory> {
+    const h = new EventHistory(opts);
+    await h.#load();
+    return h;
+  }
+
+  // ---- writing ----------------------------------------------------------------------------
+
+  /** Store new events (unknown types and ids already stored are skipped); returns what was stored. */
+  append(events: readonly EventMessage[], receivedAt?: number): FeedEvent[] {
+    if (this.#closed || !Array.isArray(events)) return [];
+    const at =
+      typeof receivedAt === 'number' && Number.isFinite(receivedAt)
+        ? receivedAt
+        : this.#clock.now();
+    const stored: FeedEvent[] = [];
+    for (const e of events) {
+      const feed = toFeedEvent(e, at);
+      if (!feed || this.#byId.has(feed.id)) continue;
+      const seq = this.#nextSeq++;
+      this.#add({ seq, feed });
+      this.#write({
+        k: 'e',
+        seq,
+        id: feed.id,
+        event: feed.event,
+        timestamp: feed.timestamp,
+        receivedAt: feed.receivedAt,
+        data: feed.data,
+      });
+      stored.push({ ...feed });
+    }
+    if (stored.length) this.#prune();
+    return stored;
+  }
+
+  /** Record a disconnected period (from the connection engine's 'gap' event). */
+  addGap(gap: Gap): FeedGap {
+    const start = Number(gap?.start);
+    const end = Number(gap?.end);
+    const s = Number.isFinite(start) ? start : this.#clock.now();
+    const e = Number.isFinite(end) && end >= s ? end : s;
+    const id = `gap:${s}-${e}`;
+    const existing = this.#byId.get(id);
+    if (existing) return { ...(existing.feed as FeedGap) };
+    const feed: FeedGap = { kind: 'gap', id, start: s, end: e };
+    if (this.#closed) return feed;
+    const seq = this.#nextSeq++;
+    this.#add({ seq, feed });
+    this.#write({ k: 'g', seq, id, start: s, end: e });
+    this.#prune();
+    return { ...feed };
+  }
+
+  /** Mark events read; returns the unread count after. */
+  markRead(ids: readonly string[]): number {
+    if (!Array.isArray(ids)) return this.#unread;
+    const changed = this.#applyRead(ids);
+    if (changed.length && !this.#closed) this.#write({ k: 'r', ids: changed });
+    return this.#unread;
+  }
+
+  markAllRead(): number {
+    if (this.#unread === 0) return 0;
+    for (const entry of this.#entries) if (entry.feed.kind === 'event') entry.feed.read = true;
+    this.#unread = 0;
+    if (!this.#closed) this.#write({ k: 'a', seq: this.#nextSeq - 1 });
+    return 0;
+  }
+
+  setLimits(maxEvents: number, maxAgeDays: number): void {
+    this.#maxEvents = clampInt(maxEvents, 1, 1_000_000, this.#maxEvents);
+    this.#maxAgeDays = clampInt(maxAgeDays, 1, 3650, this.#maxAgeDays);
+    this.#prune();
+  }
+
+  /** Write what is pending now (and compact when due). Never rejects. */
+  flush(): Promise<void> {
+    this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#chain = this.#chain.then(() => this.#writePending());
+    return this.#chain;
+  }
+
+  /** Flush and close the file. Later appends are ignored. */
+  async close(): Promise<void> {
+    if (this.#closed) return this.#chain;
+    await this.flush();
+    this.#closed = true;
+    this.#chain = this.#chain.then(async () => {
+      await this.#handle?.close().catch(() => {});
+      this.#handle = null;
+    });
+    return this.#chain;
+  }
+
+  // ---- reading ----------------------------------------------------------------------------
+
+  /**
+   * Newest first, paged: pass the page's nextCursor as `before` for the next one. Gap markers
+   * are included unless the query asks for unread events or searches text.
+   */
+  query(q: FeedQuery = {}): FeedPage {
+    this.#prune();
+    const limit = clampInt(q?.limit, 1, 10_000, DEFAULT_PAGE);
+    const before = parseCursor(q?.before);
+    const channels = q?.channels?.length ? new Set<string>(q.channels) : null;
+    const severities = q?.severities?.length ? new Set<string>(q.severities) : null;
+    const types = q?.events?.length ? new Set<string>(q.events) : null;
+    const unreadOnly = q?.unreadOnly === true;
+    const text = typeof q?.text === 'string' ? q.text.trim().toLowerCase() : '';
+    const withGaps = !unreadOnly && text === '';
+
+    const page: FeedEntry[] = [];
+    let total = 0;
+    let unread = 0;
+    let more = false;
+    for (let i = this.#entries.length - 1; i >= 0; i--) {
+      const entry = this.#entries[i]!;
+      const f = entry.feed;
+      const inPage = entry.seq < before;
+      if (f.kind === 'gap') {
+        if (!withGaps || !inPage) continue;
+        if (page.length < limit) page.push({ ...f });
+        else more = true;
+        continue;
+      }
+      if (channels && !channels.has(f.channel)) continue;
+      if (types && !types.has(f.event)) continue;
+      if (severities && (f.severity === null || !severities.has(f.severity))) continue;
+      if (unreadOnly && f.read) continue;
+      if (text && !this.#haystack(entry).includes(text)) continue;
+      total++;
+      if (!f.read) unread++;
+      if (!inPage) continue;
+      if (page.length < limit) page.push({ ...f });
+      else more = true;
+    }
+    const last = page[page.length - 1];
+    const nextCursor = more && last ? String(this.#byId.get(last.id)!.seq) : null;
+    return { entries: page, total, unread, nextCursor };
+  }
+
+  get(id: string): FeedEvent | null {
+    const entry = typeof id === 'string' ? this.#byId.get(id) : undefined;
+    return entry && entry.feed.kind === 'event' ? { ...entry.feed } : null;
+  }
+
+  unreadCount(): number {
+    return this.#unread;
+  }
+
+  info(): HistoryInfo {
+    return {
+      events: this.#eventCount,
+      gaps: this.#byId.size - this.#eventCount,
+      fileBytes: this.#fileBytes,
+      damagedRecordsSkipped: this.#damaged,
+      lastError: this.#lastError,
+    };
+  }
+
+  // ---- memory -----------------------------------------------------------------------------
+
+  #applyRead(ids: readonly unknown[]): string[] {
+    const changed: string[] = [];
+    for (const id of ids) {
+      const entry = typeof id === 'string' ? this.#byId.get(id) : undefined;
+      if (entry && entry.feed.kind === 'event' && !entry.feed.read) {
+        entry.feed.read = true;
+        this.#unread--;
+        changed.push(entry.feed.id);
+      }
+    }
+    return changed;
+  }
+
+  #add(entry: Entry) {
+    this.#entries.push(entry);
+    this.#byId.set(entry.feed.id, entry);
+    if (entry.feed.kind === 'event') {
+      this.#eventCount++;
+      if (!entry.feed.read) this.#unread++;
+    }
+  }
+
+  /** Apply retention: age first, then count; gaps older than every kept event go too. */
+  #prune() {
+    const cutoff = this.#clock.now() - this.#maxAgeDays * DAY_MS;
+    const tooOld = (e: Entry) =>
+      e.feed.kind === 'event' ? e.feed.receivedAt < cutoff : e.feed.end < cutoff;
+    const gapCount = this.#byId.size - this.#eventCount;
+    // Fast path, taken on almost every append: nothing to drop.
+    if (
+      this.#eventCount <= this.#maxEvents &&
+      gapCount <= MAX_GAPS &&
+      !this.#entries.some(tooOld)
+    ) {
+      return;
+    }
+    // Gaps older than a dropped event describe a period the feed no longer shows.
+    let droppedUpTo = -1;
+    const drop = (e: Entry) => {
+      this.#byId.delete(e.feed.id);
+      if (e.feed.kind === 'event') {
+        this.#eventCount--;
+        if (!e.feed.read) this.#unread--;
+        droppedUpTo = Math.max(droppedUpTo, e.seq);
+      }
+    };
+    let kept = this.#entries.filter((e) => {
+      if (!tooOld(e)) return true;
+      drop(e);
+      return false;
+    });
+    let excess = this.#eventCount - this.#maxEvents;
+    if (excess > 0) {
+      kept = kept.filter((e) => {
+        if (excess <= 0 || e.feed.kind !== 'event') return true;
+        excess--;
+        drop(e);
+        return false;
+      });
+    }
+    let gapsLeft = this.#byId.size - this.#eventCount;
+    this.#entries = kept.filter((e) => {
+      if (e.feed.kind !== 'gap') return true;
+      if (e.seq > droppedUpTo && gapsLeft <= MAX_GAPS) return true;
+      gapsLeft--;
+      drop(e);
+      return false;
+    });
+  }
+
+  #haystack(entry: Entry): string {
+    if (entry.hay === undefined) {
+      const f = entry.feed as FeedEvent;
+      const parts: string[] = [f.event, f.channel, f.id, f.severity ?? ''];
+      collectText(f.data, parts, 0);
+      entry.hay = parts.join('\n').toLowerCase();
+    }
+    return entry.hay;
+  }
+
+  // ---- file -------------------------------------------------------------------------------
+
+  #write(rec: HistoryRecord) {
+    if (!this.#persist) return;
+    this.#pending.push(encodeRecord(rec));
+    if (this.#timer === undefined) {
+      this.#timer = this.#clock.setTimeout(() => {
+        this.#timer = undefined;
+        void this.flush();
+      }, this.#flushMs);
+    }
+  }
+
+  async #writePending(): Promise<void> {
+    if (!this.#persist) return;
+    try {
+      if (this.#needsCompaction || this.#compactionDue()) {
+        await this.#compact();
+        return;
+      }
+      if (this.#pending.length === 0) return;
+      const lines = this.#pending;
+      this.#pending = [];
+      const buf = Buffer.from(lines.join(''), 'utf8');
+      this.#handle ??= await open(this.#file, 'a', 0o600);
+      await this.#handle.write(buf);
+      // Batched durability: one fsync per flush, flushes at most a second apart.
+      await this.#handle.datasync();
+      this.#recordsOnDisk += lines.length;
+      this.#fileBytes += buf.length;
+      this.#lastError = null;
+      if (this.#compactionDue()) await this.#compact();
+    } catch (err) {
+      // Memory is the truth: the next flush rewrites the whole file from it.
+      this.#needsCompaction = true;
+      this.#pending = [];
+      this.#fail(`cannot write the history file: ${(err as Error).message}`);
+    }
+  }
+
+  #compactionDue(): boolean {
+    return this.#recordsOnDisk > 2 * this.#byId.size + 1000;
+  }
+
+  /** Rewrite the file from memory: temp file, fsync, rename, fsync the folder. */
+  async #compact(): Promise<void> {
+    // Snapshot and pending queue are taken together, before the first await: records written
+    // after this moment stay pending for the next flush and land after the snapshot.
+    const lines = this.#entries.map((e) => encodeRecord(toRecord(e)));
+    this.#pending = [];
+    const buf = Buffer.from(lines.join(''), 'utf8');
+    await this.#handle?.close().catch(() => {});
+    this.#handle = null;
+    const tmp = await open(this.#tmp, 'w', 0o600);
+    try {
+      await tmp.write(buf);
+      await tmp.sync();
+    } finally {
+      await tmp.close();
+    }
+    await rename(this.#tmp, this.#file);
+    await fsyncDir(this.#dir);
+    this.#handle = await open(this.#file, 'a', 0o600);
+    this.#recordsOnDisk = lines.length;
+    this.#fileBytes = buf.length;
+    this.#needsCompaction = false;
+    this.#lastError = null;
+  }
+
+  async #load(): Promise<void> {
+    try {
+      await mkdir(this.#dir, { recursive: true });
+      // A temp file is what is left of a compaction that crashed before its rename: the log
+      // itself is still whole, so the temp file is simply dropped.
+      await rm(this.#tmp, { force: true });
+    } catch (err) {
+      this.#persist = false;
+      this.#fail(
+        `history is kept in memory only: cannot use ${this.#dir}: ${(err as Error).message}`,
+      );
+      return;
+    }
+    let text = '';
+    try {
+      text = await readFile(this.#file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+        this.#fail(`cannot read the history file, starting empty: ${(err as Error).message}`);
+        await this.#keepDamagedCopy();
+        this.#needsCompaction = true;
+      }
+    }
+    const lines = text.split('\n');
+    const tail = lines.pop() ?? ''; // after the last newline: empty, or a torn last record
+    if (tail.length > 0) this.#damaged++;
+    for (const line of lines) {
+      if (line.length === 0) continue;
+      const rec = decodeRecord(line);
+      if (!rec) {
+        this.#damaged++;
+        continue;
+      }
+      this.#replay(rec);
+      this.#recordsOnDisk++;
+    }
+    this.#fileBytes = Buffer.byteLength(text, 'utf8');
+    this.#prune();
+    if (this.#damaged > 0) {
+      this.#log(`history: skipped ${this.#damaged} damaged record(s) in ${this.#file}`);
+      await this.#keepDamagedCopy();
+      // Rewrite now so that new records never land after a torn line.
+      this.#needsCompaction = true;
+    }
+    if (this.#needsCompaction || this.#compactionDue()) {
+      try {
+        await this.#compact();
+      } catch (err) {
+        this.#needsCompaction = true;
+        this.#fail(`cannot rewrite the history file: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  #replay(rec: HistoryRecord) {
+    if ('seq' in rec) this.#nextSeq = Math.max(this.#nextSeq, rec.seq + 1);
+    switch (rec.k) {
+      case 'e': {
+        if (this.#byId.has(rec.id) || !isEventType(rec.event)) return;
+        const feed: FeedEvent = {
+          kind: 'event',
+          id: rec.id,
+          event: rec.event,
+          channel: channelOf(rec.event),
+          timestamp: rec.timestamp,
+          receivedAt: rec.receivedAt,
+          severity: severityOf(rec.event, rec.data),
+          read: rec.read === true,
+          data: rec.data,
+        };
+        this.#insertInOrder({ seq: rec.seq, feed });
+        return;
+      }
+      case 'g': {
+        if (this.#byId.has(rec.id)) return;
+        this.#insertInOrder({
+          seq: rec.seq,
+          feed: { kind: 'gap', id: rec.id, start: rec.start, end: rec.end },
+        });
+        return;
+      }
+      case 'r':
+        this.#applyRead(rec.ids);
+        return;
+      case 'a':
+        for (const e of this.#entries) {
+          if (e.seq <= rec.seq && e.feed.kind === 'event' && !e.feed.read) {
+            e.feed.read = true;
+            this.#unread--;
+          }
+        }
+        return;
+    }
+  }
+
+  /** Records are written in seq order; this keeps memory ordered even if a file was not. */
+  #insertInOrder(entry: Entry) {
+    const last = this.#entries[this.#entries.length - 1];
+    if (!last || last.seq < entry.seq) {
+      this.#add(entry);
+      return;
+    }
+    this.#add(entry);
+    this.#entries.sort((a, b) => a.seq - b.seq);
+  }
+
+  async #keepDamagedCopy() {
+    try {
+      await stat(this.#file);
+      await copyFile(this.#file, join(this.#dir, DAMAGED_COPY), fsConstants.COPYFILE_FICLONE);
+    } catch {
+      // best effort: the copy is for a bug report, not for the app
+    }
+  }
+
+  #fail(message: string) {
+    this.#lastError = message;
+    this.#log(`history: ${message}`);
+  }
+}
+
+function toRecord(e: Entry): EventRecord | GapRecord {
+  const f = e.feed;
+  if (f.kind === 'gap') return { k: 'g', seq: e.seq, id: f.id, start: f.start, end: f.end };
+  const rec: EventRecord = {
+    k: 'e',
+    seq: e.seq,
+    id: f.id,
+    event: f.event,
+    timestamp: f.timestamp,
+    receivedAt: f.receivedAt,
+    data: f.data,
+  };
+  if (f.read) rec.read = true;
+  return rec;
+}
+
+function toFeedEvent(e: EventMessage, receivedAt: number): FeedEvent | null {
+  if (!e || typeof e !== 'object') return null;
+  if (typeof e.id !== 'string' || e.id.length === 0 || e.id.length > 256) return null;
+  if (typeof e.event !== 'string' || !isEventType(e.event)) return null;
+  const data =
+    typeof e.data === 'object' && e.data !== null && !Array.isArray(e.data) ? e.data : {};
+  return {
+    kind: 'event',
+    id: e.id,
+    event: e.event,
+    channel: channelOf(e.event),
+    timestamp: typeof e.timestamp === 'string' ? e.timestamp.slice(0, 64) : null,
+    receivedAt,
+    severity: severityOf(e.event, data),
+    read: false,
+    data,
+  };
+}
+
+function parseCursor(before: unknown): number {
+  if (typeof before !== 'string' || !/^\d{1,15}$/.test(before)) return Number.POSITIVE_INFINITY;
+  return Number(before);
+}
+
+/** Strings and numbers of a payload, depth-limited, for text search. */
+function collectText(v: unknown, out: string[], depth: number) {
+  if (depth > 6 || out.length > 2000) return;
+  if (typeof v === 'string') out.push(v);
+  else if (typeof v === 'number' || typeof v === 'boolean') out.push(String(v));
+  else if (Array.isArray(v)) for (const x of v) collectText(x, out, depth + 1);
+  else if (v && typeof v === 'object')
+    for (const x of Object.values(v)) collectText(x, out, depth + 1);
+}
+
+async function fsyncDir(dir: string) {
+  // Makes the rename itself durable on Linux; Windows cannot open a folder and does not need it.
+  try {
+    const h = await open(dir, 'r');
+    try {
+      await h.sync();
+    } finally {
+      await h.close();
+    }
+  } catch {
+    // best effort
+  }
+}

@@ -1,0 +1,82 @@
+// The on-disk record format of the history log: one record per line,
+//   <crc32 of the JSON, 8 hex digits> <space> <JSON>\n
+// The checksum tells a torn or damaged line from a good one, so a crash in the middle of a
+// write, or a flipped byte, costs that record only, never the file.
+import { z } from 'zod';
+
+const TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+export function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) c = TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+const num = z.number().finite();
+const seq = z.number().int().nonnegative();
+
+export const eventRecordSchema = z.object({
+  k: z.literal('e'),
+  seq,
+  id: z.string().min(1).max(256),
+  event: z.string().min(1).max(128),
+  timestamp: z.string().max(64).nullable(),
+  receivedAt: num,
+  data: z.record(z.string(), z.unknown()),
+  read: z.literal(true).optional(),
+});
+
+export const gapRecordSchema = z.object({
+  k: z.literal('g'),
+  seq,
+  id: z.string().min(1).max(128),
+  start: num,
+  end: num,
+});
+
+/** these events were read */
+export const readRecordSchema = z.object({ k: z.literal('r'), ids: z.array(z.string().max(256)) });
+/** every event up to and including `seq` was read ("mark all read") */
+export const allReadRecordSchema = z.object({ k: z.literal('a'), seq });
+
+export const recordSchema = z.discriminatedUnion('k', [
+  eventRecordSchema,
+  gapRecordSchema,
+  readRecordSchema,
+  allReadRecordSchema,
+]);
+
+export type HistoryRecord = z.infer<typeof recordSchema>;
+export type EventRecord = z.infer<typeof eventRecordSchema>;
+export type GapRecord = z.infer<typeof gapRecordSchema>;
+
+export function encodeRecord(rec: HistoryRecord): string {
+  const json = JSON.stringify(rec);
+  const sum = crc32(Buffer.from(json, 'utf8')).toString(16).padStart(8, '0');
+  return `${sum} ${json}\n`;
+}
+
+/** The record on one line (without its newline), or null when the line is damaged. */
+export function decodeRecord(line: string): HistoryRecord | null {
+  if (line.length < 10 || line.charCodeAt(8) !== 32) return null;
+  const sum = line.slice(0, 8);
+  const json = line.slice(9);
+  if (!/^[0-9a-f]{8}$/.test(sum)) return null;
+  if (crc32(Buffer.from(json, 'utf8')).toString(16).padStart(8, '0') !== sum) return null;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  const parsed = recordSchema.safeParse(raw);
+  return parsed.success ? parsed.data : null;
+}
