@@ -1,0 +1,97 @@
+// Access tokens of the reference server: who may read which channel and who may publish.
+// The file format is the one `katya server --tokens FILE` documents:
+//   {"tokens":[{"token":"s3cret","channels":["*"],"admin":true},{"token":"viewer","channels":["messages"]}]}
+import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { CHANNEL_ALIASES, isChannel } from '../core/protocol';
+import type { Channel } from '../core/protocol';
+
+export interface TokenGrant {
+  token: string;
+  /** channel names; `"*"` means every channel; the aliases `alerts` and `metrics` are accepted */
+  channels: string[];
+  /** may publish events over HTTP */
+  admin?: boolean;
+}
+
+/** A grant with its channel list resolved, so permission checks are one set lookup. */
+export interface ResolvedGrant {
+  token: string;
+  all: boolean;
+  channels: ReadonlySet<Channel>;
+  admin: boolean;
+}
+
+const channelName = z
+  .string()
+  .min(1)
+  .refine((n) => n === '*' || isChannel(n) || n in CHANNEL_ALIASES, {
+    message:
+      'unknown channel (use "*" or one of messages, rooms, trust, analytics, security, system)',
+  });
+
+const grantSchema = z.object({
+  token: z.string().min(1).max(4096),
+  channels: z.array(channelName),
+  admin: z.boolean().optional(),
+});
+
+export const tokensFileSchema = z.object({ tokens: z.array(grantSchema) });
+
+export function resolveGrant(grant: TokenGrant): ResolvedGrant {
+  const channels = new Set<Channel>();
+  let all = false;
+  for (const name of grant.channels) {
+    if (name === '*') all = true;
+    else if (isChannel(name)) channels.add(name);
+    else if (CHANNEL_ALIASES[name]) channels.add(CHANNEL_ALIASES[name]);
+  }
+  return { token: grant.token, all, channels, admin: grant.admin === true };
+}
+
+export function mayRead(grant: ResolvedGrant, channel: Channel): boolean {
+  return grant.all || grant.channels.has(channel);
+}
+
+/** Check grants given in code (the in-process API); throws with a readable message. */
+export function validateGrants(tokens: TokenGrant[]): TokenGrant[] {
+  const parsed = z.array(grantSchema).safeParse(tokens);
+  if (!parsed.success) throw new Error(`invalid token grants: ${describeIssue(parsed.error)}`);
+  return parsed.data;
+}
+
+/** Read and check a tokens file; the error says which file and what is wrong with it. */
+export async function loadTokensFile(path: string): Promise<TokenGrant[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new Error(`cannot read tokens file ${path}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`tokens file ${path} is not valid JSON`, { cause: err });
+  }
+  const parsed = tokensFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new Error(`tokens file ${path}: ${describeIssue(parsed.error)}`);
+  }
+  return parsed.data.tokens;
+}
+
+/** The token a server without `--tokens` prints: every channel, may publish. */
+export function generateDemoToken(): TokenGrant {
+  return { token: `demo_${randomBytes(16).toString('hex')}`, channels: ['*'], admin: true };
+}
+
+function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid';
+  const where = issue.path.length ? issue.path.join('.') : 'file';
+  return `${where}: ${issue.message}`;
+}
