@@ -428,7 +428,6 @@ describe('demo generator in the server', () => {
     );
     const events = c.frames.filter((f) => f.type === 'event');
     expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
-    for (const e of events)
-      expect(e.event!.startsWith(e.channel === 'messages' ? 'message.' : '')).toBe(true);
+    for (const e of events) expect(channelOf(e.event as EventType)).toBe(e.channel);
   });
 });
