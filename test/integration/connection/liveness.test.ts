@@ -1,0 +1,204 @@
+// Liveness and heartbeats: pongs, client pings, the 45 s deadline against the clock, nudge().
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, engine, server, stateIs } from './support/harness';
+import { TestClock, settle, waitFor } from './support/test-clock';
+
+afterEach(cleanup);
+
+async function silentServer() {
+  return server({
+    onConnection: (c) => {
+      c.silent = true;
+    },
+  });
+}
+
+describe('heartbeats', () => {
+  it('answers every server ping with a pong carrying its id', async () => {
+    const s = await server();
+    const { engine: e } = engine({ url: s.url });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    s.last!.send({ type: 'ping', id: 'srv-1', timestamp: new Date().toISOString() });
+    s.last!.send({ type: 'ping' });
+    await waitFor(() => s.last!.messagesOfType('pong').length === 2, 'two pongs');
+    expect(s.last!.messagesOfType('pong')).toEqual([
+      { type: 'pong', id: 'srv-1' },
+      { type: 'pong' },
+    ]);
+    expect(e.getStats().lastPing).not.toBeNull();
+  });
+
+  it('measures round-trip time with a client ping', async () => {
+    const s = await server();
+    const { engine: e } = engine({ url: s.url });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    const rtt = await e.ping();
+    expect(rtt).toBeGreaterThanOrEqual(0);
+    expect(e.getStats().rttMs).toBe(rtt);
+    expect(s.last!.messagesOfType('ping')).toHaveLength(1);
+  });
+
+  it('rejects ping() when not connected, and pending pings when the connection drops', async () => {
+    const s = await silentServer();
+    const { engine: e } = engine({ url: s.url }, { start: false });
+    await expect(e.ping()).rejects.toThrow('not connected');
+    e.start();
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    const pending = e.ping();
+    e.stop();
+    await expect(pending).rejects.toThrow('connection closed');
+  });
+});
+
+describe('liveness', () => {
+  it('terminates a silent connection after 45 s without a frame and reconnects', async () => {
+    const s = await silentServer();
+    const clock = new TestClock('manual');
+    const { engine: e, rec } = engine({ url: s.url, clock });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    clock.advance(44_999);
+    await settle(50);
+    expect(stateIs(e, 'open')).toBe(true);
+    clock.advance(1);
+    const st = await waitFor(
+      () => (e.getState().state === 'reconnecting' ? e.getState() : null),
+      'reconnecting',
+    );
+    expect(st).toMatchObject({ lastError: 'nothing received for 45 s' });
+    await waitFor(() => s.clients[0]!.closed, 'the server sees the socket end');
+    clock.advance(st.state === 'reconnecting' ? st.delayMs : 0);
+    await waitFor(() => stateIs(e, 'open') && s.connections === 2, 'reconnected');
+    expect(rec.gaps).toHaveLength(1);
+  });
+
+  it('any inbound frame moves the deadline', async () => {
+    const s = await silentServer();
+    const clock = new TestClock('manual');
+    const { engine: e } = engine({ url: s.url, clock, livenessTimeoutMs: 10_000 });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    for (let i = 0; i < 5; i++) {
+      clock.advance(8_000);
+      const before = e.getStats().messagesReceived;
+      s.last!.send({ type: 'ping' });
+      await waitFor(() => e.getStats().messagesReceived > before, 'ping received');
+    }
+    clock.advance(8_000);
+    await settle(50);
+    expect(stateIs(e, 'open')).toBe(true);
+    clock.advance(2_000);
+    await waitFor(() => stateIs(e, 'reconnecting'), 'dead at last');
+  });
+
+  it('trips on a late timer after sleep: one firing, checked against the clock', async () => {
+    const s = await silentServer();
+    const clock = new TestClock('manual');
+    const { engine: e } = engine({ url: s.url, clock });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    clock.advance(2 * 60 * 60_000); // two hours asleep; the watchdog fires once, late
+    await waitFor(() => stateIs(e, 'reconnecting'), 'reconnecting');
+  });
+
+  it('nudge() after a sleep in which no timer fired drops the dead socket at once', async () => {
+    const s = await silentServer();
+    const clock = new TestClock('manual');
+    const { engine: e } = engine({ url: s.url, clock });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    clock.jump(60_000);
+    expect(stateIs(e, 'open')).toBe(true);
+    e.nudge();
+    expect(e.getState()).toMatchObject({ state: 'reconnecting' });
+  });
+
+  it('nudge() on a quiet but recent connection probes it with a ping', async () => {
+    const s = await server();
+    const clock = new TestClock('manual');
+    const { engine: e } = engine({ url: s.url, clock });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    const received = e.getStats().messagesReceived;
+    e.nudge();
+    await waitFor(() => s.last!.messagesOfType('ping').length === 1, 'probe ping');
+    await waitFor(() => e.getStats().messagesReceived > received, 'pong');
+    clock.advance(10_000);
+    await settle(50);
+    expect(stateIs(e, 'open')).toBe(true);
+  });
+
+  it('nudge() on a connection that cannot answer drops it after the probe timeout', async () => {
+    const s = await silentServer();
+    const clock = new TestClock('manual');
+    const { engine: e } = engine({ url: s.url, clock });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    clock.advance(1_000);
+    e.nudge();
+    expect(stateIs(e, 'open')).toBe(true);
+    clock.advance(10_000);
+    expect(e.getState()).toMatchObject({
+      state: 'reconnecting',
+      lastError: 'no answer to a ping within 10 s',
+    });
+  });
+
+  it('nudge() while waiting in backoff retries immediately', async () => {
+    const s = await server();
+    const clock = new TestClock('manual');
+    const { engine: e } = engine({ url: s.url, clock, random: () => 0.999 });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    s.last!.ws.close(1013);
+    await waitFor(() => stateIs(e, 'reconnecting'), 'reconnecting');
+    e.nudge();
+    await waitFor(() => stateIs(e, 'open') && s.connections === 2, 'reconnected without waiting');
+  });
+
+  it('reconnectNow() drops the backoff and connects now', async () => {
+    const s = await server();
+    const clock = new TestClock('manual');
+    const { engine: e } = engine({ url: s.url, clock, random: () => 0.999 });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    for (let i = 0; i < 3; i++) {
+      const n = s.connections;
+      s.last!.ws.close(1013);
+      const st = await waitFor(
+        () => (e.getState().state === 'reconnecting' ? e.getState() : null),
+        'reconnecting',
+      );
+      clock.advance(st.state === 'reconnecting' ? st.delayMs : 0);
+      await waitFor(() => stateIs(e, 'open') && s.connections === n + 1, 'open again');
+    }
+    s.last!.ws.close(1013);
+    const before = await waitFor(
+      () => (e.getState().state === 'reconnecting' ? e.getState() : null),
+      'reconnecting',
+    );
+    expect(before).toMatchObject({ attempt: 4 });
+    e.reconnectNow();
+    await waitFor(() => stateIs(e, 'open') && s.connections === 5, 'open now');
+    s.last!.ws.close(1013);
+    const after = await waitFor(
+      () => (e.getState().state === 'reconnecting' ? e.getState() : null),
+      'reconnecting',
+    );
+    expect(after).toMatchObject({ attempt: 1 });
+  });
+
+  it('resets the backoff after 5 s of stable uptime', async () => {
+    const s = await server();
+    const clock = new TestClock('manual');
+    const { engine: e } = engine({ url: s.url, clock, random: () => 0.999 });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    for (let i = 1; i <= 3; i++) {
+      s.last!.ws.close(1013);
+      const st = await waitFor(() => {
+        const x = e.getState();
+        return x.state === 'reconnecting' && x.attempt === i ? x : null;
+      }, `attempt ${i}`);
+      clock.advance(st.state === 'reconnecting' ? st.delayMs : 0);
+      await waitFor(() => stateIs(e, 'open') && s.connections === i + 1, 'open');
+    }
+    clock.advance(5_000);
+    s.last!.ws.close(1013);
+    await waitFor(() => {
+      const x = e.getState();
+      return x.state === 'reconnecting' && x.attempt === 1 && x.delayMs === 499;
+    }, 'attempt counter reset');
+  });
+});
