@@ -22,6 +22,8 @@ export interface Logger {
   /** fits ConnectionOptions.log */
   sink: LogSink;
   setLevel(level: LogLevel): void;
+  /** redact any text with the logger's current secrets (for example "Copy diagnostics") */
+  redact(text: string): string;
   /** path of the current log file, or null when logging to memory only */
   readonly file: string | null;
 }
@@ -106,16 +108,20 @@ export function createLogger(opts: LoggerOptions): Logger {
     }
   }
 
+  function currentSecrets(): string[] {
+    try {
+      const s = opts.secrets();
+      return Array.isArray(s) ? s : [];
+    } catch {
+      return [];
+    }
+  }
+
   function write(level: LogLevel, msg: unknown) {
     if (LEVELS.indexOf(level) < minLevel) return;
     let text = typeof msg === 'string' ? msg : String(msg);
     if (text.length > MAX_LINE_CHARS) text = text.slice(0, MAX_LINE_CHARS) + ' [...]';
-    let secrets: string[];
-    try {
-      secrets = opts.secrets();
-    } catch {
-      secrets = [];
-    }
+    const secrets = currentSecrets();
     // One line per entry: embedded newlines would let a payload forge log lines.
     const oneLine = text.replace(/\r?\n/g, '\\n');
     const line = `${new Date(now()).toISOString()} ${level.toUpperCase().padEnd(5)} ${redact(oneLine, secrets)}`;
@@ -141,6 +147,7 @@ export function createLogger(opts: LoggerOptions): Logger {
     setLevel: (level) => {
       if (LEVELS.includes(level)) minLevel = LEVELS.indexOf(level);
     },
+    redact: (text) => redact(typeof text === 'string' ? text : String(text), currentSecrets()),
     file: current,
   };
 }

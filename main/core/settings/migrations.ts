@@ -22,7 +22,15 @@ export const MIGRATIONS: Readonly<Record<number, (doc: RawSettings) => RawSettin
       out.subscriptions = { channels, events: [] };
     }
     if (typeof notifyThreshold === 'string' && out.notifications === undefined) {
-      out.notifications = { threshold: notifyThreshold };
+      // The rest is spelled out as version 1 shipped it: a migration must not change meaning
+      // when later versions change their defaults.
+      out.notifications = {
+        threshold: notifyThreshold,
+        perEvent: {},
+        mutedChannels: [],
+        quietHours: { enabled: false, start: '22:00', end: '07:00' },
+        criticalBreaksThrough: true,
+      };
     }
     return out;
   },

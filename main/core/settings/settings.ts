@@ -79,7 +79,13 @@ export class SettingsService {
    * are refused with one message per field, and nothing is written.
    */
   update(patch: SettingsPatch): SettingsResult {
-    const parsed = settingsPatchSchema.strict().safeParse(patch);
+    // A form may send the whole document back, version included; the version is ours to set.
+    let input: unknown = patch;
+    if (isPlainObject(patch) && 'version' in patch) {
+      const { version: _version, ...rest } = patch;
+      input = rest;
+    }
+    const parsed = settingsPatchSchema.strict().safeParse(input);
     if (!parsed.success) {
       return {
         ok: false,

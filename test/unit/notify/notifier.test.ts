@@ -28,7 +28,6 @@ function setup(opts: Partial<Omit<NotifierOptions, 'clock'>> & { clock?: ManualC
   const withdrawn: string[] = [];
   const snoozeChanges: (number | null)[] = [];
   const n = new Notifier({
-    clock,
     rules: rules(),
     show: (x) => shown.push(x),
     withdraw: (id) => withdrawn.push(id),
