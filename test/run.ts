@@ -67,6 +67,8 @@ rmSync('test-results', { recursive: true, force: true });
 mkdirSync('test-results', { recursive: true });
 
 run('lint', 'npm', ['run', '--silent', 'lint']);
+// Electron security lint over the app sources (build/electronegativity.ts; exceptions in docs/packaging.md).
+run('electronegativity', npx, ['tsx', 'build/electronegativity.ts']);
 run('typecheck', 'npm', ['run', '--silent', 'typecheck']);
 const built = run('build', 'npm', ['run', '--silent', 'build']);
 
