@@ -312,6 +312,12 @@ export class ConnectionEngine {
       this.enterAuthFailed('no access token is set');
       return;
     }
+    // eslint-disable-next-line no-control-regex -- control characters are exactly the point
+    if (/[\u0000-\u001f\u007f]/.test(this.token)) {
+      // A header or URL cannot carry it, and retrying would fail the same way forever.
+      this.enterAuthFailed('the token contains control characters; paste it again');
+      return;
+    }
     if (this.attemptsSinceStart++ > 0) this.stats.reconnects++;
 
     const now = this.clock.now();
@@ -343,6 +349,9 @@ export class ConnectionEngine {
     ws.on('error', (err) => this.onSocketError(ws, err));
     ws.on('close', (code, reason) => this.onClose(ws, code, reason));
     ws.on('unexpected-response', (_req, res) => this.onUnexpectedResponse(ws, res));
+    // WebSocket-level ping/pong control frames are signs of life too.
+    ws.on('ping', () => this.onControlFrame(ws));
+    ws.on('pong', () => this.onControlFrame(ws));
     this.armWatchdog();
   }
 
@@ -436,6 +445,10 @@ export class ConnectionEngine {
         this.onServerError(ws, msg.data);
         return;
     }
+  }
+
+  private onControlFrame(ws: WebSocket): void {
+    if (ws === this.socket) this.lastInboundAt = this.clock.now();
   }
 
   private onEvent(msg: EventMessage): void {
@@ -598,9 +611,11 @@ export class ConnectionEngine {
     const ws = this.socket;
     if (!ws) return;
     const wasOpen = this.phase === 'open';
-    this.batcher.flush();
+    // Forget the socket first, so a listener that re-enters the engine during the flush
+    // below cannot drop it a second time.
     this.socket = null;
     this.phase = null;
+    this.batcher.flush();
     this.authDeadline = null;
     this.authRequestId = null;
     this.probe = null;

@@ -125,6 +125,14 @@ describe('bad tokens', () => {
     await waitFor(() => s.upgrades === 2, 'second attempt');
   });
 
+  it('a token with control characters is refused before connecting, not retried forever', async () => {
+    const s = await server();
+    const { engine: e } = engine({ url: s.url, token: 'abc\r\nX-Evil: 1' });
+    expect(e.getState()).toMatchObject({ state: 'auth_failed' });
+    await settle(100);
+    expect(s.upgrades).toBe(0);
+  });
+
   it('without a token it does not connect and reports auth_failed', async () => {
     const s = await server();
     const { engine: e } = engine({ url: s.url, token: undefined });

@@ -76,6 +76,29 @@ describe('malformed input', () => {
   });
 });
 
+describe('consumers', () => {
+  it('a listener that throws breaks neither the engine nor the other listeners', async () => {
+    const s = await server();
+    const clock = new TestClock('manual');
+    const { engine: e, rec } = engine({ url: s.url, clock });
+    const off = e.on('events', () => {
+      throw new Error('consumer bug');
+    });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    s.last!.send(eventFrame('room.created', {}, { id: 'r1' }));
+    await waitFor(() => e.getStats().messagesReceived === 1, 'read');
+    clock.advance(50);
+    expect(rec.events.map((x) => x.id)).toEqual(['r1']);
+    expect(rec.logs).toContainEqual(expect.stringContaining('consumer bug'));
+    expect(stateIs(e, 'open')).toBe(true);
+    off();
+    s.last!.send(eventFrame('room.created', {}, { id: 'r2' }));
+    await waitFor(() => e.getStats().messagesReceived === 2, 'read');
+    clock.advance(50);
+    expect(rec.logs.filter((l) => l.includes('consumer bug'))).toHaveLength(1);
+  });
+});
+
 describe('duplicates and timestamps', () => {
   it('delivers an event id once, also across a reconnect', async () => {
     const s = await server();

@@ -89,6 +89,21 @@ describe('liveness', () => {
     await waitFor(() => stateIs(e, 'reconnecting'), 'dead at last');
   });
 
+  it('WebSocket control pings count as signs of life', async () => {
+    const s = await silentServer();
+    const clock = new TestClock('manual');
+    const { engine: e } = engine({ url: s.url, clock });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    clock.advance(40_000);
+    let ponged = false;
+    s.last!.ws.once('pong', () => (ponged = true));
+    s.last!.ws.ping();
+    await waitFor(() => ponged, 'control pong');
+    clock.advance(40_000);
+    await settle(50);
+    expect(stateIs(e, 'open')).toBe(true);
+  });
+
   it('trips on a late timer after sleep: one firing, checked against the clock', async () => {
     const s = await silentServer();
     const clock = new TestClock('manual');
