@@ -1,0 +1,107 @@
+// Argument checking shared by the commands. Bad usage is an exception of its own, so the entry
+// point can print the command's usage and exit with 2 whatever command found the problem.
+import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import { CHANNEL_ALIASES, isChannel, isEventType, CHANNELS, EVENT_TYPES } from '../core/protocol';
+import type { Channel, EventType } from '../core/protocol';
+
+export const EXIT = {
+  OK: 0,
+  FAILURE: 1,
+  USAGE: 2,
+  AUTH_FAILED: 3,
+} as const;
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** What parsing gives a command: each option's value, when given (no repeats, no positionals). */
+export type OptionValues<T extends Options> = {
+  [K in keyof T]?: T[K] extends { type: 'boolean' } ? boolean : string;
+};
+
+/** parseArgs in strict mode, with its errors turned into sentences a user can act on. */
+export function parseCommandArgs<T extends Options>(
+  argv: string[],
+  options: T,
+): { values: OptionValues<T> } {
+  try {
+    const parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
+    return { values: parsed.values as OptionValues<T> };
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    const message = e.message.replace(/\. To specify a positional argument.*$/s, '');
+    throw new UsageError(message, { cause: err });
+  }
+}
+
+/** An integer option within bounds, or the default when absent. */
+export function intOption(
+  value: string | undefined,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max} (got "${value}")`);
+  }
+  return n;
+}
+
+/** A number option (fractions allowed) within bounds, or the default when absent. */
+export function numberOption(
+  value: string | undefined,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
+    throw new UsageError(`--${name} must be a number from ${min} to ${max} (got "${value}")`);
+  }
+  return n;
+}
+
+function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** `--channels a,b`: canonical names, aliases (alerts, metrics) resolved, unknown ones refused. */
+export function channelList(value: string | undefined): Channel[] | undefined {
+  if (value === undefined) return undefined;
+  const out: Channel[] = [];
+  for (const name of splitList(value)) {
+    const c = isChannel(name) ? name : CHANNEL_ALIASES[name];
+    if (!c) {
+      throw new UsageError(`unknown channel "${name}"; the channels are ${CHANNELS.join(', ')}`);
+    }
+    if (!out.includes(c)) out.push(c);
+  }
+  return out;
+}
+
+/** `--events x,y`: known event types only. */
+export function eventList(value: string | undefined): EventType[] | undefined {
+  if (value === undefined) return undefined;
+  const out: EventType[] = [];
+  for (const name of splitList(value)) {
+    if (!isEventType(name)) {
+      throw new UsageError(
+        `unknown event type "${name}"; see \`katya tail --help\` for the ${EVENT_TYPES.length} types`,
+      );
+    }
+    if (!out.includes(name)) out.push(name);
+  }
+  return out;
+}

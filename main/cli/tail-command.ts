@@ -1,0 +1,233 @@
+// `katya tail`: the desktop app's connection engine and notification policy on the command
+// line, not a second implementation of either. Useful over SSH, in scripts (--json) and as the
+// black-box client of the end-to-end tests.
+import { systemClock } from '../core/clock';
+import { ConnectionEngine } from '../core/connection/engine';
+import type { ConnectionState, SubscriptionStatus } from '../core/connection/types';
+import { Notifier } from '../core/notify/notifier';
+import type { NotificationRequest } from '../core/notify/policy';
+import { AUTH_METHODS, CHANNELS, validateServerUrl } from '../core/protocol';
+import type { AuthMethod, Channel, EventMessage, EventType } from '../core/protocol';
+import { DEFAULT_SETTINGS } from '../core/settings/schema';
+import { EXIT, UsageError, channelList, eventList, intOption, parseCommandArgs } from './args';
+import {
+  clean,
+  errorLine,
+  eventLine,
+  notificationLine,
+  painter,
+  stateLine,
+  subscriptionLine,
+  wantsColour,
+} from './format';
+
+export interface ConnectionTarget {
+  url: string;
+  /** always set for tail; doctor can run its first steps without one */
+  token: string | undefined;
+  authMethod: AuthMethod;
+  channels: Channel[];
+  events: EventType[];
+}
+
+/** The options tail and doctor share: where, with what token, how, and what to subscribe. */
+export function connectionTarget(
+  values: {
+    url?: string;
+    token?: string;
+    auth?: string;
+    channels?: string;
+    events?: string;
+  },
+  env: NodeJS.ProcessEnv,
+  opts: { tokenRequired?: boolean } = {},
+): ConnectionTarget {
+  if (!values.url)
+    throw new UsageError('--url is required, for example --url wss://katya.example/v1/ws');
+  const checked = validateServerUrl(values.url);
+  if (!checked.ok) throw new UsageError(`bad --url: ${checked.error}`);
+  const token = values.token || env.KATYA_TOKEN || undefined;
+  if (!token && opts.tokenRequired !== false)
+    throw new UsageError('a token is needed: --token TOKEN or the KATYA_TOKEN variable');
+  const authMethod = (values.auth ?? 'header') as AuthMethod;
+  if (!AUTH_METHODS.includes(authMethod)) {
+    throw new UsageError(`--auth must be one of ${AUTH_METHODS.join(', ')} (got "${values.auth}")`);
+  }
+  const events = eventList(values.events) ?? [];
+  // Nothing named: everything, like the app's default settings.
+  const channels = channelList(values.channels) ?? (values.events ? [] : [...CHANNELS]);
+  if (channels.length === 0 && events.length === 0) {
+    throw new UsageError('nothing to follow: --channels and --events are both empty');
+  }
+  return { url: checked.url.toString(), token, authMethod, channels, events };
+}
+
+export const TARGET_OPTIONS = {
+  url: { type: 'string' },
+  token: { type: 'string' },
+  auth: { type: 'string' },
+  channels: { type: 'string' },
+  events: { type: 'string' },
+} as const;
+
+export async function runTail(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  const { values } = parseCommandArgs(argv, {
+    ...TARGET_OPTIONS,
+    json: { type: 'boolean' },
+    verbose: { type: 'boolean' },
+    'idle-timeout': { type: 'string' },
+  });
+  const target = connectionTarget(values, env);
+  const livenessTimeoutMs = intOption(
+    values['idle-timeout'],
+    'idle-timeout',
+    45_000,
+    100,
+    86_400_000,
+  );
+  const json = values.json === true;
+
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const paintOut = painter(!json && wantsColour(process.stdout, env));
+  const paintErr = painter(wantsColour(process.stderr, env));
+  const info = (line: string) =>
+    process.stderr.write(`${paintErr('katya tail:', 'dim')} ${line}\n`);
+  const shownUrl = clean(target.url);
+
+  const engine = new ConnectionEngine({
+    url: target.url,
+    token: target.token,
+    authMethod: target.authMethod,
+    subscriptions: { channels: target.channels, events: target.events },
+    livenessTimeoutMs,
+    log: values.verbose
+      ? (level, message) => process.stderr.write(`katya tail [${level}] ${clean(message, 1000)}\n`)
+      : undefined,
+  });
+
+  const showNotification = (n: NotificationRequest) => {
+    if (n.kind === 'offline') return;
+    if (json) {
+      out(
+        JSON.stringify({
+          type: 'notification',
+          kind: n.kind,
+          title: n.title,
+          body: n.body,
+          eventId: n.eventId,
+          severity: n.severity,
+          channel: n.channel,
+          urgent: n.urgent,
+        }),
+      );
+    } else {
+      out(notificationLine(n, paintOut));
+    }
+  };
+  const notifier = new Notifier({
+    clock: systemClock,
+    rules: DEFAULT_SETTINGS.notifications,
+    show: showNotification,
+    withdraw: () => {},
+  });
+
+  const onState = (s: ConnectionState) => {
+    if (json) {
+      const line: Record<string, unknown> = {
+        type: 'state',
+        state: s.state,
+        at: new Date(s.since).toISOString(),
+      };
+      if (s.state === 'reconnecting') {
+        line.attempt = s.attempt;
+        line.delayMs = s.delayMs;
+        if (s.lastError) line.error = s.lastError;
+      }
+      if (s.state === 'auth_failed') line.reason = s.reason;
+      out(JSON.stringify(line));
+    } else {
+      info(stateLine(s, shownUrl));
+    }
+  };
+
+  const lastStatus = new Map<string, string>();
+  const onSubscriptions = (all: SubscriptionStatus[]) => {
+    for (const s of all) {
+      const key = `${s.kind}:${s.name}`;
+      const status = s.status === 'rejected' ? `rejected:${s.code}` : s.status;
+      if (lastStatus.get(key) === status) continue;
+      lastStatus.set(key, status);
+      if (s.status === 'pending') continue;
+      if (json) {
+        out(
+          JSON.stringify({
+            type: 'subscription',
+            kind: s.kind,
+            name: s.name,
+            status: s.status,
+            ...(s.status === 'rejected' ? { code: s.code, message: s.message } : {}),
+          }),
+        );
+      } else {
+        info(subscriptionLine(s));
+      }
+    }
+  };
+
+  const onEvents = (batch: EventMessage[]) => {
+    const now = Date.now();
+    for (const e of batch) out(json ? JSON.stringify(e) : eventLine(e, paintOut, now));
+    notifier.offer(batch);
+  };
+
+  return new Promise<number>((resolve) => {
+    const offs = [
+      engine.on('state', (s) => {
+        onState(s);
+        if (s.state === 'auth_failed') {
+          // The app waits for a new token here; a command line has none to wait for.
+          finish(EXIT.AUTH_FAILED);
+        }
+      }),
+      engine.on('subscriptions', onSubscriptions),
+      engine.on('events', onEvents),
+      engine.on('protocolError', (e) => {
+        if (json) out(JSON.stringify({ type: 'error', ...e }));
+        else info(errorLine(e));
+      }),
+      engine.on('gap', (g) => {
+        if (!json) {
+          info(
+            `events from ${new Date(g.start).toLocaleTimeString()} to ${new Date(g.end).toLocaleTimeString()} were missed while disconnected`,
+          );
+        }
+      }),
+    ];
+    let done = false;
+    function finish(code: number) {
+      if (done) return;
+      done = true;
+      if (code === EXIT.AUTH_FAILED) {
+        // Stop quietly: the auth_failed line is the last word, not a "closed" after it.
+        for (const off of offs) off();
+        engine.stop();
+      } else {
+        engine.stop(); // prints the final "closed" state
+        for (const off of offs) off();
+      }
+      notifier.dispose();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve(code);
+    }
+    function onSignal() {
+      finish(EXIT.OK);
+    }
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    engine.start();
+  });
+}

@@ -1,0 +1,116 @@
+// Help texts. `katya --help` and `katya COMMAND --help` print these; bad usage prints the
+// command's text after the reason on stderr.
+import { CATALOG, CHANNELS } from '../core/protocol';
+
+const catalogue = CHANNELS.map((c) => `    ${c.padEnd(10)} ${CATALOG[c].join(', ')}`).join('\n');
+
+export const MAIN_USAGE = `katya: the Katya event API from the command line
+
+Usage:
+  katya server [options]          run a Katya server (protocol, demo events, HTTP publish)
+  katya tail --url URL [options]  follow the live event feed, with the desktop app's engine
+  katya doctor --url URL          check the way to a server step by step
+  katya help [COMMAND]            this text, or a command's
+  katya --version
+
+Run \`katya COMMAND --help\` for a command's options.
+
+Exit codes: 0 success (and after Ctrl-C or SIGTERM), 1 failure, 2 bad usage,
+            3 authentication failed (tail, doctor).
+`;
+
+export const SERVER_USAGE = `katya server: a reference Katya server on one port
+
+Usage: katya server [options]
+
+Options:
+  --host HOST              interface to listen on (default 127.0.0.1)
+  --port PORT              port (default 8080; 0 picks a free one)
+  --tokens FILE            access tokens, JSON:
+                             {"tokens":[{"token":"s3cret","channels":["*"],"admin":true},
+                                        {"token":"viewer","channels":["messages","rooms"]}]}
+                           "*" means every channel; admin tokens may publish over HTTP.
+                           Without --tokens one demo token with every right is generated
+                           and printed on stderr.
+  --demo-rate N            demo events per second, all 22 types (default 2; 0 turns it off)
+  --max-subscriptions N    channels plus event types per connection (default 10)
+  --ping-interval MS       server ping interval (default 30000); clients that miss two
+                           pings are closed with 1001
+  --auth-timeout MS        time to send {"type":"auth"} when no token came with the
+                           upgrade (default 10000)
+  -h, --help               this text
+
+The first line on stdout is "listening ws://HOST:PORT/v1/ws". Logs go to stderr.
+Ctrl-C or SIGTERM closes every client with 1001 and exits with 0.
+
+Endpoints on the same port:
+  ws://HOST:PORT/v1/ws     the WebSocket API (token: Authorization: Bearer, ?token=, or an
+                           auth message)
+  GET  /healthz            {"status":"ok",...}
+  POST /v1/events          publish (admin token):
+    curl -H "Authorization: Bearer TOKEN" -H "content-type: application/json" \\
+      -d '{"event":"security.alert.created","data":{"title":"Port scan","severity":"high"}}' \\
+      http://127.0.0.1:8080/v1/events
+`;
+
+export const TAIL_USAGE = `katya tail: follow a Katya server's live events
+
+Usage: katya tail --url URL [options]
+
+Options:
+  --url URL                wss://HOST/v1/ws (ws:// only to this computer: localhost,
+                           127.0.0.1, ::1)
+  --token TOKEN            access token; or set KATYA_TOKEN (safer: not in the process list)
+  --auth METHOD            how to send the token: header (default), query, message
+  --channels a,b           channels to follow (default: all); aliases alerts and metrics
+  --events x,y             event types to follow, whatever their channel
+  --json                   one JSON object per line on stdout (see below)
+  --idle-timeout MS        treat the connection as dead after MS without any frame from
+                           the server, and reconnect (default 45000)
+  --verbose                connection log on stderr
+  -h, --help               this text
+
+It runs the desktop app's connection engine: reconnects with backoff and never gives up on
+network faults, resubscribes after reconnecting, drops duplicate events, and stops on an
+authentication failure (exit 3).
+
+Without --json: one readable line per event on stdout (coloured on a terminal, plain when
+piped); connection states, subscription results and server errors go to stderr.
+
+With --json, every line has a "type":
+  state         {"type":"state","state":"connecting"|"open"|"reconnecting"|"auth_failed"|"closed",
+                 "at":ISO, ...}; reconnecting adds "attempt" and "delayMs", auth_failed "reason"
+  event         the server's event envelope as received, after de-duplication:
+                 {"type":"event","id","timestamp","event","channel","data"}
+  notification  what the app's default notification policy would pop up:
+                 {"type":"notification","kind":"event"|"summary","title","body","eventId",
+                  "severity","channel"}; summaries of folded bursts have eventId null
+  subscription  {"type":"subscription","kind":"channel"|"event","name",
+                 "status":"active"|"rejected", "code" and "message" when rejected}
+  error         a protocol error from the server: {"type":"error","code","message",...}
+
+Channels and event types:
+${catalogue}
+
+Exit codes: 0 after Ctrl-C or SIGTERM, 2 bad usage, 3 authentication failed.
+`;
+
+export const DOCTOR_USAGE = `katya doctor: check the way to a Katya server, one step at a time
+
+Usage: katya doctor --url URL [options]
+
+Options:
+  --url URL                wss://HOST/v1/ws (ws:// only to this computer)
+  --token TOKEN            access token; or set KATYA_TOKEN
+  --auth METHOD            header (default), query or message
+  --channels a,b           subscriptions to check (default: all channels)
+  --events x,y             event types to check as well
+  --timeout MS             per step (default 10000)
+  -h, --help               this text
+
+Steps: name resolution, TCP connection, TLS (for wss://), WebSocket upgrade,
+authentication, each subscription, round-trip time. One line per step: "ok" or "FAIL" with
+what was found and what to do about it.
+
+Exit codes: 0 every step ok, 1 a step failed, 2 bad usage, 3 authentication failed.
+`;
