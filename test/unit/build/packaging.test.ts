@@ -18,7 +18,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ELECTRON_DEFAULT_WIRE, writeFakeElectron } from './fake-electron';
+import { ELECTRON_DEFAULT_WIRE, writeFakeElectron } from '../../fakes/electron-binary';
 
 const root = path.resolve(__dirname, '../../..');
 const temp = mkdtempSync(path.join(tmpdir(), 'katya-packaging-'));
