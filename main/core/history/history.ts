@@ -33,6 +33,8 @@ export interface HistoryOptions {
   maxAgeDays?: number;
   /** how long appended entries may wait in memory before they are written; 10..1000, default 500 */
   flushIntervalMs?: number;
+  /** records tolerated beyond twice the live entries before the file is rewritten; default 1000 */
+  compactionSlack?: number;
   log?: (message: string) => void;
 }
 
@@ -64,6 +66,7 @@ export class EventHistory {
   readonly #clock: Clock;
   readonly #flushMs: number;
   readonly #log: (m: string) => void;
+  readonly #compactionSlack: number;
   #maxEvents: number;
   #maxAgeDays: number;
 
@@ -95,6 +98,7 @@ export class EventHistory {
     this.#maxEvents = clampInt(opts.maxEvents, 1, 1_000_000, 5000);
     this.#maxAgeDays = clampInt(opts.maxAgeDays, 1, 3650, 30);
     this.#log = opts.log ?? (() => {});
+    this.#compactionSlack = clampInt(opts.compactionSlack, 0, 1_000_000, 1000);
   }
 
   /**
@@ -387,7 +391,7 @@ export class EventHistory {
   }
 
   #compactionDue(): boolean {
-    return this.#recordsOnDisk > 2 * this.#byId.size + 1000;
+    return this.#recordsOnDisk > 2 * this.#byId.size + this.#compactionSlack;
   }
 
   /** Rewrite the file from memory: temp file, fsync, rename, fsync the folder. */
