@@ -364,7 +364,8 @@ export class EventHistory {
   }
 
   async #writePending(): Promise<void> {
-    if (!this.#persist) return;
+    // After close() nothing may reopen the file (a late timer, a pending compaction).
+    if (!this.#persist || this.#closed) return;
     try {
       if (this.#needsCompaction || this.#compactionDue()) {
         await this.#compact();

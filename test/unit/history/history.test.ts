@@ -273,3 +273,18 @@ describe('history: damaged files', () => {
     expect(decodeRecord('')).toBeNull();
   });
 });
+
+describe('history: closing', () => {
+  it('after close nothing is written, even by a late timer', async () => {
+    const h = await history();
+    h.append([ev(undefined, {}, 'a')]);
+    await h.close();
+    const size = statSync(file()).size;
+    expect(h.append([ev(undefined, {}, 'b')])).toEqual([]);
+    h.markAllRead();
+    clock.advance(5_000);
+    await h.flush();
+    expect(statSync(file()).size).toBe(size);
+    expect((await history()).info().events).toBe(1);
+  });
+});
