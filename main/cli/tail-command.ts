@@ -184,6 +184,10 @@ export async function runTail(
   };
 
   return new Promise<number>((resolve) => {
+    // The engine's timers do not hold the process open (an app must be able to quit while
+    // they run), so between a lost connection and the next attempt nothing else would: hold
+    // it open until a signal or an authentication failure ends the command.
+    const keepAlive = setInterval(() => {}, 1 << 30);
     const offs = [
       engine.on('state', (s) => {
         onState(s);
@@ -219,6 +223,7 @@ export async function runTail(
         for (const off of offs) off();
       }
       notifier.dispose();
+      clearInterval(keepAlive);
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       resolve(code);
