@@ -16,10 +16,7 @@ const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
 function text(v: unknown, max = 80): string | null {
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
   if (typeof v !== 'string') return null;
-  const clean = v
-    .replace(CONTROL_CHARS, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const clean = v.replace(CONTROL_CHARS, ' ').replace(/\s+/g, ' ').trim();
   if (!clean) return null;
   return clean.length > max ? clean.slice(0, max - 1) + '…' : clean;
 }
