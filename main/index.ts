@@ -1,7 +1,181 @@
-// Electron main process: builds the core services and the adapters, and wires them.
-import { app } from 'electron';
+// Electron main process: builds the app model (main/app) and the adapters, and wires them.
+// Everything that decides lives in main/core and main/app; each adapter here is a thin layer
+// over one Electron API.
+import {
+  BrowserWindow,
+  Menu,
+  Notification,
+  Tray,
+  app,
+  ipcMain,
+  nativeImage,
+  net,
+  powerMonitor,
+  protocol,
+  safeStorage,
+  session,
+} from 'electron';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { AppService } from './app/app-service';
+import { APP_ORIGIN, WindowManager, windowOptions } from './adapters/window';
+import { registerAppScheme, serveRenderer } from './adapters/app-protocol';
+import { NativeNotifications } from './adapters/notifications';
+import { TrayController } from './adapters/tray';
+import { safeStorageEncryptor } from './adapters/safe-storage';
+import { hardenApp, hardenSession } from './adapters/security';
+import { watchPowerAndNetwork } from './adapters/power';
+import { autostart } from './adapters/autostart';
+import { electronStoreBackend } from './adapters/settings-store';
+import { ownWindowSender, registerIpc } from './ipc/router';
+import { startDemoServer } from './app/demo';
+import { probeServer } from './core/doctor';
+import { defaultPolicyPath, loadAdminPolicy } from './core/settings/settings';
+import { systemClock } from './core/clock';
+import type { TrayIcon } from './core/tray-state';
+import type { EmitToWindow } from '../preload/contract';
 
-app.whenReady().then(() => {
-  console.error('Katya Desktop: the Electron shell is not built yet (issue 6).');
-  app.quit();
-});
+const startHidden = process.argv.includes('--hidden');
+const distDir = path.join(__dirname, '..');
+const resources = app.isPackaged ? process.resourcesPath : path.join(distDir, '..', 'build');
+
+function iconPath(...parts: string[]): string {
+  return path.join(resources, 'icons', ...parts);
+}
+
+function main() {
+  if (!app.requestSingleInstanceLock()) {
+    // A second launch: the first instance gets 'second-instance' and shows its window.
+    app.quit();
+    return;
+  }
+  registerAppScheme(protocol);
+  const earlyLog = (line: string) => console.error(line);
+  hardenApp(app, (line) => service?.log.warn(line) ?? earlyLog(line));
+
+  let service: AppService | null = null;
+  let windows: WindowManager<BrowserWindow> | null = null;
+  let quitting = false;
+
+  app.on('second-instance', () => windows?.open());
+  // The app lives in the tray: closing the last window must not quit it.
+  app.on('window-all-closed', () => undefined);
+  app.on('before-quit', (event) => {
+    windows?.allowClose();
+    if (quitting || !service) return;
+    quitting = true;
+    event.preventDefault();
+    void service.stop().finally(() => app.exit(0));
+  });
+
+  void app.whenReady().then(async () => {
+    hardenSession(session.defaultSession);
+    serveRenderer(protocol, path.join(distDir, 'renderer'));
+    const platform = process.platform;
+    const login = autostart(app, platform);
+    const policyPath = defaultPolicyPath(platform);
+    const policy = existsSync(policyPath)
+      ? { ...loadAdminPolicy(policyPath), source: policyPath }
+      : { policy: null };
+
+    const emit: EmitToWindow = (channel, payload) => windows?.send(channel, payload);
+    const notifications = new NativeNotifications({
+      create: (options) => new Notification(options),
+      isSupported: () => Notification.isSupported(),
+      platform,
+      iconPath: existsSync(iconPath('app', '256x256.png'))
+        ? iconPath('app', '256x256.png')
+        : undefined,
+      onClick: (eventId) => {
+        windows?.open();
+        if (eventId) service?.openEvent(eventId);
+      },
+      log: (line) => service?.log.warn(line),
+    });
+
+    service = await AppService.start({
+      dataDir: app.getPath('userData'),
+      settingsBackend: electronStoreBackend(app.getPath('userData')),
+      adminPolicy: policy,
+      encryptor: safeStorageEncryptor(safeStorage, platform),
+      notify: notifications,
+      emit,
+      startDemo: startDemoServer,
+      probe: probeServer,
+      setStartAtLogin: (enabled) => login.set(enabled),
+      platform,
+      version: app.getVersion(),
+      logEcho: app.isPackaged ? undefined : (line) => console.error(line),
+    });
+    const svc = service;
+
+    windows = new WindowManager<BrowserWindow>({
+      clock: systemClock,
+      create: () => {
+        const win = new BrowserWindow(
+          windowOptions(path.join(distDir, 'preload', 'index.cjs'), iconPath('app', '512x512.png')),
+        );
+        win.once('ready-to-show', () => win.show());
+        void win.loadURL(`${APP_ORIGIN}/index.html`);
+        return win;
+      },
+    });
+    registerIpc(
+      ipcMain,
+      svc.handlers,
+      ownWindowSender(() => windows?.current()?.webContents.id ?? null, APP_ORIGIN),
+      (l) => svc.log.warn(l),
+    );
+
+    const dark = nativeThemeDark();
+    const trayImage = (icon: TrayIcon) => {
+      const file = iconPath('tray', `${icon}${dark ? '-dark' : ''}.png`);
+      const image = nativeImage.createFromPath(file);
+      if (platform === 'darwin') image.setTemplateImage(true);
+      return image;
+    };
+    const tray = new Tray(trayImage('connecting'));
+    const trayView = new TrayController(tray, {
+      image: trayImage,
+      buildMenu: (template) => Menu.buildFromTemplate(template),
+      startAtLogin: () => login.get(),
+      actions: {
+        open: () => windows?.open(),
+        openSettings: () => {
+          windows?.open();
+          emit('navigate:view', { view: 'settings' });
+        },
+        snooze: (choice) => svc.snooze(choice),
+        reconnectNow: () => svc.reconnectNow(),
+        setStartAtLogin: (enabled) =>
+          void svc.handlers.invoke['settings:update']({ startAtLogin: enabled }),
+        quit: () => app.quit(),
+      },
+    });
+    const hhmm = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+    let tick: NodeJS.Timeout | undefined;
+    const redraw = () => {
+      const state = svc.trayState((ms) => hhmm.format(ms));
+      trayView.render(state);
+      clearTimeout(tick);
+      // "Reconnecting (in N s)" moves with time alone; otherwise the tray stays idle.
+      if (state.ticking) tick = setTimeout(redraw, 1000);
+    };
+    svc.onTrayChange(redraw);
+    redraw();
+
+    watchPowerAndNetwork(powerMonitor, net, (reason) => {
+      svc.log.info(`nudge: ${reason}`);
+      svc.nudge();
+    });
+
+    if (!startHidden) windows.open();
+  });
+}
+
+function nativeThemeDark(): boolean {
+  // Tray icons follow the panel, which on Windows and Linux is usually dark; macOS uses templates.
+  return process.platform !== 'darwin';
+}
+
+main();

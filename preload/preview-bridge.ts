@@ -1,2 +1,114 @@
-// The browser preview's stand-in for the Electron preload (issue 8).
-export {};
+// The browser preview's stand-in for the Electron preload: the same `window.katya` (KatyaApi),
+// carried over a WebSocket to the preview server on loopback instead of Electron IPC. The
+// per-run secret comes in the page's URL fragment, which is never sent over HTTP.
+// Built only into dist/preview, which no packaged build contains.
+import { EVENT_CHANNELS, INVOKE_CHANNELS, SEND_CHANNELS } from './channels';
+import type { EventChannel, EventPayloads, KatyaApi } from './contract';
+
+type Outgoing =
+  | { t: 'hello'; secret: string }
+  | { t: 'invoke'; id: number; channel: string; args: unknown[] }
+  | { t: 'send'; channel: string; args: unknown[] };
+
+type Incoming =
+  | { t: 'ready' }
+  | { t: 'result'; id: number; ok: true; value: unknown }
+  | { t: 'result'; id: number; ok: false; error: string }
+  | { t: 'event'; channel: string; payload: unknown };
+
+const secret = new URLSearchParams(location.hash.slice(1)).get('s') ?? '';
+const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+const listeners = new Map<string, Set<(payload: unknown) => void>>();
+let queue: Outgoing[] = [];
+let socket: WebSocket | null = null;
+let ready = false;
+let nextId = 1;
+let retryMs = 250;
+
+function post(message: Outgoing) {
+  if (ready && socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+  else queue.push(message);
+}
+
+function connect() {
+  const ws = new WebSocket(
+    `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/bridge`,
+  );
+  socket = ws;
+  ws.onopen = () => ws.send(JSON.stringify({ t: 'hello', secret } satisfies Outgoing));
+  ws.onmessage = (e) => {
+    let m: Incoming;
+    try {
+      m = JSON.parse(String(e.data)) as Incoming;
+    } catch {
+      return;
+    }
+    if (m.t === 'ready') {
+      ready = true;
+      retryMs = 250;
+      const waiting = queue;
+      queue = [];
+      for (const q of waiting) post(q);
+    } else if (m.t === 'result') {
+      const p = pending.get(m.id);
+      pending.delete(m.id);
+      if (m.ok) p?.resolve(m.value);
+      else p?.reject(new Error(m.error));
+    } else if (m.t === 'event') {
+      for (const l of listeners.get(m.channel) ?? []) l(m.payload);
+    }
+  };
+  ws.onclose = () => {
+    ready = false;
+    // Calls in flight are lost with the socket; fail them so the window can say so.
+    for (const [id, p] of pending) {
+      pending.delete(id);
+      p.reject(new Error('the preview server went away'));
+    }
+    setTimeout(connect, retryMs);
+    retryMs = Math.min(retryMs * 2, 5000);
+  };
+}
+
+const invoke = Object.fromEntries(
+  INVOKE_CHANNELS.map((channel) => [
+    channel,
+    (...args: unknown[]) =>
+      new Promise((resolve, reject) => {
+        const id = nextId++;
+        pending.set(id, { resolve, reject });
+        post({ t: 'invoke', id, channel, args });
+      }),
+  ]),
+) as KatyaApi['invoke'];
+
+const send = Object.fromEntries(
+  SEND_CHANNELS.map((channel) => [
+    channel,
+    (...args: unknown[]) => post({ t: 'send', channel, args }),
+  ]),
+) as KatyaApi['send'];
+
+const known = new Set<string>(EVENT_CHANNELS);
+
+const api: KatyaApi = {
+  invoke,
+  send,
+  on<C extends EventChannel>(channel: C, listener: (payload: EventPayloads[C]) => void) {
+    if (!known.has(channel)) throw new Error(`unknown event channel: ${String(channel)}`);
+    const set = listeners.get(channel) ?? new Set();
+    listeners.set(channel, set);
+    const l = listener as (payload: unknown) => void;
+    set.add(l);
+    return () => {
+      set.delete(l);
+    };
+  },
+};
+
+Object.defineProperty(window, 'katya', {
+  value: Object.freeze(api),
+  writable: false,
+  configurable: false,
+});
+connect();

@@ -3,6 +3,10 @@
 import type { Notification, NotificationConstructorOptions } from 'electron';
 import type { ShownNotification } from '../../preload/contract';
 
+export function escapeMarkup(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 export type NotificationLike = Pick<Notification, 'show' | 'close' | 'on'>;
 
 export class NativeNotifications {
@@ -27,7 +31,8 @@ export class NativeNotifications {
     this.withdraw(n.id);
     const options: NotificationConstructorOptions = {
       title: n.title,
-      body: n.body,
+      // Linux notification daemons may read the body as markup: server text must stay text.
+      body: this.opts.platform === 'linux' ? escapeMarkup(n.body) : n.body,
       silent: n.silent,
       ...(this.opts.iconPath ? { icon: this.opts.iconPath } : {}),
     };

@@ -44,6 +44,15 @@ describe('native notifications', () => {
     expect(n.size()).toBe(0);
   });
 
+  it('keeps server text as text where the daemon reads markup (Linux)', () => {
+    setup('linux').n.show({ ...alert, body: 'from <b>x</b> & <img src=y>' });
+    expect(FakeNotification.created[0]!.options.body).toBe(
+      'from &lt;b&gt;x&lt;/b&gt; &amp; &lt;img src=y&gt;',
+    );
+    setup('darwin').n.show({ ...alert, body: 'a <b> & c' });
+    expect(FakeNotification.created[1]!.options.body).toBe('a <b> & c');
+  });
+
   it('opens the event on click', () => {
     const { n, clicks } = setup();
     n.show(alert);

@@ -1,0 +1,600 @@
+// The app's model: builds the core services (settings, token vault, history, notifier, log,
+// connection engine) and answers the IPC contract. The Electron shell and the browser preview
+// both run this same object; they differ only in the sinks they pass in (native or in-page
+// notifications, IPC or a loopback bridge, electron-store or conf, safeStorage or a test key).
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { systemClock } from '../core/clock';
+import type { Clock } from '../core/clock';
+import { ConnectionEngine } from '../core/connection/engine';
+import type {
+  ConnectionOptions,
+  ConnectionState,
+  SubscriptionStatus,
+} from '../core/connection/types';
+import { EventHistory } from '../core/history/history';
+import { createLogger } from '../core/log/logger';
+import type { Logger } from '../core/log/logger';
+import { Notifier, fileSeenStore } from '../core/notify/notifier';
+import type { NotificationRequest } from '../core/notify/policy';
+import type { EventMessage } from '../core/protocol';
+import { SettingsService } from '../core/settings/settings';
+import type { AdminPolicy, SettingsBackend } from '../core/settings/settings';
+import type { Settings, SettingsPatch } from '../core/settings/schema';
+import { trayState } from '../core/tray-state';
+import type { TrayState } from '../core/tray-state';
+import { TokenVault } from '../core/vault/token-vault';
+import type { Encryptor } from '../core/vault/token-vault';
+import type {
+  ConnectionView,
+  Diagnostics,
+  FeedEntry,
+  ShownNotification,
+  Snapshot,
+  SnoozeChoice,
+  StateChange,
+  TestResult,
+} from '../core/views';
+import { connectionView, OFFLINE_AFTER_MS } from '../core/connection-view';
+import { MetricsTracker } from '../core/metrics';
+import type { EmitToWindow, Handlers } from '../../preload/contract';
+
+export interface NotificationSink {
+  show(n: ShownNotification): void;
+  withdraw(id: string): void;
+}
+
+export interface DemoServer {
+  url: string;
+  token: string;
+  stop(): Promise<void>;
+}
+
+export interface AppServiceDeps {
+  /** the profile folder: history, notified ids, token file and logs live here */
+  dataDir: string;
+  settingsBackend: SettingsBackend;
+  adminPolicy?: { policy: AdminPolicy | null; error?: string; source?: string | null };
+  encryptor: Encryptor;
+  notify: NotificationSink;
+  emit: EmitToWindow;
+  /** starts the built-in demo server; null where demo mode is not offered */
+  startDemo: (() => Promise<DemoServer>) | null;
+  /** "Test connection": a step-by-step probe of a server */
+  probe: (input: {
+    url: string;
+    authMethod: Settings['authMethod'];
+    token: string | undefined;
+  }) => Promise<TestResult>;
+  setStartAtLogin?: (enabled: boolean) => void | Promise<void>;
+  clock?: Clock;
+  platform?: string;
+  version?: string;
+  /** every log line also goes here (stderr in the preview and the CLI) */
+  logEcho?: (line: string) => void;
+  /** engine timings for tests */
+  connection?: Partial<
+    Pick<ConnectionOptions, 'livenessTimeoutMs' | 'backoff' | 'batch' | 'random'>
+  >;
+}
+
+const STATE_HISTORY = 50;
+
+function readSnooze(file: string, now: number): number | null {
+  try {
+    const until = (JSON.parse(readFileSync(file, 'utf8')) as { until?: unknown }).until;
+    return typeof until === 'number' && until > now ? until : null;
+  } catch {
+    return null;
+  }
+}
+
+function writeSnooze(file: string, until: number | null, warn: (m: string) => void) {
+  try {
+    writeFileSync(file, JSON.stringify({ until }));
+  } catch (err) {
+    warn(`could not save the snooze: ${(err as Error).message}`);
+  }
+}
+
+export class AppService {
+  readonly log: Logger;
+  private readonly clock: Clock;
+  private readonly settings: SettingsService;
+  private readonly vault: TokenVault;
+  private readonly notifier: Notifier;
+  private readonly metrics = new MetricsTracker();
+  private engine: ConnectionEngine | null = null;
+  private engineOff: (() => void)[] = [];
+  private demo: DemoServer | null = null;
+  private demoStarting: Promise<void> | null = null;
+  private state: ConnectionState;
+  private disconnectedSince: number | null = null;
+  private offlineTimer: ReturnType<Clock['setTimeout']> | undefined;
+  private lastView: ConnectionView | null = null;
+  private readonly stateHistory: StateChange[] = [];
+  private readonly trayListeners = new Set<(s: TrayState) => void>();
+  private metricsTimer: ReturnType<Clock['setTimeout']> | undefined;
+  private readonly notices: string[] = [];
+  private stopped = false;
+
+  private constructor(
+    private readonly deps: AppServiceDeps,
+    private readonly history: EventHistory,
+    settings: SettingsService,
+    vault: TokenVault,
+    log: Logger,
+  ) {
+    this.clock = deps.clock ?? systemClock;
+    this.settings = settings;
+    this.vault = vault;
+    this.log = log;
+    this.state = { state: 'closed', since: this.clock.now() };
+    this.notifier = new Notifier({
+      clock: this.clock,
+      rules: settings.get().notifications,
+      seen: fileSeenStore(path.join(deps.dataDir, 'notified.json')),
+      show: (n) => this.showNotification(n),
+      withdraw: (id) => deps.notify.withdraw(id),
+    });
+    this.notices.push(...settings.notices());
+    if (deps.adminPolicy?.error)
+      this.notices.push(`The admin policy file was ignored: ${deps.adminPolicy.error}`);
+  }
+
+  static async start(deps: AppServiceDeps): Promise<AppService> {
+    const clock = deps.clock ?? systemClock;
+    let vault: TokenVault | null = null;
+    const log = createLogger({
+      dir: path.join(deps.dataDir, 'logs'),
+      secrets: () => vault?.secretsForRedaction() ?? [],
+      echo: deps.logEcho,
+    });
+    const settings = new SettingsService({
+      backend: deps.settingsBackend,
+      policy: deps.adminPolicy?.policy ?? null,
+    });
+    vault = new TokenVault({
+      file: path.join(deps.dataDir, 'token.bin'),
+      encryptor: deps.encryptor,
+      acceptWeak: () => settings.get().acceptWeakTokenStorage,
+    });
+    const s = settings.get();
+    const history = await EventHistory.open({
+      dir: path.join(deps.dataDir, 'history'),
+      clock,
+      maxEvents: s.history.maxEvents,
+      maxAgeDays: s.history.maxAgeDays,
+      log: (m) => log.warn(m),
+    });
+    const app = new AppService(deps, history, settings, vault, log);
+    settings.onChange((next) => app.settingsChanged(next));
+    log.info(`started: data in ${deps.dataDir}`);
+    await app.connect();
+    return app;
+  }
+
+  // ---- connection ----------------------------------------------------------------------
+
+  private isDemo(): boolean {
+    return this.settings.get().serverUrl === '' && this.deps.startDemo !== null;
+  }
+
+  /** (Re)build the connection for the current settings: the demo server or the configured one. */
+  private async connect(): Promise<void> {
+    this.dropEngine();
+    const s = this.settings.get();
+    if (s.serverUrl === '') {
+      if (!this.deps.startDemo) {
+        this.setState({ state: 'closed', since: this.clock.now() });
+        return;
+      }
+      if (!this.demo) {
+        this.demoStarting ??= this.deps
+          .startDemo()
+          .then((d) => {
+            this.demo = d;
+            this.log.info(`demo server listening on ${d.url}`);
+          })
+          .finally(() => (this.demoStarting = null));
+        await this.demoStarting;
+      }
+      if (this.stopped || this.settings.get().serverUrl !== '' || !this.demo) return;
+      this.buildEngine(this.demo.url, 'header');
+      this.engine!.setToken(this.demo.token);
+      this.engine!.start();
+      return;
+    }
+    await this.stopDemo();
+    this.buildEngine(s.serverUrl, s.authMethod);
+    // The vault hands the token to the engine and to nobody else.
+    this.engineOff.push(this.vault.bind(this.engine!));
+    if (this.vault.status().stored) this.engine!.start();
+    else this.setState({ state: 'closed', since: this.clock.now() });
+  }
+
+  private buildEngine(url: string, authMethod: Settings['authMethod']) {
+    const s = this.settings.get();
+    const engine = new ConnectionEngine({
+      url,
+      authMethod,
+      subscriptions: s.subscriptions,
+      clock: this.clock,
+      log: this.log.sink,
+      ...this.deps.connection,
+    });
+    this.engine = engine;
+    this.engineOff = [
+      engine.on('state', (st) => this.setState(st)),
+      engine.on('events', (batch) => this.received(batch)),
+      engine.on('gap', (gap) => this.pushEntries([this.history.addGap(gap)])),
+      engine.on('subscriptions', (subs) => this.deps.emit('subscriptions:changed', subs)),
+      engine.on('protocolError', (e) =>
+        this.log.warn(
+          `server error ${e.code}: ${e.message}${e.channel ? ` (channel ${e.channel})` : ''}${e.event ? ` (event ${e.event})` : ''}`,
+        ),
+      ),
+    ];
+  }
+
+  private dropEngine() {
+    for (const off of this.engineOff) off();
+    this.engineOff = [];
+    this.engine?.stop();
+    this.engine = null;
+    this.disconnectedSince = null;
+  }
+
+  private async stopDemo() {
+    if (this.demoStarting) await this.demoStarting.catch(() => undefined);
+    const d = this.demo;
+    this.demo = null;
+    if (d) {
+      await d.stop();
+      this.log.info('demo server stopped');
+    }
+  }
+
+  private setState(st: ConnectionState) {
+    const prev = this.state;
+    this.state = st;
+    if (st.state === 'open') this.disconnectedSince = null;
+    else if (prev.state === 'open') this.disconnectedSince = st.since;
+    this.notifier.connection(st);
+    this.clock.clearTimeout(this.offlineTimer);
+    if (st.state === 'reconnecting' && this.disconnectedSince !== null) {
+      // "offline since" follows from time alone: look again when two minutes have passed.
+      const due = this.disconnectedSince + OFFLINE_AFTER_MS - this.clock.now();
+      this.offlineTimer = this.clock.setTimeout(() => this.viewChanged(), Math.max(0, due) + 10);
+    }
+    this.viewChanged();
+  }
+
+  private view(): ConnectionView {
+    const s = this.settings.get();
+    const demo = this.isDemo();
+    return connectionView({
+      state: this.state,
+      disconnectedSince: this.disconnectedSince,
+      now: this.clock.now(),
+      serverUrl: demo ? (this.demo?.url ?? '') : s.serverUrl,
+      demo,
+      missingToken: !demo && s.serverUrl !== '' && !this.vault.status().stored,
+    });
+  }
+
+  private viewChanged() {
+    const v = this.view();
+    const last = this.lastView;
+    this.lastView = v;
+    if (
+      last &&
+      last.phase === v.phase &&
+      last.since === v.since &&
+      last.retryAt === v.retryAt &&
+      last.demo === v.demo &&
+      last.serverUrl === v.serverUrl
+    )
+      return;
+    if (!last || last.phase !== v.phase) {
+      this.stateHistory.push({ at: this.clock.now(), phase: v.phase, detail: v.lastError });
+      if (this.stateHistory.length > STATE_HISTORY) this.stateHistory.shift();
+      this.log.info(`connection: ${v.phase}${v.lastError ? ` (${v.lastError})` : ''}`);
+    }
+    this.deps.emit('connection:changed', v);
+    this.trayChanged();
+  }
+
+  // ---- events ----------------------------------------------------------------------------
+
+  private received(batch: EventMessage[]) {
+    const now = this.clock.now();
+    const entries = this.history.append(batch, now);
+    this.notifier.offer(batch);
+    if (this.metrics.add(batch, now)) this.metricsChanged();
+    this.pushEntries(entries);
+  }
+
+  private pushEntries(entries: FeedEntry[]) {
+    if (entries.length === 0) return;
+    this.deps.emit('feed:added', entries);
+    this.unreadChanged();
+  }
+
+  /** Metrics change with every event in a flood; the window needs them at most once a second. */
+  private metricsChanged() {
+    if (this.metricsTimer !== undefined) return;
+    this.metricsTimer = this.clock.setTimeout(() => {
+      this.metricsTimer = undefined;
+      this.deps.emit('metrics:changed', this.metrics.list());
+    }, 1000);
+  }
+
+  private unreadChanged() {
+    this.deps.emit('unread:changed', {
+      unread: this.history.unreadCount(),
+      snoozedUntil: this.notifier.snoozedUntil(),
+    });
+    this.trayChanged();
+  }
+
+  private showNotification(n: NotificationRequest) {
+    const shown: ShownNotification = {
+      id: n.id,
+      title: n.title,
+      body: n.body,
+      eventId: n.eventId,
+      severity: n.severity,
+      urgent: n.urgent,
+      silent: n.silent,
+    };
+    this.log.info(`notification: ${n.title}`);
+    this.deps.notify.show(shown);
+  }
+
+  // ---- settings and token ----------------------------------------------------------------
+
+  private settingsChanged(next: Settings) {
+    this.notifier.setRules(next.notifications);
+    this.vault.reconsiderStorage();
+    this.history.setLimits(next.history.maxEvents, next.history.maxAgeDays);
+    this.emitSettings();
+  }
+
+  private emitSettings() {
+    this.deps.emit('settings:changed', {
+      settings: this.settings.get(),
+      locks: this.settings.locks(),
+      token: this.vault.status(),
+    });
+  }
+
+  private async updateSettings(patch: SettingsPatch) {
+    const before = this.settings.get();
+    const result = this.settings.update(patch);
+    if (!result.ok) return result;
+    const after = result.settings;
+    if (after.serverUrl !== before.serverUrl || after.authMethod !== before.authMethod) {
+      this.log.info(
+        after.serverUrl === ''
+          ? 'server: demo'
+          : `server: ${after.serverUrl} (${after.authMethod})`,
+      );
+      await this.connect();
+    } else if (JSON.stringify(after.subscriptions) !== JSON.stringify(before.subscriptions)) {
+      this.engine?.setSubscriptions(after.subscriptions);
+    }
+    if (after.startAtLogin !== before.startAtLogin && this.deps.setStartAtLogin) {
+      await this.deps.setStartAtLogin(after.startAtLogin);
+    }
+    this.viewChanged();
+    return result;
+  }
+
+  private async setToken(token: string, acceptWeakStorage?: boolean) {
+    if (acceptWeakStorage && !this.settings.get().acceptWeakTokenStorage) {
+      this.settings.update({ acceptWeakTokenStorage: true });
+    }
+    const status = this.vault.set(token, { acceptWeakStorage });
+    this.log.info(`token stored (${status.stored ? status.storage : 'not stored'})`);
+    if (this.settings.get().serverUrl !== '') {
+      if (!this.engine) await this.connect();
+      else this.engine.start();
+    }
+    this.emitSettings();
+    this.viewChanged();
+    return status;
+  }
+
+  private clearToken() {
+    const status = this.vault.clear();
+    this.log.info('token cleared');
+    if (this.settings.get().serverUrl !== '' && this.engine) {
+      this.engine.stop();
+    }
+    this.emitSettings();
+    this.viewChanged();
+    return status;
+  }
+
+  // ---- the contract ----------------------------------------------------------------------
+
+  snapshot(): Snapshot {
+    return {
+      connection: this.view(),
+      settings: this.settings.get(),
+      locks: this.settings.locks(),
+      token: this.vault.status(),
+      subscriptions: this.subscriptions(),
+      unread: this.history.unreadCount(),
+      snoozedUntil: this.notifier.snoozedUntil(),
+      notices: [...this.notices],
+      platform: this.deps.platform ?? process.platform,
+      version: this.deps.version ?? '0.0.0',
+    };
+  }
+
+  private subscriptions(): SubscriptionStatus[] {
+    return this.engine?.getSubscriptions() ?? [];
+  }
+
+  diagnostics(): Diagnostics {
+    const stats = this.engine?.getStats() ?? {
+      uptimeMs: 0,
+      connectedAt: null,
+      messagesReceived: 0,
+      messagesSent: 0,
+      errors: 0,
+      reconnects: 0,
+      lastPing: null,
+      rttMs: null,
+      duplicatesDropped: 0,
+      invalidDropped: 0,
+    };
+    return {
+      connection: this.view(),
+      stats,
+      subscriptions: this.subscriptions(),
+      stateHistory: [...this.stateHistory],
+      logLines: this.log.recent(200),
+      historyInfo: this.history.info(),
+    };
+  }
+
+  private diagnosticsText(): string {
+    const d = this.diagnostics();
+    const lines = [
+      `Katya Desktop ${this.deps.version ?? ''} on ${this.deps.platform ?? process.platform}`,
+      `connection: ${d.connection.phase} since ${new Date(d.connection.since).toISOString()}${d.connection.demo ? ' (demo)' : ''}`,
+      `server: ${d.connection.serverUrl || '(none)'}`,
+      `stats: ${JSON.stringify(d.stats)}`,
+      `subscriptions: ${d.subscriptions.map((s) => `${s.name}=${s.status}${s.status === 'rejected' ? `(${s.code})` : ''}`).join(', ') || '(none)'}`,
+      `history: ${JSON.stringify(d.historyInfo)}`,
+      'state changes:',
+      ...d.stateHistory.map(
+        (c) => `  ${new Date(c.at).toISOString()} ${c.phase}${c.detail ? ` ${c.detail}` : ''}`,
+      ),
+      'log:',
+      ...d.logLines.map((l) => `  ${l}`),
+    ];
+    // The log is already redacted; the rest is redacted again as a belt-and-braces measure.
+    return this.log.redact(lines.join('\n'));
+  }
+
+  /**
+   * "Test connection" of the saved server is a connection attempt like the engine's, so it gets
+   * the stored token through the vault's one exit (bind), used and dropped at once.
+   */
+  private storedTokenForProbe(): string | undefined {
+    let token: string | undefined;
+    this.vault.bind({ setToken: (t) => (token = t) })();
+    return token;
+  }
+
+  snooze(choice: SnoozeChoice): number | null {
+    const until = this.notifier.snooze(choice);
+    this.log.info(until ? `snoozed until ${new Date(until).toISOString()}` : 'snooze ended');
+    return until;
+  }
+
+  reconnectNow() {
+    if (this.engine) this.engine.reconnectNow();
+    else void this.connect();
+  }
+
+  /** resume from sleep, network change */
+  nudge() {
+    this.engine?.nudge();
+  }
+
+  /** a notification was clicked: the shell shows the window, the window opens the event */
+  openEvent(eventId: string) {
+    this.deps.emit('navigate:event', { eventId });
+  }
+
+  trayState(formatTime: (ms: number) => string): TrayState {
+    const now = this.clock.now();
+    const alerts = this.history.query({
+      channels: ['security'],
+      severities: ['high', 'critical'],
+      unreadOnly: true,
+      limit: 1,
+    });
+    return trayState({
+      connection: this.view(),
+      unread: this.history.unreadCount(),
+      unreadAlerts: alerts.total,
+      snoozedUntil: this.notifier.snoozedUntil(),
+      now,
+      formatTime,
+    });
+  }
+
+  onTrayChange(fn: (formatTimeless: TrayState) => void): () => void {
+    this.trayListeners.add(fn);
+    return () => this.trayListeners.delete(fn);
+  }
+
+  private trayChanged() {
+    if (this.trayListeners.size === 0) return;
+    const s = this.trayState((ms) => new Date(ms).toTimeString().slice(0, 5));
+    for (const fn of this.trayListeners) fn(s);
+  }
+
+  settingsNow(): Settings {
+    return this.settings.get();
+  }
+
+  readonly handlers: Handlers = {
+    invoke: {
+      'app:snapshot': () => this.snapshot(),
+      'feed:query': (q) => this.history.query(q),
+      'feed:get': (id) => this.history.get(id),
+      'feed:markRead': (ids) => {
+        const unread = this.history.markRead(ids);
+        this.unreadChanged();
+        return { unread };
+      },
+      'feed:markAllRead': () => {
+        const unread = this.history.markAllRead();
+        this.unreadChanged();
+        return { unread };
+      },
+      'metrics:list': () => this.metrics.list(),
+      'settings:update': (patch) => this.updateSettings(patch),
+      'token:set': (input) => this.setToken(input.token, input.acceptWeakStorage),
+      'token:clear': () => this.clearToken(),
+      'connection:reconnectNow': () => this.reconnectNow(),
+      'connection:test': (input) =>
+        this.deps.probe({
+          url: input.url,
+          authMethod: input.authMethod,
+          token:
+            input.token ??
+            (input.url === this.settings.get().serverUrl ? this.storedTokenForProbe() : undefined),
+        }),
+      'notifications:snooze': (choice) => ({ snoozedUntil: this.snooze(choice) }),
+      'diagnostics:get': () => this.diagnostics(),
+      'diagnostics:copy': () => this.diagnosticsText(),
+    },
+    send: {
+      'window:ready': () => undefined,
+      'feed:opened': (id) => {
+        this.history.markRead([id]);
+        this.unreadChanged();
+      },
+    },
+  };
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.clock.clearTimeout(this.offlineTimer);
+    this.clock.clearTimeout(this.metricsTimer);
+    this.dropEngine();
+    this.notifier.dispose();
+    await this.stopDemo();
+    await this.history.close();
+    this.log.info('stopped');
+  }
+}
