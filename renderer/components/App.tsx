@@ -1,0 +1,135 @@
+// The window's frame: left navigation, the current view, the status bar, toasts and the
+// live region that announces new critical alerts.
+import { useEffect, useRef } from 'preact/hooks';
+import { useApp } from './context';
+import { NavIcon } from './icons';
+import { StatusBar } from './StatusBar';
+import { Toasts } from './Toasts';
+import { FeedView } from './FeedView';
+import { MetricsView } from './MetricsView';
+import { SettingsView } from './SettingsView';
+import { DiagnosticsView } from './DiagnosticsView';
+import { VIEWS } from '../state/app';
+import type { View } from '../state/app';
+import type { StringKey } from '../i18n';
+
+const VIEW_TITLE: Record<View, StringKey> = {
+  feed: 'nav.feed',
+  metrics: 'nav.metrics',
+  settings: 'nav.settings',
+  diagnostics: 'nav.diagnostics',
+};
+
+function Nav() {
+  const app = useApp();
+  const { t } = app.i18n.value;
+  const unread = app.unread.value;
+  return (
+    <nav class="nav" aria-label={t('nav.label')}>
+      <div class="brand">{t('app.title')}</div>
+      <ul>
+        {VIEWS.map((v) => (
+          <li key={v}>
+            <button
+              type="button"
+              class="nav-item"
+              aria-current={app.view.value === v ? 'page' : undefined}
+              onClick={() => (app.view.value = v)}
+            >
+              <NavIcon name={v} />
+              <span>{t(VIEW_TITLE[v])}</span>
+              {v === 'feed' && unread > 0 && (
+                <span class="badge" title={t('nav.unread', { count: unread })}>
+                  <span aria-hidden="true">{app.i18n.value.number(unread)}</span>
+                  <span class="sr-only">{t('nav.unread', { count: unread })}</span>
+                </span>
+              )}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+function Notices() {
+  const app = useApp();
+  const { t } = app.i18n.value;
+  const notices = app.notices.value;
+  if (!notices.length) return null;
+  return (
+    <section class="notices" aria-label={t('notice.label')}>
+      {notices.map((text, i) => (
+        <div class="notice" role="alert" key={`${i}:${text}`}>
+          <span>{text}</span>
+          <button
+            type="button"
+            class="quiet"
+            onClick={() => (app.notices.value = notices.filter((_, j) => j !== i))}
+          >
+            {t('notice.dismiss')}
+          </button>
+        </div>
+      ))}
+    </section>
+  );
+}
+
+export function App() {
+  const app = useApp();
+  const { t } = app.i18n.value;
+  const view = app.view.value;
+  const mainRef = useRef<HTMLElement>(null);
+  const firstView = useRef(true);
+
+  // Moving between views puts the keyboard at the top of the new one.
+  useEffect(() => {
+    if (firstView.current) {
+      firstView.current = false;
+      return;
+    }
+    mainRef.current?.querySelector<HTMLElement>('h1')?.focus();
+  }, [view]);
+
+  if (app.phase.value === 'failed') {
+    return (
+      <main class="fatal" aria-label={t('app.title')}>
+        <p role="alert">{t('app.startFailed', { error: app.startError.value ?? '' })}</p>
+        <button type="button" onClick={() => void app.start()}>
+          {t('feed.retry')}
+        </button>
+      </main>
+    );
+  }
+
+  return (
+    <div class="shell">
+      <a class="skip" href="#main">
+        {t('app.skip')}
+      </a>
+      <Nav />
+      <div class="content">
+        <Notices />
+        <main id="main" ref={mainRef} class="main" aria-label={t(VIEW_TITLE[view])}>
+          {view === 'feed' && <FeedView />}
+          {view === 'metrics' && <MetricsView />}
+          {view === 'settings' && <SettingsView />}
+          {view === 'diagnostics' && <DiagnosticsView />}
+        </main>
+        <StatusBar />
+      </div>
+      <Toasts />
+      <div class="sr-only" aria-live="assertive" aria-atomic="true">
+        {app.announcement.value}
+      </div>
+    </div>
+  );
+}
+
+export function NoBridge({ message }: { message: string }) {
+  return (
+    <main class="fatal" aria-label="Katya Desktop">
+      <p role="alert">{message}</p>
+    </main>
+  );
+}

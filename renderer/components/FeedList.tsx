@@ -1,0 +1,241 @@
+// A virtualised listbox: fixed row height, only the visible rows plus a margin are in the
+// DOM, so 10,000 entries scroll as lightly as 10. The list itself holds keyboard focus and
+// points at the active row with aria-activedescendant.
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import type { JSX, RefObject } from 'preact';
+import { useApp } from './context';
+import { ChannelIcon } from './icons';
+import { eventLine } from '../format/event-line';
+import { isoTime } from '../format/text';
+import type { FeedEntry } from '../../main/core/views';
+import type { I18n } from '../i18n';
+import { hasFilters } from '../state/feed';
+
+export const ROW_HEIGHT = 56;
+const OVERSCAN = 10;
+/** ask for the next page when this few rows remain below the viewport */
+const LOAD_AHEAD = 40;
+
+const rowId = (e: FeedEntry) => `feed-row-${e.id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+
+function Row({
+  entry,
+  index,
+  active,
+  selected,
+  setSize,
+  i18n,
+  now,
+  onPick,
+}: {
+  entry: FeedEntry;
+  index: number;
+  active: boolean;
+  selected: boolean;
+  setSize: number;
+  i18n: I18n;
+  now: number;
+  onPick: (index: number) => void;
+}) {
+  const { t } = i18n;
+  const style = { transform: `translateY(${index * ROW_HEIGHT}px)` };
+  if (entry.kind === 'gap') {
+    return (
+      <div
+        id={rowId(entry)}
+        role="option"
+        aria-selected={active}
+        aria-disabled="true"
+        aria-setsize={setSize}
+        aria-posinset={index + 1}
+        class={`row gap${active ? ' active' : ''}`}
+        style={style}
+        onClick={() => onPick(index)}
+      >
+        <span class="gap-line">
+          {t('feed.gap', { start: i18n.dateTime(entry.start), end: i18n.time(entry.end) })}
+        </span>
+      </div>
+    );
+  }
+  const sev = entry.severity;
+  return (
+    <div
+      id={rowId(entry)}
+      role="option"
+      aria-selected={active}
+      aria-setsize={setSize}
+      aria-posinset={index + 1}
+      class={`row ev sev-${sev ?? 'none'}${entry.read ? '' : ' unread'}${active ? ' active' : ''}${selected ? ' selected' : ''}`}
+      style={style}
+      onClick={() => onPick(index)}
+      data-event-id={entry.id}
+    >
+      <span class="unread-dot" aria-hidden="true" />
+      <span class={`chan chan-${entry.channel}`}>
+        <ChannelIcon channel={entry.channel} />
+      </span>
+      <span class="row-main">
+        <span class="row-line">{eventLine(entry, i18n)}</span>
+        <span class="row-meta">
+          {sev && <span class={`sev-badge sev-${sev}`}>{t(`severity.${sev}`)}</span>}
+          <span>{entry.event}</span>
+          {!entry.read && <span class="sr-only">, {t('feed.unread')}</span>}
+        </span>
+      </span>
+      <time class="row-time" dateTime={isoTime(entry.receivedAt)}>
+        {i18n.relative(entry.receivedAt, now)}
+      </time>
+    </div>
+  );
+}
+
+export function FeedList({ listRef }: { listRef: RefObject<HTMLDivElement | null> }) {
+  const app = useApp();
+  const feed = app.feed;
+  const i18n = app.i18n.value;
+  const { t } = i18n;
+  const entries = feed.entries.value;
+  const active = Math.min(feed.activeIndex.value, Math.max(0, entries.length - 1));
+  const detail = feed.detail.value;
+  const selectedId = detail.state === 'open' ? detail.event.id : null;
+  // Relative times only need to move every quarter minute.
+  const now = Math.floor(app.clock.value / 15_000) * 15_000;
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(600);
+  const lastPrepend = useRef(feed.prepended.value.seq);
+
+  useEffect(() => {
+    const el = listRef.current;
+    if (!el) return;
+    setHeight(el.clientHeight || 600);
+    const ro = new ResizeObserver(() => setHeight(el.clientHeight || 600));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [listRef]);
+
+  // Entries put on top while the user reads further down: shift by their height so the rows
+  // under the user's eyes stay put. At the very top, new entries simply appear.
+  const prepended = feed.prepended.value;
+  useLayoutEffect(() => {
+    if (prepended.seq === lastPrepend.current) return;
+    lastPrepend.current = prepended.seq;
+    const el = listRef.current;
+    if (el && el.scrollTop > 0) {
+      el.scrollTop += prepended.count * ROW_HEIGHT;
+      setScrollTop(el.scrollTop);
+    }
+  }, [prepended, listRef]);
+
+  // Keep the active row in view when the keyboard moves it.
+  useLayoutEffect(() => {
+    const el = listRef.current;
+    if (!el) return;
+    const top = active * ROW_HEIGHT;
+    if (top < el.scrollTop) el.scrollTop = top;
+    else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight)
+      el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
+    setScrollTop(el.scrollTop);
+  }, [active, listRef]);
+
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(entries.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+
+  // Decided from this render's values: an effect runs later, when the entries it would
+  // compare against may already have been replaced by a newer query.
+  const wantMore =
+    last + LOAD_AHEAD >= entries.length && !!feed.cursor.value && feed.status.value === 'idle';
+  useEffect(() => {
+    if (wantMore && feed.entries.value === entries) void feed.loadMore();
+  }, [wantMore, entries, feed]);
+
+  const pick = (index: number) => {
+    feed.activeIndex.value = index;
+    const e = entries[index];
+    if (e?.kind === 'event') void feed.open(e.id);
+    listRef.current?.focus();
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    const page = Math.max(1, Math.floor(height / ROW_HEIGHT) - 1);
+    const move = (to: number) => {
+      e.preventDefault();
+      feed.activeIndex.value = Math.max(0, Math.min(entries.length - 1, to));
+    };
+    switch (e.key) {
+      case 'ArrowDown':
+      case 'j':
+        return move(active + 1);
+      case 'ArrowUp':
+      case 'k':
+        return move(active - 1);
+      case 'PageDown':
+        return move(active + page);
+      case 'PageUp':
+        return move(active - page);
+      case 'Home':
+        return move(0);
+      case 'End':
+        return move(entries.length - 1);
+      case 'Enter':
+      case ' ': {
+        e.preventDefault();
+        const entry = entries[active];
+        if (entry?.kind === 'event') void feed.open(entry.id);
+        return;
+      }
+    }
+  };
+
+  const status = feed.status.value;
+  const activeEntry = entries[active];
+  const rows: JSX.Element[] = [];
+  for (let i = first; i < last; i++) {
+    const entry = entries[i]!;
+    rows.push(
+      <Row
+        key={entry.id}
+        entry={entry}
+        index={i}
+        active={i === active}
+        selected={entry.id === selectedId}
+        setSize={entries.length}
+        i18n={i18n}
+        now={now}
+        onPick={pick}
+      />,
+    );
+  }
+
+  return (
+    <div class="feed-list-wrap">
+      <div
+        ref={listRef}
+        class="feed-list"
+        role="listbox"
+        tabIndex={0}
+        aria-label={t('feed.listLabel')}
+        aria-describedby="feed-keys"
+        aria-busy={status === 'loading'}
+        aria-activedescendant={activeEntry ? rowId(activeEntry) : undefined}
+        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+        onKeyDown={onKeyDown}
+      >
+        <div class="feed-spacer" style={{ height: `${entries.length * ROW_HEIGHT}px` }}>
+          {rows}
+        </div>
+      </div>
+      {!entries.length && status !== 'loading' && (
+        <p class="empty">
+          {hasFilters(feed.filters.value) ? t('feed.emptyFiltered') : t('feed.empty')}
+        </p>
+      )}
+      {status === 'loading' && <p class="empty">{t('feed.loading')}</p>}
+      {status === 'loadingMore' && <p class="more">{t('feed.loadingMore')}</p>}
+      <p id="feed-keys" class="keys">
+        {t('feed.keys')}
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,143 @@
+// The connection in words, with the one action that helps in each state.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { useApp } from './context';
+import type { SnoozeChoice } from '../../main/core/views';
+
+function SnoozeMenu() {
+  const app = useApp();
+  const { t, time } = app.i18n.value;
+  const [open, setOpen] = useState(false);
+  const wrap = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  const until = app.snoozedUntil.value;
+  const snoozed = until !== null && until > app.clock.value;
+
+  useEffect(() => {
+    if (!open) return;
+    wrap.current?.querySelector<HTMLButtonElement>('.menu button')?.focus();
+    const onDown = (e: MouseEvent) => {
+      if (wrap.current && !wrap.current.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener('mousedown', onDown);
+    return () => document.removeEventListener('mousedown', onDown);
+  }, [open]);
+
+  const choose = (c: SnoozeChoice) => {
+    setOpen(false);
+    button.current?.focus();
+    void app.snooze(c);
+  };
+  const choices: [SnoozeChoice, 'snooze.1h' | 'snooze.4h' | 'snooze.tomorrow' | 'snooze.off'][] = [
+    ['1h', 'snooze.1h'],
+    ['4h', 'snooze.4h'],
+    ['tomorrow', 'snooze.tomorrow'],
+  ];
+  if (snoozed) choices.push(['off', 'snooze.off']);
+
+  return (
+    <div
+      class="snooze"
+      ref={wrap}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && open) {
+          e.stopPropagation();
+          setOpen(false);
+          button.current?.focus();
+        }
+      }}
+    >
+      {snoozed && <span class="snoozed">{t('status.snoozedUntil', { time: time(until) })}</span>}
+      <button
+        type="button"
+        ref={button}
+        class="quiet"
+        aria-expanded={open}
+        aria-controls="snooze-menu"
+        aria-label={t('snooze.menu')}
+        onClick={() => setOpen(!open)}
+      >
+        {t('snooze.button')}
+      </button>
+      {open && (
+        <ul class="menu" id="snooze-menu" aria-label={t('snooze.menu')}>
+          {choices.map(([c, key]) => (
+            <li key={c}>
+              <button type="button" onClick={() => choose(c)}>
+                {t(key)}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+export function StatusBar() {
+  const app = useApp();
+  const i = app.i18n.value;
+  const { t } = i;
+  const c = app.connection.value;
+  const now = app.clock.value;
+  if (!c) return <footer class="statusbar" />;
+
+  const server = c.demo || !c.serverUrl ? t('status.demoServer') : c.serverUrl;
+  // `spoken` is what the polite live region says: it does not tick every second.
+  let shown: string;
+  let spoken: string;
+  switch (c.phase) {
+    case 'connecting':
+      shown = spoken = t('status.connecting', { server });
+      break;
+    case 'connected':
+      shown = spoken = t('status.connected', { server });
+      break;
+    case 'reconnecting': {
+      const seconds = c.retryAt === null ? 0 : Math.ceil((c.retryAt - now) / 1000);
+      spoken = t('status.reconnectingNow');
+      shown = seconds > 0 ? t('status.reconnecting', { count: seconds }) : spoken;
+      break;
+    }
+    case 'offline':
+      shown = spoken = t('status.offline', { time: i.time(c.since) });
+      break;
+    case 'signin':
+      shown = spoken = t('status.signin');
+      break;
+    default:
+      shown = spoken = t('status.paused');
+  }
+
+  return (
+    <footer class={`statusbar phase-${c.phase}`}>
+      <span class="state-dot" aria-hidden="true" />
+      <span class="sr-only" role="status">
+        {spoken}
+      </span>
+      <span class="status-text" aria-hidden="true" data-testid="status-text">
+        {shown}
+      </span>
+      {c.lastError && c.phase !== 'connected' && (
+        <span class="status-error">{t('status.lastError', { error: c.lastError })}</span>
+      )}
+      {c.demo && (
+        <span class="demo-badge" title={t('status.demoHint')}>
+          {t('status.demo')}
+          <span class="sr-only">: {t('status.demoHint')}</span>
+        </span>
+      )}
+      {(c.phase === 'offline' || c.phase === 'reconnecting') && (
+        <button type="button" onClick={() => void app.reconnectNow()}>
+          {t('status.reconnectNow')}
+        </button>
+      )}
+      {c.phase === 'signin' && (
+        <button type="button" class="primary" onClick={() => app.signIn()}>
+          {t('status.signIn')}
+        </button>
+      )}
+      <span class="spacer" />
+      <SnoozeMenu />
+    </footer>
+  );
+}

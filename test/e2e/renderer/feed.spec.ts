@@ -1,0 +1,301 @@
+// The feed against the scripted contract: start-up order, one-liners, filters, search,
+// keyboard, detail pane, read marks, gaps, live additions and paging.
+import { expect, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { calledChannels, makeEvent, openWindow } from '../support/scripted-katya';
+
+const list = (page: Page) => page.getByRole('listbox', { name: 'Events, newest first' });
+const rows = (page: Page) => list(page).getByRole('option');
+const total = (page: Page) => page.getByTestId('feed-total');
+const unread = (page: Page) => page.getByTestId('feed-unread');
+
+test('starts in the contract order: snapshot, subscribe, ready, query', async ({ page }) => {
+  await openWindow(page, { seed: 30 });
+  const calls = await calledChannels(page);
+  const snapshot = calls.indexOf('app:snapshot');
+  const firstOn = calls.findIndex((c) => c.startsWith('on:'));
+  const lastOn = calls.findLastIndex((c) => c.startsWith('on:'));
+  const ready = calls.indexOf('window:ready');
+  const query = calls.indexOf('feed:query');
+  expect(snapshot).toBe(0);
+  expect(firstOn).toBeGreaterThan(snapshot);
+  expect(ready).toBeGreaterThan(lastOn);
+  expect(query).toBeGreaterThan(ready);
+  expect(calls.filter((c) => c === 'on:feed:added')).toHaveLength(1);
+});
+
+test('shows a readable line for each of the 22 event types, never raw JSON', async ({ page }) => {
+  // tall enough that the virtualised list renders all 22 rows
+  await page.setViewportSize({ width: 1280, height: 1800 });
+  await openWindow(page, { seed: 22 });
+  await expect(rows(page)).toHaveCount(22);
+  const lines = await list(page).locator('.row-line').allTextContents();
+  expect(lines).toHaveLength(22);
+  for (const line of lines) {
+    expect(line).not.toMatch(/[{}]|"\w+":/);
+    expect(line.length).toBeGreaterThan(8);
+  }
+  // a few exact lines: who, what, where
+  await expect(list(page)).toContainText('alice wrote in ops: “Deploy number 0 is rolling out”');
+  await expect(list(page)).toContainText('Brute force attempt 15 from 10.0.15.7 (authentication)');
+  await expect(list(page)).toContainText('Maintenance ended: Database upgrade 21 (completed)');
+  // severity is shown in words too, not colour alone
+  await expect(list(page).locator('.sev-badge').first()).toBeVisible();
+});
+
+test('filters by channel, severity and unread, and searches text', async ({ page }) => {
+  await openWindow(page, { seed: 88 });
+  await expect(total(page)).toHaveText('88 events');
+
+  await page
+    .getByRole('group', { name: 'Channels' })
+    .getByRole('button', { name: 'Security' })
+    .click();
+  await expect(total(page)).toHaveText('16 events');
+  for (const meta of await list(page).locator('.row-meta').allTextContents())
+    expect(meta).toMatch(/security\./);
+
+  await page
+    .getByRole('group', { name: 'Severity' })
+    .getByRole('button', { name: 'Critical' })
+    .click();
+  const critical = await list(page).locator('.row-meta').allTextContents();
+  expect(critical.length).toBeGreaterThan(0);
+  for (const meta of critical) expect(meta).toContain('Critical');
+
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await expect(total(page)).toHaveText('88 events');
+
+  await page.getByRole('checkbox', { name: 'Unread only' }).check();
+  // every third seeded event is unread: 0, 3, ..., 87
+  await expect(total(page)).toHaveText('30 events');
+  await expect(list(page).locator('.row.ev:not(.unread)')).toHaveCount(0);
+  await page.getByRole('checkbox', { name: 'Unread only' }).uncheck();
+
+  await page.getByRole('searchbox', { name: 'Search events' }).fill('incident-42');
+  await expect(total(page)).not.toHaveText('88 events');
+  for (const line of await list(page).locator('.row-line').allTextContents())
+    expect(line).toContain('incident-42');
+  const lastQuery = await page.evaluate(
+    () => window.__katyaScript.calls.filter((c) => c.channel === 'feed:query').at(-1)?.args[0],
+  );
+  expect(lastQuery).toMatchObject({ text: 'incident-42' });
+});
+
+test('keyboard: j/k and arrows move, Enter opens the detail pane, Esc closes it', async ({
+  page,
+}) => {
+  await openWindow(page, { seed: 40 });
+  await list(page).focus();
+  const active = () => list(page).getAttribute('aria-activedescendant');
+  expect(await active()).toBe('feed-row-evt_39');
+  await page.keyboard.press('j');
+  await page.keyboard.press('ArrowDown');
+  expect(await active()).toBe('feed-row-evt_37');
+  await page.keyboard.press('k');
+  expect(await active()).toBe('feed-row-evt_38');
+  await page.keyboard.press('End');
+  expect(await active()).toBe('feed-row-evt_0');
+  await page.keyboard.press('Home');
+  await page.keyboard.press('Enter');
+
+  const detail = page.getByRole('region', { name: 'Event details' });
+  await expect(detail).toBeVisible();
+  await expect(detail.locator('pre')).toContainText('"id": "scan_39"');
+  // opening tells main and marks the event read
+  await expect
+    .poll(() =>
+      page.evaluate(() =>
+        window.__katyaScript.calls.some(
+          (c) => c.channel === 'feed:opened' && c.args[0] === 'evt_39',
+        ),
+      ),
+    )
+    .toBe(true);
+  await expect(detail.getByRole('button', { name: 'Read', exact: true })).toBeDisabled();
+
+  await page.keyboard.press('Escape');
+  await expect(detail).toBeHidden();
+  await expect(list(page)).toBeFocused();
+});
+
+test('detail pane copies the full payload; mark read and mark all read', async ({ page }) => {
+  await openWindow(page, { seed: 9 });
+  await expect(unread(page)).toHaveText('3 unread');
+  await page.locator('#feed-row-evt_4').click();
+  const detail = page.getByRole('region', { name: 'Event details' });
+  await detail.getByRole('button', { name: 'Copy payload' }).click();
+  await expect(detail.getByText('Copied')).toBeVisible();
+  const copied = await page.evaluate(() => window.__katyaScript.clipboard.at(-1)!);
+  expect(JSON.parse(copied)).toMatchObject({
+    id: 'room_4',
+    changes: ['name', 'topic'],
+    updatedBy: 'elena',
+  });
+
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'Mark all read' }).click();
+  await expect(list(page).locator('.row.unread')).toHaveCount(0);
+  await expect.poll(() => page.evaluate(() => window.__katyaScript.unread())).toBe(0);
+  await expect(unread(page)).toHaveText('0 unread');
+});
+
+test('gap markers show disconnected periods', async ({ page }) => {
+  const now = Date.now();
+  await openWindow(page, {
+    seed: 5,
+    spacingMs: 600_000,
+    entries: [{ kind: 'gap', id: 'gap_1', start: now - 1_500_000, end: now - 1_300_000 }],
+  });
+  const gap = rows(page).filter({ hasText: 'No connection from' });
+  await expect(gap).toHaveCount(1);
+  await expect(gap).toHaveAttribute('aria-disabled', 'true');
+  // between the event received 20 min ago and the one 30 min ago
+  const ids = await rows(page).evaluateAll((els) => els.map((e) => e.id));
+  expect(ids.indexOf('feed-row-gap_1')).toBe(3);
+});
+
+test('live events prepend, respect filters, and keep the scroll position', async ({ page }) => {
+  await openWindow(page, { seed: 300 });
+  await expect(total(page)).toHaveText('300 events');
+  const listEl = list(page);
+  await listEl.evaluate((el) => (el.scrollTop = 56 * 100));
+  await expect.poll(() => listEl.evaluate((el) => el.scrollTop)).toBe(5600);
+  const topId = () =>
+    listEl.evaluate((el) => {
+      const top = el.getBoundingClientRect().top;
+      const row = [...el.querySelectorAll('[role=option]')].find(
+        (r) => Math.abs(r.getBoundingClientRect().top - top) < 2,
+      );
+      return row?.id;
+    });
+  const before = await topId();
+  await page.evaluate(() => {
+    const s = window.__katyaScript;
+    s.push([1, 2, 3].map((k) => s.makeEvent(10_000 + k, { receivedAt: Date.now() })));
+  });
+  await expect(total(page)).toHaveText('303 events');
+  expect(await topId()).toBe(before);
+  await listEl.evaluate((el) => (el.scrollTop = 0));
+  await expect(rows(page).first()).toHaveId('feed-row-evt_10003');
+
+  // a filter is respected for live entries too
+  await page
+    .getByRole('group', { name: 'Channels' })
+    .getByRole('button', { name: 'System' })
+    .click();
+  await expect(total(page)).not.toHaveText('303 events');
+  const systemCount = Number((await total(page).textContent())!.split(' ')[0]);
+  await page.evaluate(() => {
+    const s = window.__katyaScript;
+    s.push([
+      s.makeEvent(20_000, { event: 'message.created', receivedAt: Date.now() }),
+      s.makeEvent(20_001, { event: 'system.maintenance.start', receivedAt: Date.now() }),
+    ]);
+  });
+  await expect(total(page)).toHaveText(`${systemCount + 1} events`);
+  await expect(rows(page).first()).toHaveId('feed-row-evt_20001');
+});
+
+test('scrolling down fetches older pages with the before cursor', async ({ page }) => {
+  await openWindow(page, { seed: 1200 });
+  await expect(total(page)).toHaveText('1,200 events');
+  const befores = () =>
+    page.evaluate(() =>
+      window.__katyaScript.calls
+        .filter((c) => c.channel === 'feed:query')
+        .map((c) => (c.args[0] as { before?: string }).before ?? null),
+    );
+  await list(page).focus();
+  await page.keyboard.press('End');
+  await expect.poll(befores).toEqual([null, 'evt_700']);
+  await page.keyboard.press('End');
+  await expect.poll(befores).toEqual([null, 'evt_700', 'evt_200']);
+  await page.keyboard.press('End');
+  await expect(list(page)).toHaveAttribute('aria-activedescendant', 'feed-row-evt_0');
+  await expect(rows(page).last()).toContainText('alice wrote in ops');
+  // only a window of rows is in the DOM
+  expect(await rows(page).count()).toBeLessThan(60);
+});
+
+test('a notification toast opens its event, loading it when not in the list', async ({ page }) => {
+  await openWindow(page, { seed: 600 });
+  await page.evaluate(() =>
+    window.__katyaScript.emit('notification:shown', {
+      id: 'n1',
+      title: 'Critical alert',
+      body: 'Brute force attempt 15',
+      eventId: 'evt_15',
+      severity: 'critical',
+      urgent: true,
+      silent: false,
+    }),
+  );
+  const toast = page.getByRole('status').filter({ hasText: 'Critical alert' });
+  await expect(toast).toBeVisible();
+  await toast.getByRole('button', { name: /Critical alert/ }).click();
+  const detail = page.getByRole('region', { name: 'Event details' });
+  await expect(detail.locator('pre')).toContainText('"id": "alert_15"');
+  expect(await calledChannels(page)).toContain('feed:get');
+
+  await page.evaluate(() => window.__katyaScript.emit('navigate:event', { eventId: 'evt_gone' }));
+  await expect(detail.getByText('That event is no longer in the history.')).toBeVisible();
+});
+
+test('new critical alerts are announced in an assertive live region', async ({ page }) => {
+  await openWindow(page, { seed: 3 });
+  await page.evaluate(() => {
+    const s = window.__katyaScript;
+    s.push([s.makeEvent(3, { event: 'security.alert.created', receivedAt: Date.now() })]);
+  });
+  const region = page.locator('[aria-live=assertive]');
+  await expect(region).toHaveText(/^Critical alert: Brute force attempt 3 from 10\.0\.3\.7/);
+});
+
+test('bad payloads from main never break the window', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await openWindow(page, { seed: 5 });
+  await page.evaluate(() => {
+    const s = window.__katyaScript;
+    const anyEmit = s.emit as (c: string, p: unknown) => void;
+    anyEmit('feed:added', null);
+    anyEmit('feed:added', [
+      null,
+      1,
+      'x',
+      { kind: 'event' },
+      {
+        kind: 'event',
+        id: 'e',
+        event: 'message.created',
+        channel: 'messages',
+        receivedAt: Number.NaN,
+        data: null,
+      },
+    ]);
+    anyEmit('feed:added', [
+      {
+        kind: 'event',
+        id: 'odd',
+        event: 'message.created',
+        channel: 'messages',
+        receivedAt: 1e20,
+        severity: null,
+        read: false,
+        timestamp: null,
+        data: { senderName: { $gt: 1 }, content: ['a'], roomName: 42 },
+      },
+    ]);
+    anyEmit('connection:changed', 'nope');
+    anyEmit('unread:changed', null);
+    anyEmit('metrics:changed', { a: 1 });
+    anyEmit('notification:shown', 5);
+    anyEmit('navigate:view', { view: 'nowhere' });
+    anyEmit('settings:changed', null);
+  });
+  await expect(total(page)).toHaveText('6 events');
+  await expect(rows(page).first()).toContainText('someone wrote in 42: “…”');
+  expect(errors).toEqual([]);
+  void makeEvent;
+});
