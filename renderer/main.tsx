@@ -1,4 +1,5 @@
 // The window's entry: find the bridge, build the state, render, start the session.
+import './zod-csp';
 import { render } from 'preact';
 import './styles.css';
 import { findApi } from './api';

@@ -88,7 +88,10 @@ export function App() {
       firstView.current = false;
       return;
     }
-    mainRef.current?.querySelector<HTMLElement>('h1')?.focus();
+    // ...unless the new view already put it somewhere on purpose ("Sign in" -> token field).
+    const main = mainRef.current;
+    if (main && !main.contains(document.activeElement))
+      main.querySelector<HTMLElement>('h1')?.focus();
   }, [view]);
 
   if (app.phase.value === 'failed') {

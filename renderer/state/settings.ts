@@ -84,6 +84,13 @@ export function createSettingsState(
     }
     errors.value = next;
     save.value = { state: 'saving' };
+    // Show the change at once (a checkbox must not flick back while main saves it); main's
+    // answer then replaces it, or the old value comes back if it was refused.
+    const before = shared.settings.value;
+    shared.settings.value = { ...before, ...patch };
+    const revert = () => {
+      if (shared.settings.value !== before) shared.settings.value = before;
+    };
     try {
       const result = await api.invoke['settings:update'](patch);
       if (result && result.ok) {
@@ -91,6 +98,7 @@ export function createSettingsState(
         save.value = { state: 'saved' };
         return true;
       }
+      revert();
       const list = result && !result.ok && Array.isArray(result.errors) ? result.errors : [];
       const withErrors = { ...errors.value };
       for (const e of list) withErrors[String(e.field || 'settings')] = String(e.message);
@@ -98,6 +106,7 @@ export function createSettingsState(
       save.value = { state: 'failed', error: list.map((e) => e.message).join('; ') };
       return false;
     } catch (err) {
+      revert();
       save.value = { state: 'failed', error: message(err) };
       return false;
     }

@@ -3,6 +3,7 @@
 // code). It keeps real in-page state (events, read marks, settings, token status...) and
 // answers the contract the way main does, so the renderer is exercised for real. Specs steer
 // it through `window.__katyaScript`.
+import './scripted-katya-jitless';
 import type {
   ConnectionView,
   Diagnostics,
