@@ -102,8 +102,13 @@ export interface MetricSeries {
 
 export interface TestStep {
   step: 'url' | 'dns' | 'tcp' | 'tls' | 'upgrade' | 'auth' | 'subscribe' | 'rtt';
+  /** true only when the step ran and passed (a skipped step is not ok) */
   ok: boolean;
   detail: string;
+  /** 'skip': not run, because an earlier step failed or it does not apply (ws:// has no TLS) */
+  outcome?: 'ok' | 'fail' | 'skip';
+  /** what to do about it: set on failures, and on passes worth a warning (slow, cert expiring) */
+  advice?: string;
 }
 
 export interface TestResult {

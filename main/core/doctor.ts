@@ -1,0 +1,547 @@
+// The doctor probe: walks the way from this computer to a Katya server one step at a time and
+// says, for each, what it found and what to do when it failed. `katya doctor` prints it line by
+// line; the app's "Test connection" shows the same steps in the settings window.
+// It is a probe, not a client: node:dns, node:net, node:tls and a plain `ws` socket, so that every
+// step is visible on its own. It never throws: whatever goes wrong becomes a failed step.
+import { lookup } from 'node:dns/promises';
+import { isIP, connect as tcpConnect } from 'node:net';
+import type { Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import type { PeerCertificate, TLSSocket } from 'node:tls';
+import type { IncomingMessage } from 'node:http';
+import { WebSocket } from 'ws';
+import { AUTH_METHODS, CHANNELS, ERROR_CODES, validateServerUrl } from './protocol';
+import type { AuthMethod, Channel, EventType } from './protocol';
+import type { TestResult, TestStep } from './views';
+
+export interface ProbeInput {
+  url: string;
+  /** how the token is presented, as the app would: default 'header' */
+  authMethod?: AuthMethod;
+  /** without one, the probe checks everything up to the upgrade and the round trip */
+  token?: string;
+  /** default: all six channels */
+  channels?: Channel[];
+  events?: EventType[];
+  /** per step, not for the whole probe; default 10 s */
+  timeoutMs?: number;
+}
+
+export type ProbeResult = TestResult & {
+  /** the server (or a proxy) refused the token: `katya doctor` exits 3 for this */
+  authFailed: boolean;
+};
+
+type StepName = TestStep['step'];
+type Outcome = NonNullable<TestStep['outcome']>;
+
+interface Frame {
+  type?: unknown;
+  data?: {
+    code?: unknown;
+    message?: unknown;
+    requestId?: unknown;
+    channel?: unknown;
+    event?: unknown;
+    action?: unknown;
+  };
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+const EARLIER_FAILED = 'an earlier step failed';
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it removes
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+
+/** Server and system text on one line and of bounded length: it ends up in a terminal or a UI. */
+function oneLine(value: unknown, max = 200): string {
+  const s = String(value ?? '')
+    .replace(CONTROL, ' ')
+    .trim();
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+class TimeoutError extends Error {}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new TimeoutError(`no answer within ${ms} ms (${what})`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/** Frames of the probe socket, kept from the first one on, with a way to wait for one. */
+class Inbox {
+  readonly frames: Frame[] = [];
+  closed: { code: number; reason: string } | null = null;
+  private wake: (() => void)[] = [];
+
+  constructor(ws: WebSocket) {
+    ws.on('message', (data) => {
+      try {
+        const parsed = JSON.parse(String(data)) as unknown;
+        if (parsed && typeof parsed === 'object') this.frames.push(parsed as Frame);
+      } catch {
+        // Not JSON: not something a step can use; the steps report what they miss.
+      }
+      this.notify();
+    });
+    ws.on('close', (code, reason) => {
+      this.closed = { code, reason: reason.toString() };
+      this.notify();
+    });
+  }
+
+  /** Resolves with the first frame that matches, or null when the socket closed first. */
+  async next(match: (f: Frame) => boolean): Promise<Frame | null> {
+    for (;;) {
+      const found = this.frames.find(match);
+      if (found) return found;
+      if (this.closed) return null;
+      await new Promise<void>((resolve) => this.wake.push(resolve));
+    }
+  }
+
+  private notify() {
+    const w = this.wake;
+    this.wake = [];
+    for (const fn of w) fn();
+  }
+}
+
+const errorCode = (f: Frame) => (f.type === 'error' ? String(f.data?.code ?? '') : null);
+
+const SUBSCRIPTION_ADVICE: Record<string, string> = {
+  [ERROR_CODES.NO_PERMISSION]:
+    'the token may not read it; ask the server admin to grant it, or stop subscribing to it',
+  [ERROR_CODES.UNKNOWN_NAME]: 'the server does not know this name; check the spelling',
+  [ERROR_CODES.SUBSCRIPTION_LIMIT]:
+    'over the server limit; follow whole channels instead of single event types, or fewer of them',
+};
+
+function tlsAdvice(code: string | undefined, host: string): string {
+  switch (code) {
+    case 'CERT_HAS_EXPIRED':
+      return 'the server certificate has expired; the server admin must renew it';
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+      return 'the certificate is not signed by a known authority; add your CA with NODE_EXTRA_CA_CERTS=ca.pem (or to the system store for the app)';
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return `the certificate is not for ${host}; use the host name the certificate names`;
+    default:
+      return 'check that the port speaks TLS (wss://) and not plain HTTP (ws://)';
+  }
+}
+
+/**
+ * Text a server sends back (error messages) could echo the token; the probe's own sentences never
+ * hold it, so only quoted text is masked (a token like "wrong" must not garble our advice).
+ * Tokens shorter than 4 characters are left alone: masking every "t" would hide nothing.
+ */
+function redactor(token: string | undefined): (text: string) => string {
+  if (!token || token.length < 4) return (text) => text;
+  const forms = [...new Set([token, encodeURIComponent(token)])];
+  return (text) => forms.reduce((t, form) => t.split(form).join('•••'), text);
+}
+
+/** Opens a socket with `open`, resolves with what `ready` makes of it, and always closes it. */
+async function connectOnce<S extends Socket, T>(
+  open: (onConnect: () => void) => S,
+  ready: (socket: S) => T,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
+  let socket: S | undefined;
+  try {
+    return await withTimeout(
+      new Promise<T>((resolve, reject) => {
+        socket = open(() => resolve(ready(socket!)));
+        socket.on('error', reject);
+      }),
+      timeoutMs,
+      what,
+    );
+  } finally {
+    socket?.destroy();
+  }
+}
+
+export async function probeServer(
+  input: ProbeInput,
+  onStep?: (s: TestStep) => void,
+): Promise<ProbeResult> {
+  const steps: TestStep[] = [];
+  let authFailed = false;
+  const redact = redactor(typeof input?.token === 'string' ? input.token : undefined);
+  const said = (value: unknown, max?: number) => redact(oneLine(value, max));
+  const p: Probe = {
+    emit: (step, outcome, detail, advice) => {
+      const s: TestStep = { step, ok: outcome === 'ok', outcome, detail };
+      if (advice) s.advice = advice;
+      steps.push(s);
+      try {
+        onStep?.(s);
+      } catch {
+        // A listener that throws (a closed terminal, a gone window) must not stop the probe.
+      }
+    },
+    said,
+    failure: (err) => said(err instanceof Error ? err.message : String(err)) || 'unknown error',
+    markAuthFailed: () => (authFailed = true),
+  };
+
+  try {
+    await walk(input, p);
+  } catch (err) {
+    // The steps catch what they expect; this is the net for what they do not, so the caller
+    // always gets a report instead of a rejection.
+    p.emit('rtt', 'fail', `the probe stopped: ${p.failure(err)}`, 'this is a bug in the probe');
+  }
+  return { ok: steps.every((s) => s.outcome !== 'fail'), steps, authFailed };
+}
+
+/** What the steps share: how to report, and how to quote text that did not come from us. */
+interface Probe {
+  emit: (step: StepName, outcome: Outcome, detail: string, advice?: string) => void;
+  /** text from the server or the system, on one line, with the token masked if it echoes it */
+  said: (value: unknown, max?: number) => string;
+  /** an error's message, quoted like `said` */
+  failure: (err: unknown) => string;
+  markAuthFailed: () => void;
+}
+
+async function walk(input: ProbeInput, p: Probe): Promise<void> {
+  // 0. The URL: the same rule the settings apply, so a probe never goes where the app would not.
+  const checked =
+    typeof input?.url === 'string'
+      ? validateServerUrl(input.url)
+      : ({ ok: false, error: 'no server URL given' } as const);
+  if (!checked.ok) {
+    p.emit('url', 'fail', p.said(checked.error, 300), 'expected wss://HOST/v1/ws');
+    return;
+  }
+  const authMethod: AuthMethod = input.authMethod ?? 'header';
+  if (!AUTH_METHODS.includes(authMethod)) {
+    p.emit('url', 'fail', `unknown way to send the token: ${p.said(authMethod, 40)}`);
+    return;
+  }
+  const token = typeof input.token === 'string' && input.token !== '' ? input.token : undefined;
+  const channels = input.channels ?? [...CHANNELS];
+  const events = input.events ?? [];
+  const timeoutMs =
+    input.timeoutMs !== undefined && Number.isFinite(input.timeoutMs) && input.timeoutMs > 0
+      ? input.timeoutMs
+      : DEFAULT_TIMEOUT_MS;
+
+  const url = checked.url;
+  p.emit('url', 'ok', p.said(url.toString()));
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const secure = url.protocol === 'wss:';
+  const port = Number(url.port || (secure ? 443 : 80));
+
+  const order: StepName[] = ['dns', 'tcp', 'tls', 'upgrade', 'auth', 'subscribe', 'rtt'];
+  // After a failure the rest are listed as skipped, so the report always shows how far it got.
+  // A ws:// probe has no TLS step to skip.
+  const skipAfter = (step: StepName, why = EARLIER_FAILED) =>
+    order
+      .slice(order.indexOf(step) + 1)
+      .filter((s) => s !== 'tls' || secure)
+      .forEach((s) => p.emit(s, 'skip', why));
+
+  // 1. Name resolution
+  let address: string;
+  if (isIP(host)) {
+    address = host;
+    p.emit('dns', 'ok', `${host} is an address, nothing to resolve`);
+  } else {
+    try {
+      const all = await withTimeout(lookup(host, { all: true }), timeoutMs, 'DNS');
+      if (all.length === 0) throw new Error('no addresses');
+      address = all[0]!.address;
+      p.emit('dns', 'ok', `${host} → ${all.map((a) => a.address).join(', ')}`);
+    } catch (err) {
+      p.emit(
+        'dns',
+        'fail',
+        `${host}: ${p.failure(err)}`,
+        'check the host name for typos, your DNS settings and VPN',
+      );
+      skipAfter('dns');
+      return;
+    }
+  }
+
+  // 2. TCP
+  try {
+    const started = performance.now();
+    await connectOnce(
+      (onConnect) => tcpConnect({ host: address, port }, onConnect),
+      () => undefined,
+      timeoutMs,
+      'TCP',
+    );
+    p.emit(
+      'tcp',
+      'ok',
+      `${address} port ${port} in ${(performance.now() - started).toFixed(1)} ms`,
+    );
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const advice =
+      code === 'ECONNREFUSED'
+        ? 'nothing listens there: is the server running, and is the port right?'
+        : err instanceof TimeoutError
+          ? 'packets are dropped: a firewall, proxy or VPN may be in the way'
+          : 'check the network connection';
+    p.emit('tcp', 'fail', `${address} port ${port}: ${p.failure(err)}`, advice);
+    skipAfter('tcp');
+    return;
+  }
+
+  // 3. TLS
+  if (secure) {
+    try {
+      const found = await connectOnce<
+        TLSSocket,
+        { cert: PeerCertificate; protocol: string | null }
+      >(
+        (onConnect) =>
+          tlsConnect({ host: address, port, servername: isIP(host) ? undefined : host }, onConnect),
+        (socket) => ({ cert: socket.getPeerCertificate(), protocol: socket.getProtocol() }),
+        timeoutMs,
+        'TLS',
+      );
+      const daysLeft = Math.floor((Date.parse(found.cert.valid_to) - Date.now()) / 86_400_000);
+      const detail = `${found.protocol ?? 'TLS'}, certificate valid for ${daysLeft} more day(s)`;
+      if (daysLeft < 14)
+        p.emit('tls', 'ok', detail, 'the certificate expires soon; tell the server admin');
+      else p.emit('tls', 'ok', detail);
+    } catch (err) {
+      p.emit('tls', 'fail', p.failure(err), tlsAdvice((err as NodeJS.ErrnoException).code, host));
+      skipAfter('tls');
+      return;
+    }
+  } else {
+    p.emit('tls', 'skip', 'not used: ws:// to this computer');
+  }
+
+  // 4. Upgrade, with the token presented the chosen way, as the app would
+  const wsUrl = new URL(url);
+  const headers: Record<string, string> = {};
+  if (token && authMethod === 'query') wsUrl.searchParams.set('token', token);
+  if (token && authMethod === 'header') headers.authorization = `Bearer ${token}`;
+  const started = performance.now();
+  const ws = new WebSocket(wsUrl, { headers, handshakeTimeout: timeoutMs });
+  ws.on('error', () => {}); // reported through the steps below
+  const inbox = new Inbox(ws);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('unexpected-response', (_req, res: IncomingMessage) => {
+        reject(
+          Object.assign(new Error(`HTTP ${res.statusCode} instead of 101`), {
+            status: res.statusCode,
+          }),
+        );
+        res.resume();
+      });
+      ws.once('error', reject);
+    });
+    p.emit('upgrade', 'ok', `HTTP 101 in ${(performance.now() - started).toFixed(1)} ms`);
+  } catch (err) {
+    ws.terminate();
+    const status = (err as { status?: number }).status;
+    if (status === 401 || status === 403) {
+      p.markAuthFailed();
+      p.emit(
+        'upgrade',
+        'fail',
+        p.failure(err),
+        'the server (or a proxy) refused the token; check it',
+      );
+    } else {
+      const advice =
+        status === 404
+          ? `nothing at ${p.said(url.pathname, 80)}; the Katya path is /v1/ws`
+          : status
+            ? 'a proxy may not pass WebSocket upgrades; check its configuration'
+            : 'check that this is a Katya server';
+      p.emit('upgrade', 'fail', p.failure(err), advice);
+    }
+    skipAfter('upgrade');
+    return;
+  }
+
+  try {
+    // 5. Authentication, then 6. subscriptions (both need a token)
+    if (!token) {
+      p.emit('auth', 'skip', 'no token given');
+      p.emit('subscribe', 'skip', 'needs a token');
+    } else {
+      const authOk = await authenticate(ws, inbox, token, authMethod, timeoutMs, p);
+      if (authOk !== true) {
+        if (authOk === 'refused') p.markAuthFailed();
+        skipAfter('auth');
+        return;
+      }
+      await subscribe(ws, inbox, channels, events, timeoutMs, p);
+    }
+
+    // 7. Round trip
+    await roundTrip(ws, inbox, timeoutMs, p);
+  } finally {
+    if (ws.readyState === WebSocket.OPEN) ws.close(1000, 'doctor done');
+    else ws.terminate();
+  }
+}
+
+async function authenticate(
+  ws: WebSocket,
+  inbox: Inbox,
+  token: string,
+  authMethod: AuthMethod,
+  timeoutMs: number,
+  p: Probe,
+): Promise<true | 'refused' | 'failed'> {
+  try {
+    const isAuthEnd = (f: Frame) =>
+      errorCode(f) === ERROR_CODES.BAD_TOKEN ||
+      (f.type === 'response' && f.data?.requestId === 'doctor-auth') ||
+      (f.type === 'pong' && f.data?.requestId === 'doctor-auth');
+    // With the message method the answer is a response; otherwise the server has already
+    // judged the token at the upgrade, and a pong shows the connection survived that.
+    ws.send(
+      JSON.stringify(
+        authMethod === 'message'
+          ? { type: 'auth', id: 'doctor-auth', token }
+          : { type: 'ping', id: 'doctor-auth' },
+      ),
+    );
+    const answer = await withTimeout(inbox.next(isAuthEnd), timeoutMs, 'authentication');
+    if (!answer || errorCode(answer) === ERROR_CODES.BAD_TOKEN) {
+      const why = answer
+        ? p.said(answer.data?.message ?? 'error 4001') || 'error 4001'
+        : `closed ${inbox.closed?.code ?? ''}`.trim();
+      p.emit(
+        'auth',
+        'fail',
+        `refused (${why})`,
+        'the token is wrong, expired or revoked; get a new one',
+      );
+      return 'refused';
+    }
+    p.emit('auth', 'ok', `token accepted (${authMethod})`);
+    return true;
+  } catch (err) {
+    p.emit('auth', 'fail', p.failure(err), 'the server does not answer; is this a Katya server?');
+    return 'failed';
+  }
+}
+
+/** One step per channel and per event type, so the report names exactly what was refused. */
+async function subscribe(
+  ws: WebSocket,
+  inbox: Inbox,
+  channels: Channel[],
+  events: EventType[],
+  timeoutMs: number,
+  p: Probe,
+): Promise<void> {
+  const names = [
+    ...channels.map((name) => ({ kind: 'channel', name: String(name) })),
+    ...events.map((name) => ({ kind: 'event', name: String(name) })),
+  ];
+  if (names.length === 0) {
+    p.emit('subscribe', 'skip', 'nothing to subscribe to');
+    return;
+  }
+  let end: Frame | null;
+  try {
+    ws.send(JSON.stringify({ type: 'subscribe', id: 'doctor-sub', channels, events }));
+    end = await withTimeout(
+      inbox.next(
+        (f) =>
+          (f.type === 'response' &&
+            (f.data?.requestId === 'doctor-sub' || f.data?.action === 'subscribe')) ||
+          errorCode(f) === ERROR_CODES.SUBSCRIPTION_LIMIT,
+      ),
+      timeoutMs,
+      'subscribe',
+    );
+  } catch (err) {
+    for (const { kind, name } of names) {
+      p.emit(
+        'subscribe',
+        'fail',
+        `${kind} ${p.said(name, 80)}: ${p.failure(err)}`,
+        'the server does not answer subscriptions',
+      );
+    }
+    return;
+  }
+  const errors = inbox.frames.filter((f) => f.type === 'error');
+  const limit = errors.find((f) => errorCode(f) === ERROR_CODES.SUBSCRIPTION_LIMIT);
+  for (const { kind, name } of names) {
+    const shown = `${kind} ${p.said(name, 80)}`;
+    const rejected = errors.find(
+      (f) => (kind === 'channel' ? f.data?.channel : f.data?.event) === name,
+    );
+    if (rejected) {
+      const code = errorCode(rejected)!;
+      p.emit(
+        'subscribe',
+        'fail',
+        `${shown}: ${p.said(code, 10)} ${p.said(rejected.data?.message)}`.trim(),
+        SUBSCRIPTION_ADVICE[code] ?? 'the server refused it',
+      );
+    } else if (limit) {
+      p.emit(
+        'subscribe',
+        'fail',
+        `${shown}: ${p.said(limit.data?.message ?? '4004') || '4004'}`,
+        SUBSCRIPTION_ADVICE[ERROR_CODES.SUBSCRIPTION_LIMIT],
+      );
+    } else if (end?.type === 'response') {
+      p.emit('subscribe', 'ok', shown);
+    } else {
+      p.emit('subscribe', 'fail', `${shown}: no answer`, 'the server closed the connection');
+    }
+  }
+}
+
+/** Three client pings: the average says whether notifications will arrive on time. */
+async function roundTrip(ws: WebSocket, inbox: Inbox, timeoutMs: number, p: Probe) {
+  try {
+    const times: number[] = [];
+    for (let i = 1; i <= 3; i++) {
+      const id = `doctor-rtt-${i}`;
+      const sent = performance.now();
+      ws.send(JSON.stringify({ type: 'ping', id }));
+      const pong = await withTimeout(
+        inbox.next(
+          (f) => f.type === 'pong' && (f.data?.requestId === id || f.data?.requestId === undefined),
+        ),
+        timeoutMs,
+        'ping',
+      );
+      if (!pong) throw new Error(`the connection closed (${inbox.closed?.code ?? '?'})`);
+      inbox.frames.splice(inbox.frames.indexOf(pong), 1);
+      times.push(performance.now() - sent);
+    }
+    const avg = times.reduce((a, b) => a + b, 0) / times.length;
+    const detail = `${avg.toFixed(1)} ms average of 3 pings (min ${Math.min(...times).toFixed(1)}, max ${Math.max(...times).toFixed(1)})`;
+    if (avg > 1000) p.emit('rtt', 'ok', detail, 'slow: notifications will arrive late');
+    else p.emit('rtt', 'ok', detail);
+  } catch (err) {
+    p.emit(
+      'rtt',
+      'fail',
+      p.failure(err),
+      'the server does not answer pings; the app may see the connection as dead',
+    );
+  }
+}
