@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `katya` command: `server`, `tail`, `doctor` and their help. Each command returns its
 // exit code; bad usage anywhere is a UsageError, printed with the command's usage, exit 2.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT, UsageError } from './args';
 import { runDoctor } from './doctor-command';
@@ -17,7 +17,14 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage
 
 /** The version of the package this script belongs to (dist/main/cli/katya.cjs or the source). */
 function version(): string {
-  let dir = path.dirname(path.resolve(process.argv[1] ?? '.'));
+  // npx runs the bin through a link in its cache; the package is where the link points.
+  let script = path.resolve(process.argv[1] ?? '.');
+  try {
+    script = realpathSync(script);
+  } catch {
+    // keep the unresolved path
+  }
+  let dir = path.dirname(script);
   for (let i = 0; i < 6; i++) {
     const file = path.join(dir, 'package.json');
     if (existsSync(file)) {

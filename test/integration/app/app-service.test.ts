@@ -1,0 +1,187 @@
+// The app model end to end in Node: real reference server, real sockets, real files. The only
+// stand-in is the encryptor (Electron's safeStorage cannot run here).
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppService } from '../../../main/app/app-service';
+import type { AppServiceDeps } from '../../../main/app/app-service';
+import { startDemoServer } from '../../../main/app/demo';
+import { probeServer } from '../../../main/core/doctor';
+import { confBackend } from '../../../main/core/settings/settings';
+import { startKatyaServer } from '../../../main/server/server';
+import type { KatyaServer } from '../../../main/server/server';
+import type { EventChannel, EventPayloads, FeedEvent, ShownNotification } from '../../../preload/contract';
+import { fakeEncryptor } from '../../fakes/encryptor';
+
+const TOKEN = 'admin-s3cret-token';
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanup.length) await cleanup.pop()!();
+});
+
+async function until<T>(what: string, fn: () => T | undefined | null | false, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function server(port = 0): Promise<KatyaServer> {
+  const s = await startKatyaServer({
+    port,
+    tokens: [
+      { token: TOKEN, channels: ['*'], admin: true },
+      { token: 'viewer-token', channels: ['messages', 'rooms', 'security', 'system'] },
+    ],
+  });
+  cleanup.push(() => s.close());
+  return s;
+}
+
+async function app(dataDir = mkdtempSync(path.join(os.tmpdir(), 'katya-app-')), extra: Partial<AppServiceDeps> = {}) {
+  const events: { channel: EventChannel; payload: unknown }[] = [];
+  const notes: ShownNotification[] = [];
+  const svc = await AppService.start({
+    dataDir,
+    settingsBackend: confBackend({ cwd: dataDir }),
+    encryptor: fakeEncryptor('keychain'),
+    notify: { show: (n) => notes.push(n), withdraw: () => undefined },
+    emit: (channel, payload) => events.push({ channel, payload }),
+    startDemo: null,
+    probe: probeServer,
+    connection: { backoff: { minMs: 50, maxMs: 200, resetAfterMs: 5_000 } },
+    ...extra,
+  });
+  cleanup.push(() => svc.stop());
+  const of = <C extends EventChannel>(c: C) => events.filter((e) => e.channel === c).map((e) => e.payload as EventPayloads[C]);
+  const fed = () => of('feed:added').flat();
+  return { svc, dataDir, events, notes, of, fed, invoke: svc.handlers.invoke };
+}
+
+async function signIn(a: Awaited<ReturnType<typeof app>>, s: KatyaServer, token = TOKEN) {
+  await a.invoke['token:set']({ token });
+  const r = await a.invoke['settings:update']({ serverUrl: s.url });
+  expect(r.ok).toBe(true);
+  await until('connected', () => a.svc.snapshot().connection.phase === 'connected');
+  await until('subscriptions active', () => {
+    const subs = a.svc.snapshot().subscriptions;
+    return subs.length > 0 && subs.every((x) => x.status !== 'pending');
+  });
+}
+
+describe('app model', () => {
+  it('asks for sign-in when a server is set without a token, then connects once a token is set', async () => {
+    const s = await server();
+    const a = await app();
+    await a.invoke['settings:update']({ serverUrl: s.url });
+    expect(a.svc.snapshot().connection.phase).toBe('signin');
+    await a.invoke['token:set']({ token: TOKEN });
+    await until('connected', () => a.svc.snapshot().connection.phase === 'connected');
+    expect(a.svc.snapshot().token).toEqual({ stored: true, storage: 'keychain' });
+  });
+
+  it('puts published events in the feed, notifies a high alert and not a low one', async () => {
+    const s = await server();
+    const a = await app();
+    await signIn(a, s);
+    s.publish('security.alert.created', { id: 'a1', title: 'Suspicious login attempt', severity: 'high', source: '10.0.0.9', category: 'authentication' });
+    s.publish('security.alert.created', { id: 'a2', title: 'Port scan', severity: 'low', source: '10.0.0.8' });
+    s.publish('system.maintenance.start', { id: 'm1', title: 'Database upgrade' });
+    await until('three events in the feed', () => a.fed().length >= 3);
+    await until('two notifications', () => a.notes.length >= 2);
+    expect(a.notes.map((n) => n.title).join('\n')).toMatch(/Suspicious login attempt/);
+    expect(a.notes.map((n) => n.title).join('\n')).not.toMatch(/Port scan/);
+    const high = (a.fed() as FeedEvent[]).find((e) => e.kind === 'event' && e.data.id === 'a1')!;
+    expect(a.notes.find((n) => n.eventId === high.id)).toBeTruthy();
+    const page = await a.invoke['feed:query']({ severities: ['high'] });
+    expect(page.entries.map((e) => (e as FeedEvent).data.id)).toEqual(['a1']);
+    expect(a.svc.snapshot().unread).toBe(3);
+    expect((await a.invoke['feed:markRead']([high.id])).unread).toBe(2);
+  });
+
+  it('marks a gap and resubscribes after the server restarts on the same port', async () => {
+    const s1 = await server();
+    const a = await app();
+    await signIn(a, s1);
+    const port = s1.port;
+    await s1.close();
+    await until('reconnecting', () => ['reconnecting', 'connecting'].includes(a.svc.snapshot().connection.phase));
+    const s2 = await server(port);
+    await until('connected again', () => a.svc.snapshot().connection.phase === 'connected');
+    await until('a gap marker', () => a.fed().some((e) => e.kind === 'gap'));
+    await until('subscriptions active again', () => a.svc.snapshot().subscriptions.every((x) => x.status === 'active'));
+    s2.publish('message.created', { id: 'msg1', content: 'back', senderName: 'Alice', roomName: 'ops' });
+    await until('the new event', () => a.fed().some((e) => e.kind === 'event' && e.data.id === 'msg1'));
+  });
+
+  it('stops at "sign-in needed" when the token is revoked, with no further attempts', async () => {
+    const s = await server();
+    const a = await app();
+    await signIn(a, s);
+    s.setTokens([{ token: 'someone-else', channels: ['*'], admin: true }]);
+    await until('signin', () => a.svc.snapshot().connection.phase === 'signin');
+    const count = s.connectionCount();
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(s.connectionCount()).toBe(count);
+  });
+
+  it('shows a channel the token may not read as rejected while the rest work', async () => {
+    const s = await server();
+    const a = await app();
+    await signIn(a, s, 'viewer-token');
+    const subs = a.svc.snapshot().subscriptions;
+    expect(subs.find((x) => x.name === 'trust')).toMatchObject({ status: 'rejected', code: '4002' });
+    expect(subs.find((x) => x.name === 'security')).toMatchObject({ status: 'active' });
+  });
+
+  it('keeps history and read marks across a restart, and never stores the token in plain text', async () => {
+    const s = await server();
+    const first = await app();
+    await signIn(first, s);
+    s.publish('message.created', { id: 'keep1', content: 'one' });
+    s.publish('message.created', { id: 'keep2', content: 'two' });
+    await until('two events', () => first.fed().length >= 2);
+    const [e1] = first.fed() as FeedEvent[];
+    await first.invoke['feed:markRead']([e1!.id]);
+    await first.svc.stop();
+    for (const f of readdirSync(first.dataDir, { recursive: true }) as string[]) {
+      const file = path.join(first.dataDir, f);
+      try {
+        expect(readFileSync(file, 'utf8')).not.toContain(TOKEN);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EISDIR') throw err;
+      }
+    }
+    const second = await app(first.dataDir);
+    const page = await second.invoke['feed:query']({});
+    const ids = page.entries.filter((e): e is FeedEvent => e.kind === 'event').map((e) => e.data.id);
+    expect(ids).toEqual(['keep2', 'keep1']);
+    expect(page.entries.find((e) => e.kind === 'event' && e.data.id === 'keep1')).toMatchObject({ read: true });
+    await until('reconnected with the stored token', () => second.svc.snapshot().connection.phase === 'connected');
+  });
+
+  it('answers "Test connection" step by step without ever returning the token', async () => {
+    const s = await server();
+    const a = await app();
+    await signIn(a, s);
+    const r = await a.invoke['connection:test']({ url: s.url, authMethod: 'header' });
+    expect(r.ok).toBe(true);
+    expect(r.steps.map((x) => x.step)).toContain('auth');
+    expect(JSON.stringify(r)).not.toContain(TOKEN);
+    expect(JSON.stringify(a.svc.snapshot())).not.toContain(TOKEN);
+    expect(await a.invoke['diagnostics:copy']()).not.toContain(TOKEN);
+  });
+
+  it('runs the demo server with no account configured, and leaves it when signing in', async () => {
+    const s = await server();
+    const a = await app(undefined, { startDemo: startDemoServer });
+    await until('demo connected', () => a.svc.snapshot().connection.phase === 'connected');
+    expect(a.svc.snapshot().connection.demo).toBe(true);
+    await signIn(a, s);
+    expect(a.svc.snapshot().connection).toMatchObject({ demo: false, serverUrl: s.url });
+  });
+});
