@@ -21,8 +21,8 @@ export const ru: Record<StringKey, Entry> = {
   },
 
   'status.label': 'Состояние соединения',
-  'status.connecting': 'Подключение к {server}…',
-  'status.connected': 'Подключено к {server}',
+  'status.connecting': 'Подключение: {server}…',
+  'status.connected': 'Подключено: {server}',
   'status.reconnecting': {
     one: 'Соединение потеряно. Повторная попытка через {count} секунду',
     few: 'Соединение потеряно. Повторная попытка через {count} секунды',
