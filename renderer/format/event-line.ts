@@ -27,7 +27,11 @@ export function eventLine(ev: Pick<FeedEvent, 'event' | 'data'>, i18n: I18n): st
     case 'message.created':
     case 'message.updated':
       return line(`line.${ev.event}`, {
-        who: who(d.senderName, d.senderId, d.editedBy),
+        // an edit is told from the editor's side; a new message from the sender's
+        who:
+          ev.event === 'message.updated'
+            ? who(d.editedBy, d.senderName)
+            : who(d.senderName, d.senderId),
         room: room(d),
         text: `“${firstText([d.content], '…', 80)}”`,
       });
