@@ -44,6 +44,8 @@ function iconPath(...parts: string[]): string {
 }
 
 function main() {
+  // A separate profile for tests and for running a second copy during development.
+  if (process.env.KATYA_USER_DATA_DIR) app.setPath('userData', process.env.KATYA_USER_DATA_DIR);
   if (!app.requestSingleInstanceLock()) {
     // A second launch: the first instance gets 'second-instance' and shows its window.
     app.quit();

@@ -130,16 +130,22 @@ export class AppService {
     this.vault = vault;
     this.log = log;
     this.state = { state: 'closed', since: this.clock.now() };
+    const snoozeFile = path.join(deps.dataDir, 'snooze.json');
     this.notifier = new Notifier({
       clock: this.clock,
       rules: settings.get().notifications,
-      seen: fileSeenStore(path.join(deps.dataDir, 'notified.json')),
+      seen: fileSeenStore(path.join(deps.dataDir, 'notified.json'), { log: (m) => log.warn(m) }),
       show: (n) => this.showNotification(n),
       withdraw: (id) => deps.notify.withdraw(id),
+      // A snooze is a promise to the user: it outlives a restart.
+      snoozedUntil: readSnooze(snoozeFile, this.clock.now()),
+      onSnoozeChange: (until) => {
+        writeSnooze(snoozeFile, until, (m) => log.warn(m));
+        this.unreadChanged();
+      },
+      log: (m) => log.info(m),
     });
     this.notices.push(...settings.notices());
-    if (deps.adminPolicy?.error)
-      this.notices.push(`The admin policy file was ignored: ${deps.adminPolicy.error}`);
   }
 
   static async start(deps: AppServiceDeps): Promise<AppService> {
@@ -153,11 +159,14 @@ export class AppService {
     const settings = new SettingsService({
       backend: deps.settingsBackend,
       policy: deps.adminPolicy?.policy ?? null,
+      policyError: deps.adminPolicy?.error,
+      log: (m) => log.warn(m),
     });
     vault = new TokenVault({
       file: path.join(deps.dataDir, 'token.bin'),
       encryptor: deps.encryptor,
       acceptWeak: () => settings.get().acceptWeakTokenStorage,
+      log: (m) => log.warn(m),
     });
     const s = settings.get();
     const history = await EventHistory.open({

@@ -4,7 +4,12 @@ import { startKatyaServer } from '../server/server';
 import type { DemoServer } from './app-service';
 
 export async function startDemoServer(): Promise<DemoServer> {
-  const server = await startKatyaServer({ host: '127.0.0.1', port: 0, demoRate: 2, log: () => undefined });
+  const server = await startKatyaServer({
+    host: '127.0.0.1',
+    port: 0,
+    demoRate: 2,
+    log: () => undefined,
+  });
   if (!server.demoToken) {
     await server.close();
     throw new Error('the demo server did not generate a token');

@@ -11,7 +11,12 @@ import { probeServer } from '../../../main/core/doctor';
 import { confBackend } from '../../../main/core/settings/settings';
 import { startKatyaServer } from '../../../main/server/server';
 import type { KatyaServer } from '../../../main/server/server';
-import type { EventChannel, EventPayloads, FeedEvent, ShownNotification } from '../../../preload/contract';
+import type {
+  EventChannel,
+  EventPayloads,
+  FeedEvent,
+  ShownNotification,
+} from '../../../preload/contract';
 import { fakeEncryptor } from '../../fakes/encryptor';
 
 const TOKEN = 'admin-s3cret-token';
@@ -20,7 +25,11 @@ afterEach(async () => {
   while (cleanup.length) await cleanup.pop()!();
 });
 
-async function until<T>(what: string, fn: () => T | undefined | null | false, ms = 10_000): Promise<T> {
+async function until<T>(
+  what: string,
+  fn: () => T | undefined | null | false,
+  ms = 10_000,
+): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = fn();
@@ -42,7 +51,10 @@ async function server(port = 0): Promise<KatyaServer> {
   return s;
 }
 
-async function app(dataDir = mkdtempSync(path.join(os.tmpdir(), 'katya-app-')), extra: Partial<AppServiceDeps> = {}) {
+async function app(
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'katya-app-')),
+  extra: Partial<AppServiceDeps> = {},
+) {
   const events: { channel: EventChannel; payload: unknown }[] = [];
   const notes: ShownNotification[] = [];
   const svc = await AppService.start({
@@ -57,7 +69,8 @@ async function app(dataDir = mkdtempSync(path.join(os.tmpdir(), 'katya-app-')), 
     ...extra,
   });
   cleanup.push(() => svc.stop());
-  const of = <C extends EventChannel>(c: C) => events.filter((e) => e.channel === c).map((e) => e.payload as EventPayloads[C]);
+  const of = <C extends EventChannel>(c: C) =>
+    events.filter((e) => e.channel === c).map((e) => e.payload as EventPayloads[C]);
   const fed = () => of('feed:added').flat();
   return { svc, dataDir, events, notes, of, fed, invoke: svc.handlers.invoke };
 }
@@ -88,8 +101,19 @@ describe('app model', () => {
     const s = await server();
     const a = await app();
     await signIn(a, s);
-    s.publish('security.alert.created', { id: 'a1', title: 'Suspicious login attempt', severity: 'high', source: '10.0.0.9', category: 'authentication' });
-    s.publish('security.alert.created', { id: 'a2', title: 'Port scan', severity: 'low', source: '10.0.0.8' });
+    s.publish('security.alert.created', {
+      id: 'a1',
+      title: 'Suspicious login attempt',
+      severity: 'high',
+      source: '10.0.0.9',
+      category: 'authentication',
+    });
+    s.publish('security.alert.created', {
+      id: 'a2',
+      title: 'Port scan',
+      severity: 'low',
+      source: '10.0.0.8',
+    });
     s.publish('system.maintenance.start', { id: 'm1', title: 'Database upgrade' });
     await until('three events in the feed', () => a.fed().length >= 3);
     await until('two notifications', () => a.notes.length >= 2);
@@ -109,13 +133,24 @@ describe('app model', () => {
     await signIn(a, s1);
     const port = s1.port;
     await s1.close();
-    await until('reconnecting', () => ['reconnecting', 'connecting'].includes(a.svc.snapshot().connection.phase));
+    await until('reconnecting', () =>
+      ['reconnecting', 'connecting'].includes(a.svc.snapshot().connection.phase),
+    );
     const s2 = await server(port);
     await until('connected again', () => a.svc.snapshot().connection.phase === 'connected');
     await until('a gap marker', () => a.fed().some((e) => e.kind === 'gap'));
-    await until('subscriptions active again', () => a.svc.snapshot().subscriptions.every((x) => x.status === 'active'));
-    s2.publish('message.created', { id: 'msg1', content: 'back', senderName: 'Alice', roomName: 'ops' });
-    await until('the new event', () => a.fed().some((e) => e.kind === 'event' && e.data.id === 'msg1'));
+    await until('subscriptions active again', () =>
+      a.svc.snapshot().subscriptions.every((x) => x.status === 'active'),
+    );
+    s2.publish('message.created', {
+      id: 'msg1',
+      content: 'back',
+      senderName: 'Alice',
+      roomName: 'ops',
+    });
+    await until('the new event', () =>
+      a.fed().some((e) => e.kind === 'event' && e.data.id === 'msg1'),
+    );
   });
 
   it('stops at "sign-in needed" when the token is revoked, with no further attempts', async () => {
@@ -134,7 +169,10 @@ describe('app model', () => {
     const a = await app();
     await signIn(a, s, 'viewer-token');
     const subs = a.svc.snapshot().subscriptions;
-    expect(subs.find((x) => x.name === 'trust')).toMatchObject({ status: 'rejected', code: '4002' });
+    expect(subs.find((x) => x.name === 'trust')).toMatchObject({
+      status: 'rejected',
+      code: '4002',
+    });
     expect(subs.find((x) => x.name === 'security')).toMatchObject({ status: 'active' });
   });
 
@@ -158,10 +196,28 @@ describe('app model', () => {
     }
     const second = await app(first.dataDir);
     const page = await second.invoke['feed:query']({});
-    const ids = page.entries.filter((e): e is FeedEvent => e.kind === 'event').map((e) => e.data.id);
+    const ids = page.entries
+      .filter((e): e is FeedEvent => e.kind === 'event')
+      .map((e) => e.data.id);
     expect(ids).toEqual(['keep2', 'keep1']);
-    expect(page.entries.find((e) => e.kind === 'event' && e.data.id === 'keep1')).toMatchObject({ read: true });
-    await until('reconnected with the stored token', () => second.svc.snapshot().connection.phase === 'connected');
+    expect(page.entries.find((e) => e.kind === 'event' && e.data.id === 'keep1')).toMatchObject({
+      read: true,
+    });
+    await until(
+      'reconnected with the stored token',
+      () => second.svc.snapshot().connection.phase === 'connected',
+    );
+  });
+
+  it('keeps a snooze across a restart', async () => {
+    const first = await app();
+    const { snoozedUntil } = await first.invoke['notifications:snooze']('4h');
+    expect(snoozedUntil).toBeGreaterThan(Date.now() + 3.9 * 3_600_000);
+    await first.svc.stop();
+    const second = await app(first.dataDir);
+    expect(second.svc.snapshot().snoozedUntil).toBe(snoozedUntil);
+    await second.invoke['notifications:snooze']('off');
+    expect(second.svc.snapshot().snoozedUntil).toBeNull();
   });
 
   it('answers "Test connection" step by step without ever returning the token', async () => {
