@@ -99,8 +99,7 @@ export function FeedList({ listRef }: { listRef: RefObject<HTMLDivElement | null
   const active = Math.min(feed.activeIndex.value, Math.max(0, entries.length - 1));
   const detail = feed.detail.value;
   const selectedId = detail.state === 'open' ? detail.event.id : null;
-  // Relative times only need to move every quarter minute.
-  const now = Math.floor(app.clock.value / 15_000) * 15_000;
+  const now = app.coarseClock.value;
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(600);
   const lastPrepend = useRef(feed.prepended.value.seq);

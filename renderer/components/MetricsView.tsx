@@ -59,7 +59,7 @@ function MetricRow({ s }: { s: MetricSeries }) {
       <td>
         <Sparkline values={recent} label={label} />
       </td>
-      <td>{i.relative(s.updatedAt, app.clock.value)}</td>
+      <td>{i.relative(s.updatedAt, app.coarseClock.value)}</td>
     </tr>
   );
 }

@@ -10,7 +10,7 @@ function SnoozeMenu() {
   const wrap = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
   const until = app.snoozedUntil.value;
-  const snoozed = until !== null && until > app.clock.value;
+  const snoozed = until !== null && until > app.coarseClock.value;
 
   useEffect(() => {
     if (!open) return;
@@ -78,8 +78,9 @@ export function StatusBar() {
   const i = app.i18n.value;
   const { t } = i;
   const c = app.connection.value;
-  const now = app.clock.value;
   if (!c) return <footer class="statusbar" />;
+  // Only the reconnect countdown needs the second-by-second clock.
+  const now = c.phase === 'reconnecting' ? app.clock.value : 0;
 
   const server = c.demo || !c.serverUrl ? t('status.demoServer') : c.serverUrl;
   // `spoken` is what the polite live region says: it does not tick every second.

@@ -57,6 +57,8 @@ export function createAppState(api: KatyaApi, env: AppEnvironment) {
   const announcement = signal('');
   /** ticks every second; views that show relative times read it */
   const clock = signal(now());
+  /** the clock in quarter minutes: enough for "5 minutes ago", and lists re-render rarely */
+  const coarseClock = computed(() => Math.floor(clock.value / 15_000) * 15_000);
   /** asks the settings view to focus the token field ("Sign in") */
   const focusToken = signal(0);
 
@@ -231,6 +233,7 @@ export function createAppState(api: KatyaApi, env: AppEnvironment) {
     toasts,
     announcement,
     clock,
+    coarseClock,
     focusToken,
     lang,
     i18n,
