@@ -2,7 +2,8 @@
 // keyboard, detail pane, read marks, gaps, live additions and paging.
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { calledChannels, makeEvent, openWindow } from '../support/scripted-katya';
+import { calledChannels, installScriptedKatya, openWindow } from '../support/scripted-katya';
+import { RENDERER_ORIGIN, serveRenderer } from '../support/renderer';
 
 const list = (page: Page) => page.getByRole('listbox', { name: 'Events, newest first' });
 const rows = (page: Page) => list(page).getByRole('option');
@@ -297,5 +298,23 @@ test('bad payloads from main never break the window', async ({ page }) => {
   await expect(total(page)).toHaveText('6 events');
   await expect(rows(page).first()).toContainText('someone wrote in 42: “…”');
   expect(errors).toEqual([]);
-  void makeEvent;
+});
+
+test('without a bridge the window says so plainly', async ({ page }) => {
+  await serveRenderer(page);
+  await page.goto(`${RENDERER_ORIGIN}/`);
+  await expect(page.getByRole('alert')).toContainText('window.katya is missing');
+});
+
+test('a failed start-up shows the reason and can be retried', async ({ page }) => {
+  await serveRenderer(page);
+  await installScriptedKatya(page, { seed: 4, failSnapshots: 1 });
+  await page.goto(`${RENDERER_ORIGIN}/`);
+  await expect(page.getByRole('alert')).toContainText('main is not ready');
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await expect(total(page)).toHaveText('4 events');
+  // subscribed once, however many attempts it took
+  const calls = await calledChannels(page);
+  expect(calls.filter((c) => c === 'on:feed:added')).toHaveLength(1);
+  expect(calls.filter((c) => c === 'window:ready')).toHaveLength(1);
 });

@@ -44,6 +44,8 @@ export interface ScriptOptions {
   diagnostics?: Partial<Diagnostics>;
   testResult?: TestResult;
   notices?: string[];
+  /** the first this many 'app:snapshot' calls fail, as if main were not ready */
+  failSnapshots?: number;
   /** delay every invoke answer by this much (to see loading states) */
   latencyMs?: number;
 }
@@ -158,10 +160,10 @@ function emitUnread(): void {
   emit('unread:changed', { unread: unreadCount(), snoozedUntil });
 }
 
-// ---- the contract -------------------------------------------------------------------------
+let snapshotFailures = 0;
 
-const handlers: { [C in keyof KatyaApi['invoke']]: (...args: never[]) => unknown } = {
-  'app:snapshot': (): Snapshot => ({
+function snapshot(): Snapshot {
+  return {
     connection,
     settings,
     locks,
@@ -172,24 +174,35 @@ const handlers: { [C in keyof KatyaApi['invoke']]: (...args: never[]) => unknown
     notices: opts.notices ?? [],
     platform: 'linux',
     version: '0.1.0-test',
-  }),
-  'feed:query': (q: FeedQuery) => {
-    const all = store.filter((e) => matches(e, q));
-    let start = 0;
-    if (q.before) {
-      const at = all.findIndex((e) => e.id === q.before);
-      start = at < 0 ? all.length : at + 1;
-    }
-    const limit = q.limit ?? 200;
-    const entries = all.slice(start, start + limit);
-    const events = all.filter((e): e is FeedEvent => e.kind === 'event');
-    return {
-      entries,
-      total: events.length,
-      unread: events.filter((e) => !e.read).length,
-      nextCursor: start + limit < all.length ? (entries[entries.length - 1]?.id ?? null) : null,
-    };
+  };
+}
+
+function query(q: FeedQuery) {
+  const all = store.filter((e) => matches(e, q));
+  let start = 0;
+  if (q.before) {
+    const at = all.findIndex((e) => e.id === q.before);
+    start = at < 0 ? all.length : at + 1;
+  }
+  const limit = q.limit ?? 200;
+  const entries = all.slice(start, start + limit);
+  const events = all.filter((e): e is FeedEvent => e.kind === 'event');
+  return {
+    entries,
+    total: events.length,
+    unread: events.filter((e) => !e.read).length,
+    nextCursor: start + limit < all.length ? (entries[entries.length - 1]?.id ?? null) : null,
+  };
+}
+
+// ---- the contract -------------------------------------------------------------------------
+
+const handlers: { [C in keyof KatyaApi['invoke']]: (...args: never[]) => unknown } = {
+  'app:snapshot': (): Snapshot => {
+    if (snapshotFailures++ < (opts.failSnapshots ?? 0)) throw new Error('main is not ready');
+    return snapshot();
   },
+  'feed:query': (q: FeedQuery) => query(q),
   'feed:get': (id: string) => store.find((e) => e.id === id && e.kind === 'event') ?? null,
   'feed:markRead': (ids: string[]) => {
     const set = new Set(ids);
