@@ -68,6 +68,9 @@ export function trayState(input: TrayInput): TrayState {
     tooltip: parts.join(' — '),
     statusLine: statusLine(connection, now, formatTime),
     snoozed,
-    ticking: connection.phase === 'reconnecting' && connection.retryAt !== null && connection.retryAt > now,
+    ticking:
+      connection.phase === 'reconnecting' &&
+      connection.retryAt !== null &&
+      connection.retryAt > now,
   };
 }
