@@ -1,32 +1,18 @@
 // Metrics: the latest value of each metric per server, with its unit and a sparkline.
 import { useEffect } from 'preact/hooks';
 import { useApp } from './context';
-import type { I18n } from '../i18n';
 import type { MetricSeries } from '../../main/core/views';
 import { scalarText } from '../format/text';
-
-const UNIT_STYLE: Record<string, Intl.NumberFormatOptions> = {
-  percent: { style: 'unit', unit: 'percent', maximumFractionDigits: 1 },
-  ms: { style: 'unit', unit: 'millisecond', maximumFractionDigits: 1 },
-  MB: { style: 'unit', unit: 'megabyte', maximumFractionDigits: 1 },
-  count: { maximumFractionDigits: 0 },
-};
-
-/** A value with its unit, formatted for the language where Intl knows the unit. */
-export function formatMetric(value: number, unit: string, i18n: I18n): string {
-  if (!Number.isFinite(value)) return '—';
-  const style = UNIT_STYLE[unit];
-  if (style) return i18n.number(value, style);
-  const u = scalarText(unit, 16);
-  return `${i18n.number(value, { maximumFractionDigits: 2 })}${u ? ` ${u}` : ''}`;
-}
+import { formatMetric } from '../format/metric';
 
 function Sparkline({ values, label }: { values: number[]; label: string }) {
   const clean = values.filter((v) => Number.isFinite(v)).slice(-60);
   const w = 120;
   const h = 28;
-  if (clean.length < 2)
+  if (clean.length === 0)
     return <svg class="spark" width={w} height={h} role="img" aria-label={label} />;
+  // one value so far: a level line, so the cell does not look broken
+  if (clean.length === 1) clean.push(clean[0]!);
   const min = Math.min(...clean);
   const max = Math.max(...clean);
   const span = max - min || 1;

@@ -14,19 +14,26 @@ export function Toasts() {
           role="status"
           class={`toast${n.urgent ? ' urgent' : ''}${n.severity ? ` sev-${n.severity}` : ''}`}
         >
-          <button
-            type="button"
-            class="toast-body"
-            disabled={!n.eventId}
-            onClick={() => {
-              if (n.eventId) app.openEvent(n.eventId);
-              app.dismissToast(n.key);
-            }}
-          >
-            <strong>{String(n.title ?? '')}</strong>
-            <span>{String(n.body ?? '')}</span>
-            {n.eventId && <span class="sr-only">{t('toast.open')}</span>}
-          </button>
+          {n.eventId ? (
+            <button
+              type="button"
+              class="toast-body"
+              onClick={() => {
+                if (n.eventId) app.openEvent(n.eventId);
+                app.dismissToast(n.key);
+              }}
+            >
+              <strong>{String(n.title ?? '')}</strong>
+              <span>{String(n.body ?? '')}</span>
+              <span class="sr-only">{t('toast.open')}</span>
+            </button>
+          ) : (
+            // a summary ("12 more security alerts") has no single event to open
+            <div class="toast-body">
+              <strong>{String(n.title ?? '')}</strong>
+              <span>{String(n.body ?? '')}</span>
+            </div>
+          )}
           <button
             type="button"
             class="quiet toast-close"

@@ -4,6 +4,7 @@
 import type { FeedEvent } from '../../main/core/views';
 import type { I18n, StringKey } from '../i18n';
 import { firstText, listText, numberOf, scalarText } from './text';
+import { formatMetric } from './metric';
 
 type Data = Record<string, unknown>;
 
@@ -94,10 +95,9 @@ export function eventLine(ev: Pick<FeedEvent, 'event' | 'data'>, i18n: I18n): st
     case 'analytics.metric.updated': {
       const meta = obj(d.metadata);
       const value = numberOf(d.value);
-      const unit = scalarText(d.unit, 16);
       return line('line.analytics.metric.updated', {
         name: f(d.name),
-        value: value === null ? '—' : `${i18n.number(value)}${unit ? ` ${unit}` : ''}`,
+        value: value === null ? '—' : formatMetric(value, d.unit, i18n),
         server: f(meta.server, meta.region),
       });
     }

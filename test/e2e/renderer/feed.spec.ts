@@ -40,6 +40,8 @@ test('shows a readable line for each of the 22 event types, never raw JSON', asy
   await expect(list(page)).toContainText('alice wrote in ops: “Deploy number 0 is rolling out”');
   await expect(list(page)).toContainText('Brute force attempt 15 from 10.0.15.7 (authentication)');
   await expect(list(page)).toContainText('Maintenance ended: Database upgrade 21 (completed)');
+  await expect(list(page)).toContainText('cpu_usage is 52% on srv-1');
+  await expect(list(page)).toContainText('vulnerability scan of host-0 finished: 2 findings');
   // severity is shown in words too, not colour alone
   await expect(list(page).locator('.sev-badge').first()).toBeVisible();
 });
@@ -238,6 +240,24 @@ test('a notification toast opens its event, loading it when not in the list', as
   const detail = page.getByRole('region', { name: 'Event details' });
   await expect(detail.locator('pre')).toContainText('"id": "alert_15"');
   expect(await calledChannels(page)).toContain('feed:get');
+
+  // a summary has no event to open: it is text, not a button
+  await page.evaluate(() =>
+    window.__katyaScript.emit('notification:shown', {
+      id: 'n2',
+      title: '12 more security alerts',
+      body: 'including 2 critical',
+      eventId: null,
+      severity: null,
+      urgent: false,
+      silent: true,
+    }),
+  );
+  const summary = page.getByRole('status').filter({ hasText: '12 more security alerts' });
+  await expect(summary).toBeVisible();
+  await expect(summary.getByRole('button')).toHaveCount(1); // only "Dismiss notification"
+  await summary.getByRole('button', { name: 'Dismiss notification' }).click();
+  await expect(summary).toBeHidden();
 
   await page.evaluate(() => window.__katyaScript.emit('navigate:event', { eventId: 'evt_gone' }));
   await expect(detail.getByText('That event is no longer in the history.')).toBeVisible();
