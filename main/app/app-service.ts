@@ -490,6 +490,23 @@ export class AppService {
     return this.log.redact(lines.join('\n'));
   }
 
+  /** "Test connection": an empty URL means the demo server, which is tested like any other. */
+  private testConnection(input: {
+    url: string;
+    authMethod: Settings['authMethod'];
+    token?: string;
+  }) {
+    if (input.url.trim() === '' && this.demo) {
+      return this.deps.probe({ url: this.demo.url, authMethod: 'header', token: this.demo.token });
+    }
+    const saved = input.url === this.settings.get().serverUrl;
+    return this.deps.probe({
+      url: input.url,
+      authMethod: input.authMethod,
+      token: input.token ?? (saved ? this.storedTokenForProbe() : undefined),
+    });
+  }
+
   /**
    * "Test connection" of the saved server is a connection attempt like the engine's, so it gets
    * the stored token through the vault's one exit (bind), used and dropped at once.
@@ -574,14 +591,7 @@ export class AppService {
       'token:set': (input) => this.setToken(input.token, input.acceptWeakStorage),
       'token:clear': () => this.clearToken(),
       'connection:reconnectNow': () => this.reconnectNow(),
-      'connection:test': (input) =>
-        this.deps.probe({
-          url: input.url,
-          authMethod: input.authMethod,
-          token:
-            input.token ??
-            (input.url === this.settings.get().serverUrl ? this.storedTokenForProbe() : undefined),
-        }),
+      'connection:test': (input) => this.testConnection(input),
       'notifications:snooze': (choice) => ({ snoozedUntil: this.snooze(choice) }),
       'diagnostics:get': () => this.diagnostics(),
       'diagnostics:copy': () => this.diagnosticsText(),

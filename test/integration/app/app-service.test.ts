@@ -237,6 +237,9 @@ describe('app model', () => {
     const a = await app(undefined, { startDemo: startDemoServer });
     await until('demo connected', () => a.svc.snapshot().connection.phase === 'connected');
     expect(a.svc.snapshot().connection.demo).toBe(true);
+    const test = await a.invoke['connection:test']({ url: '', authMethod: 'header' });
+    expect(test.ok).toBe(true);
+    expect(test.steps.find((x) => x.step === 'auth')?.ok).toBe(true);
     await signIn(a, s);
     expect(a.svc.snapshot().connection).toMatchObject({ demo: false, serverUrl: s.url });
   });
