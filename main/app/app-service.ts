@@ -348,15 +348,7 @@ export class AppService {
   }
 
   private showNotification(n: NotificationRequest) {
-    const shown: ShownNotification = {
-      id: n.id,
-      title: n.title,
-      body: n.body,
-      eventId: n.eventId,
-      severity: n.severity,
-      urgent: n.urgent,
-      silent: n.silent,
-    };
+    const { kind: _kind, channel: _channel, ...shown } = n;
     this.log.info(`notification: ${n.title}`);
     this.deps.notify.show(shown);
   }

@@ -135,9 +135,12 @@ export interface ShownNotification {
   id: string;
   title: string;
   body: string;
+  /** the event to open on click; null for summaries and the offline notice */
   eventId: string | null;
   severity: Severity | null;
+  /** critical: shown with the OS's urgent/critical style */
   urgent: boolean;
+  /** no sound */
   silent: boolean;
 }
 

@@ -17,28 +17,10 @@ import { dispatchInvoke, dispatchSend, isInvokeChannel, isSendChannel } from '..
 import { startDemoServer } from '../app/demo';
 import type { EmitToWindow, ShownNotification } from '../../preload/contract';
 import { fileKeyEncryptor } from './encryptor';
+import { resolveInside, windowCsp, windowHeaders } from '../core/window-files';
 
 /** Same policy as the app's, but the page may talk to its own origin: the bridge socket. */
-const PREVIEW_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-};
+const PREVIEW_CSP = windowCsp("'self'");
 
 export interface PreviewOptions {
   dataDir: string;
@@ -150,22 +132,16 @@ export async function startPreview(opts: PreviewOptions): Promise<Preview> {
           file = opts.bridgeFile;
           body = await readFile(opts.bridgeFile);
         } else {
-          const rel = decodeURIComponent(url.pathname).replace(/^\/+/, '');
-          file = path.resolve(opts.rendererDir, rel);
-          if (!file.startsWith(path.resolve(opts.rendererDir) + path.sep))
-            throw new Error('outside');
+          const inside = resolveInside(opts.rendererDir, url.pathname);
+          if (!inside) throw new Error('outside the renderer folder');
+          file = inside;
           body = await readFile(file);
         }
       } catch {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
         return;
       }
-      res.writeHead(200, {
-        'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
-        'content-security-policy': PREVIEW_CSP,
-        'x-content-type-options': 'nosniff',
-        'cache-control': 'no-store',
-      });
+      res.writeHead(200, { ...windowHeaders(file, PREVIEW_CSP), 'cache-control': 'no-store' });
       res.end(body);
     })();
   });

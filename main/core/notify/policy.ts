@@ -3,27 +3,18 @@
 // says. The Notifier (notifier.ts) adds what needs memory and time: never twice, bursts,
 // the offline notice. `katya tail` uses the same functions.
 import { channelOf, isEventType, severityRank } from '../protocol';
-import type { Channel, EventMessage, EventType, Severity } from '../protocol';
+import type { Channel, EventMessage, EventType } from '../protocol';
 import { severityOf } from '../severity';
 import type { NotificationRules } from '../settings/schema';
-
+import type { ShownNotification } from '../views';
 import { describeForNotification } from './describe';
 
 export { describeForNotification };
 export type { NotificationRules } from '../settings/schema';
 
-export interface NotificationRequest {
-  id: string;
+/** What the notifier asks to show: the window's ShownNotification, plus what it is about. */
+export interface NotificationRequest extends ShownNotification {
   kind: 'event' | 'summary' | 'offline';
-  title: string;
-  body: string;
-  /** the event to open on click; null for summaries and the offline notice */
-  eventId: string | null;
-  severity: Severity | null;
-  /** critical: shown with the OS's urgent/critical style */
-  urgent: boolean;
-  /** no sound */
-  silent: boolean;
   channel: Channel | null;
 }
 

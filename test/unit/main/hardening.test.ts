@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CSP, resolveInside } from '../../../main/adapters/app-protocol';
+import { CSP } from '../../../main/adapters/app-protocol';
+import { resolveInside } from '../../../main/core/window-files';
 import { isOwnUrl } from '../../../main/adapters/security';
 import {
   setXdgAutostart,
@@ -17,6 +18,7 @@ describe('app:// protocol', () => {
     expect(resolveInside(root, '/assets/main.js')).toBe(path.join(root, 'assets/main.js'));
     expect(resolveInside(root, '/../main/index.cjs')).toBeNull();
     expect(resolveInside(root, '/%2e%2e/%2e%2e/etc/passwd')).toBeNull();
+    expect(resolveInside(root, '/%E0%A4%A')).toBeNull();
   });
   it('sends a strict CSP: no inline script, no remote anything', () => {
     expect(CSP).toContain("default-src 'none'");
