@@ -10,6 +10,7 @@ import { ConnectionEngine } from '../core/connection/engine';
 import type {
   ConnectionOptions,
   ConnectionState,
+  Gap,
   SubscriptionStatus,
 } from '../core/connection/types';
 import { EventHistory } from '../core/history/history';
@@ -72,6 +73,8 @@ export interface AppServiceDeps {
   version?: string;
   /** every log line also goes here (stderr in the preview and the CLI) */
   logEcho?: (line: string) => void;
+  /** how long a connection must stay up before a gap is shown on its own (default 5 s) */
+  gapSettleMs?: number;
   /** engine timings for tests */
   connection?: Partial<
     Pick<ConnectionOptions, 'livenessTimeoutMs' | 'backoff' | 'batch' | 'random'>
@@ -79,6 +82,8 @@ export interface AppServiceDeps {
 }
 
 const STATE_HISTORY = 50;
+/** how long a connection must stay up after a gap before the gap is shown on its own */
+const GAP_SETTLE_MS = 5_000;
 
 function readSnooze(file: string, now: number): number | null {
   try {
@@ -115,6 +120,8 @@ export class AppService {
   private readonly stateHistory: StateChange[] = [];
   private readonly trayListeners = new Set<(s: TrayState) => void>();
   private metricsTimer: ReturnType<Clock['setTimeout']> | undefined;
+  private heldGap: Gap | null = null;
+  private gapTimer: ReturnType<Clock['setTimeout']> | undefined;
   private readonly notices: string[] = [];
   private stopped = false;
 
@@ -236,7 +243,7 @@ export class AppService {
     this.engineOff = [
       engine.on('state', (st) => this.setState(st)),
       engine.on('events', (batch) => this.received(batch)),
-      engine.on('gap', (gap) => this.pushEntries([this.history.addGap(gap)])),
+      engine.on('gap', (gap) => this.gapReported(gap)),
       engine.on('subscriptions', (subs) => this.deps.emit('subscriptions:changed', subs)),
       engine.on('protocolError', (e) =>
         this.log.warn(
@@ -316,7 +323,32 @@ export class AppService {
 
   // ---- events ----------------------------------------------------------------------------
 
+  /**
+   * A server that flaps (accepts, then drops) would put a marker per flap in the feed. Gaps
+   * are held until the connection has stayed up for a while or an event arrives, and gaps
+   * that follow each other with nothing in between become one.
+   */
+  private gapReported(gap: Gap) {
+    const held = this.heldGap;
+    this.heldGap = held
+      ? { start: Math.min(held.start, gap.start), end: Math.max(held.end, gap.end) }
+      : gap;
+    this.clock.clearTimeout(this.gapTimer);
+    this.gapTimer = this.clock.setTimeout(
+      () => this.commitGap(),
+      this.deps.gapSettleMs ?? GAP_SETTLE_MS,
+    );
+  }
+
+  private commitGap() {
+    this.clock.clearTimeout(this.gapTimer);
+    const gap = this.heldGap;
+    this.heldGap = null;
+    if (gap) this.pushEntries([this.history.addGap(gap)]);
+  }
+
   private received(batch: EventMessage[]) {
+    this.commitGap();
     const now = this.clock.now();
     const entries = this.history.append(batch, now);
     this.notifier.offer(batch);
@@ -603,6 +635,7 @@ export class AppService {
     this.clock.clearTimeout(this.offlineTimer);
     this.clock.clearTimeout(this.metricsTimer);
     this.dropEngine();
+    this.commitGap();
     this.notifier.dispose();
     await this.stopDemo();
     await this.history.close();

@@ -153,6 +153,25 @@ describe('app model', () => {
     );
   });
 
+  it('folds the gaps of a flapping server into one marker', async () => {
+    const s1 = await server();
+    const a = await app(undefined, { gapSettleMs: 1_500 });
+    await signIn(a, s1);
+    const port = s1.port;
+    let s = s1;
+    for (let i = 0; i < 3; i++) {
+      await s.close();
+      s = await server(port);
+      await until('connected again', () => a.svc.snapshot().connection.phase === 'connected');
+    }
+    await until('a gap marker', () => a.fed().some((e) => e.kind === 'gap'));
+    await new Promise((r) => setTimeout(r, 2_000));
+    const gaps = a.fed().filter((e) => e.kind === 'gap');
+    expect(gaps).toHaveLength(1);
+    const page = await a.invoke['feed:query']({});
+    expect(page.entries.filter((e) => e.kind === 'gap')).toHaveLength(1);
+  });
+
   it('stops at "sign-in needed" when the token is revoked, with no further attempts', async () => {
     const s = await server();
     const a = await app();
