@@ -46,7 +46,7 @@ export function trayMenu(
       checked: startAtLogin,
       click: (item) => actions.setStartAtLogin(item.checked),
     },
-    { label: 'Quit Katya Desktop', role: 'quit', click: () => actions.quit() },
+    { label: 'Quit Katya Desktop', click: () => actions.quit() },
   ];
 }
 
