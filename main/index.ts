@@ -21,7 +21,7 @@ import { AppService } from './app/app-service';
 import { APP_ORIGIN, WindowManager, windowOptions } from './adapters/window';
 import { registerAppScheme, serveRenderer } from './adapters/app-protocol';
 import { NativeNotifications } from './adapters/notifications';
-import { TrayController } from './adapters/tray';
+import { TrayController, trayIconFile } from './adapters/tray';
 import { safeStorageEncryptor } from './adapters/safe-storage';
 import { hardenApp, hardenSession } from './adapters/security';
 import { watchPowerAndNetwork } from './adapters/power';
@@ -89,8 +89,9 @@ function main() {
         ? iconPath('app', '256x256.png')
         : undefined,
       onClick: (eventId) => {
+        const rebuilt = !windows?.current();
         windows?.open();
-        if (eventId) service?.openEvent(eventId);
+        if (eventId) service?.openEvent(eventId, rebuilt);
       },
       log: (line) => service?.log.warn(line),
     });
@@ -129,13 +130,8 @@ function main() {
       (l) => svc.log.warn(l),
     );
 
-    const dark = nativeThemeDark();
-    const trayImage = (icon: TrayIcon) => {
-      const file = iconPath('tray', `${icon}${dark ? '-dark' : ''}.png`);
-      const image = nativeImage.createFromPath(file);
-      if (platform === 'darwin') image.setTemplateImage(true);
-      return image;
-    };
+    const trayImage = (icon: TrayIcon) =>
+      nativeImage.createFromPath(iconPath('tray', trayIconFile(icon, platform)));
     const tray = new Tray(trayImage('connecting'));
     const trayView = new TrayController(tray, {
       image: trayImage,
@@ -173,11 +169,6 @@ function main() {
 
     if (!startHidden) windows.open();
   });
-}
-
-function nativeThemeDark(): boolean {
-  // Tray icons follow the panel, which on Windows and Linux is usually dark; macOS uses templates.
-  return process.platform !== 'darwin';
 }
 
 main();

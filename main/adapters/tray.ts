@@ -13,6 +13,17 @@ export interface TrayActions {
   quit(): void;
 }
 
+/**
+ * The icon file for a state (build/icons/tray, shipped as resources/icons/tray): template images
+ * on macOS (the menu bar tints them), .ico on Windows, and the light-on-dark variant on Linux,
+ * whose panels are dark on most desktops. @2x files next to them are picked up by Electron.
+ */
+export function trayIconFile(icon: TrayIcon, platform: NodeJS.Platform): string {
+  if (platform === 'darwin') return `${icon}Template.png`;
+  if (platform === 'win32') return `${icon}-dark.ico`;
+  return `${icon}-dark.png`;
+}
+
 /** The menu as data, so it can be unit-tested without Electron. */
 export function trayMenu(
   state: TrayState,

@@ -121,6 +121,7 @@ export class AppService {
   private readonly trayListeners = new Set<(s: TrayState) => void>();
   private metricsTimer: ReturnType<Clock['setTimeout']> | undefined;
   private heldGap: Gap | null = null;
+  private pendingNavigation: string | null = null;
   private gapTimer: ReturnType<Clock['setTimeout']> | undefined;
   private readonly notices: string[] = [];
   private stopped = false;
@@ -557,9 +558,13 @@ export class AppService {
     this.engine?.nudge();
   }
 
-  /** a notification was clicked: the shell shows the window, the window opens the event */
-  openEvent(eventId: string) {
-    this.deps.emit('navigate:event', { eventId });
+  /**
+   * A notification was clicked: the shell shows the window, the window opens the event. A
+   * window that is being built cannot hear it yet, so it is told when it says it is ready.
+   */
+  openEvent(eventId: string, windowIsNew = false) {
+    if (windowIsNew) this.pendingNavigation = eventId;
+    else this.deps.emit('navigate:event', { eventId });
   }
 
   trayState(formatTime: (ms: number) => string): TrayState {
@@ -621,7 +626,11 @@ export class AppService {
       'diagnostics:copy': () => this.diagnosticsText(),
     },
     send: {
-      'window:ready': () => undefined,
+      'window:ready': () => {
+        const eventId = this.pendingNavigation;
+        this.pendingNavigation = null;
+        if (eventId) this.deps.emit('navigate:event', { eventId });
+      },
       'feed:opened': (id) => {
         this.history.markRead([id]);
         this.unreadChanged();

@@ -228,6 +228,18 @@ describe('app model', () => {
     );
   });
 
+  it('opens the event of a clicked notification, also in a window still being built', async () => {
+    const a = await app();
+    a.svc.openEvent('evt_now');
+    expect(a.of('navigate:event')).toEqual([{ eventId: 'evt_now' }]);
+    a.svc.openEvent('evt_later', true);
+    expect(a.of('navigate:event')).toHaveLength(1);
+    a.svc.handlers.send['window:ready']();
+    expect(a.of('navigate:event')).toEqual([{ eventId: 'evt_now' }, { eventId: 'evt_later' }]);
+    a.svc.handlers.send['window:ready']();
+    expect(a.of('navigate:event')).toHaveLength(2);
+  });
+
   it('keeps a snooze across a restart', async () => {
     const first = await app();
     const { snoozedUntil } = await first.invoke['notifications:snooze']('4h');

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions, NativeImage, Tray } from 'electron';
-import { TrayController, trayMenu } from '../../../main/adapters/tray';
+import { TrayController, trayIconFile, trayMenu } from '../../../main/adapters/tray';
 import type { TrayActions } from '../../../main/adapters/tray';
 import type { TrayState } from '../../../main/core/tray-state';
 import { FakeTray } from '../../fakes/electron';
@@ -87,5 +87,18 @@ describe('tray menu', () => {
     expect(images).toEqual(['connected', 'unread']);
     tray.emit('click');
     expect(a.open).toHaveBeenCalled();
+  });
+});
+
+describe('tray icon files', () => {
+  it('uses template images on macOS, .ico on Windows, light-on-dark PNGs on Linux, all of which exist', async () => {
+    const { existsSync } = await import('node:fs');
+    const states = ['connected', 'connecting', 'offline', 'signin', 'unread', 'snoozed'] as const;
+    for (const state of states) {
+      for (const platform of ['darwin', 'win32', 'linux'] as const) {
+        expect(existsSync(`build/icons/tray/${trayIconFile(state, platform)}`)).toBe(true);
+      }
+    }
+    expect(trayIconFile('signin', 'darwin')).toBe('signinTemplate.png');
   });
 });
