@@ -1,0 +1,132 @@
+// The core under measurement, in a process of its own as the app's main process is: the whole
+// AppService (connection engine with de-duplication and batching, history on disk, notification
+// policy, settings, token vault, log), built exactly as test/integration/app does it, with the
+// fake encryptor as the only stand-in. The parent steers it over IPC:
+//   {type:'start', url, token, notifications?, sampleEvery?}  -> {type:'ready'} once subscribed
+//   {type:'expect', count}        -> {type:'delivered', at, ...} when `count` events came out
+//   {type:'collect'}              -> {type:'notifications', shown: [{eventId, at}]}
+//   {type:'cpu'}                  -> {type:'cpu', user, system, at}
+//   {type:'stop'}                 -> stops the service and exits
+// "Came out" means: delivered in a 'feed:added' batch, the core's batched output to the window.
+import { AppService } from '../../main/app/app-service';
+import { probeServer } from '../../main/core/doctor';
+import { confBackend } from '../../main/core/settings/settings';
+import type { NotificationRules } from '../../main/core/settings/schema';
+import type { FeedEntry } from '../../main/core/views';
+import { fakeEncryptor } from '../fakes/encryptor';
+import { epochNow, failToParent, tellParent, tempDir, until } from './lib';
+
+interface StartMessage {
+  type: 'start';
+  url: string;
+  token: string;
+  notifications?: Partial<NotificationRules>;
+  /** take a memory sample every this many delivered events */
+  sampleEvery?: number;
+}
+
+let svc: AppService | null = null;
+let delivered = 0;
+let expected: number | null = null;
+let sampleEvery = 0;
+let nextSample = 0;
+const memorySamples: { events: number; rssMb: number; heapUsedMb: number; at: number }[] = [];
+const shown: { eventId: string | null; at: number; title: string }[] = [];
+
+function sampleMemory() {
+  if (process.env.BENCH_GC && (globalThis as { gc?: () => void }).gc)
+    (globalThis as { gc?: () => void }).gc!();
+  const m = process.memoryUsage();
+  memorySamples.push({
+    events: delivered,
+    rssMb: m.rss / 1048576,
+    heapUsedMb: m.heapUsed / 1048576,
+    at: epochNow(),
+  });
+}
+
+function onFeedAdded(entries: FeedEntry[]) {
+  for (const e of entries) if (e.kind === 'event') delivered++;
+  if (sampleEvery > 0 && delivered >= nextSample) {
+    sampleMemory();
+    nextSample += sampleEvery;
+  }
+  if (expected !== null && delivered >= expected) {
+    const at = epochNow();
+    expected = null;
+    tellParent({
+      type: 'delivered',
+      at,
+      delivered,
+      notified: shown.length,
+      memorySamples,
+      stats: svc?.diagnostics().stats,
+      history: svc?.diagnostics().historyInfo,
+    });
+  }
+}
+
+async function start(m: StartMessage) {
+  const dataDir = tempDir('core');
+  sampleEvery = m.sampleEvery ?? 0;
+  nextSample = sampleEvery;
+  if (sampleEvery > 0) sampleMemory();
+  svc = await AppService.start({
+    dataDir,
+    settingsBackend: confBackend({ cwd: dataDir }),
+    encryptor: fakeEncryptor('keychain'),
+    notify: {
+      show: (n) => shown.push({ eventId: n.eventId, at: epochNow(), title: n.title }),
+      withdraw: () => undefined,
+    },
+    emit: (channel, payload) => {
+      if (channel === 'feed:added') onFeedAdded(payload as FeedEntry[]);
+    },
+    startDemo: null,
+    probe: probeServer,
+  });
+  const invoke = svc.handlers.invoke;
+  if (m.notifications) {
+    const base = svc.settingsNow().notifications;
+    const r = await invoke['settings:update']({ notifications: { ...base, ...m.notifications } });
+    if (!r.ok) throw new Error(`notification rules refused: ${JSON.stringify(r)}`);
+  }
+  await invoke['token:set']({ token: m.token });
+  const r = await invoke['settings:update']({ serverUrl: m.url });
+  if (!r.ok) throw new Error(`server URL refused: ${JSON.stringify(r)}`);
+  await until(
+    'subscriptions active',
+    () => {
+      const subs = svc!.snapshot().subscriptions;
+      return subs.length > 0 && subs.every((s) => s.status === 'active');
+    },
+    30_000,
+    2,
+  );
+  tellParent({ type: 'ready', at: epochNow(), dataDir });
+}
+
+process.on('message', (m: { type: string; [k: string]: unknown }) => {
+  switch (m.type) {
+    case 'start':
+      start(m as unknown as StartMessage).catch(failToParent);
+      return;
+    case 'expect':
+      expected = Number(m.count);
+      onFeedAdded([]);
+      return;
+    case 'collect':
+      tellParent({ type: 'notifications', shown: shown.splice(0), delivered });
+      return;
+    case 'cpu': {
+      const u = process.cpuUsage();
+      tellParent({ type: 'cpu', user: u.user, system: u.system, at: epochNow() });
+      return;
+    }
+    case 'stop':
+      void (svc?.stop() ?? Promise.resolve()).finally(() => process.exit(0));
+      return;
+  }
+});
+process.on('unhandledRejection', failToParent);
+tellParent({ type: 'alive' });

@@ -1,0 +1,365 @@
+// Latency under load: events are published over HTTP (POST /v1/events, as an operator's script
+// would) to the reference server at a steady rate, and two consumers of that server are timed:
+//   - notification decision: a core process (core-host.ts) with the whole AppService; the time
+//     runs from just before the HTTP request to the notifier's call of notify.show;
+//   - feed row: the browser preview (its own core process) with its page in Chromium; the time
+//     runs from just before the HTTP request to a MutationObserver in the page seeing a row with
+//     that event's id (DOM insertion; the paint follows within one frame).
+// Both consumers run at the same time, as the app's main process and window do. A third
+// consumer is the baseline: a bare `ws` client (ingest-client.ts) that only parses each frame,
+// timed from the same publish to its arrival; the gap to it is what the core adds (mostly the
+// 50 ms batching window, by design).
+//
+// Sampling of notifications: the notifier shows at most 3 notifications per channel per 10 s and
+// folds the rest, so a flood of notifiable events would give 6 samples per 10 s, all from the
+// start of bursts. Instead, most events are feed-only and one "probe" per channel is sent every
+// 3.6 s, staggered over the six channels (security alerts of severity high, maintenance starts,
+// and one type in each other channel switched to "notify" in the rules). Every probe stays
+// inside the burst limit and must be notified; a probe that is not is counted as missed.
+import http from 'node:http';
+import type { Browser, Page } from '@playwright/test';
+import { startKatyaServer } from '../../main/server/server';
+import type { KatyaServer } from '../../main/server/server';
+import type { EventType } from '../../main/core/protocol';
+import type { NotificationRules } from '../../main/core/settings/schema';
+import { launchPreview } from '../e2e/support/preview';
+import { eventPool } from './events';
+import type { PooledEvent } from './events';
+import { BenchChild, epochNow, percentile, shimEsbuildNames, sleep, tempDir, until } from './lib';
+
+const ADMIN = 'bench-admin-token';
+const PROBE_SPACING_MS = 3600;
+
+interface Probe {
+  event: EventType;
+  data: (n: number) => Record<string, unknown>;
+}
+
+const PROBES: Probe[] = [
+  {
+    event: 'security.alert.created',
+    data: (n) => ({
+      id: `alert_probe${n}`,
+      title: `Probe alert ${n}`,
+      description: 'Latency probe',
+      severity: 'high',
+      category: 'authentication',
+      source: '10.0.0.9',
+    }),
+  },
+  {
+    event: 'system.maintenance.start',
+    data: (n) => ({ id: `mnt_probe${n}`, title: `Probe maintenance ${n}`, components: ['api'] }),
+  },
+  {
+    event: 'message.deleted',
+    data: (n) => ({ id: `msg_probe${n}`, roomId: 'room_ops', roomName: 'ops', deletedBy: 'Bob' }),
+  },
+  {
+    event: 'room.created',
+    data: (n) => ({ id: `room_probe${n}`, name: `probe-${n}`, createdBy: 'Alice' }),
+  },
+  {
+    event: 'trust.identity.created',
+    data: (n) => ({ id: `idn_probe${n}`, userId: 'usr_1', userName: 'Carol', provider: 'email' }),
+  },
+  {
+    event: 'analytics.report.completed',
+    data: (n) => ({ id: `rep_probe${n}`, name: `Probe report ${n}`, period: 'daily', rows: n }),
+  },
+];
+
+/** Rules for the measured core: the four probe types outside security and system notify. */
+export const PROBE_RULES: Partial<NotificationRules> = {
+  perEvent: {
+    'message.deleted': 'notify',
+    'room.created': 'notify',
+    'trust.identity.created': 'notify',
+    'analytics.report.completed': 'notify',
+  },
+};
+
+const PROBE_TYPES = new Set<string>(PROBES.map((p) => p.event));
+
+/** Background events: the demo mix without anything that notifies under PROBE_RULES. */
+function backgroundPool(): PooledEvent[] {
+  return eventPool().filter(
+    (p) =>
+      !PROBE_TYPES.has(p.event) &&
+      !p.event.startsWith('security.alert.') &&
+      !p.event.startsWith('system.maintenance.') &&
+      !(p.event === 'system.status.changed' && p.data.status !== 'operational'),
+  );
+}
+
+interface Published {
+  /** epoch ms (sub-ms) and Date.now() just before the request was issued */
+  at: number;
+  atDate: number;
+  id: string | null;
+  probe: boolean;
+  phase: number;
+}
+
+/** POSTs events over keep-alive connections, the way a script publishing in a loop would. */
+class Publisher {
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  readonly published: Published[] = [];
+  errors = 0;
+  private bg = backgroundPool();
+  private bgNext = 0;
+  private probeCounter = 0;
+  private nextProbeAt: number[];
+
+  constructor(private readonly server: KatyaServer) {
+    const t0 = Date.now() + 500;
+    this.nextProbeAt = PROBES.map((_, i) => t0 + (i * PROBE_SPACING_MS) / PROBES.length);
+  }
+
+  private post(event: string, data: Record<string, unknown>, probe: boolean, phase: number) {
+    const body = JSON.stringify({ event, data });
+    const record: Published = { at: epochNow(), atDate: Date.now(), id: null, probe, phase };
+    this.published.push(record);
+    const req = http.request(
+      `${this.server.httpUrl}/v1/events`,
+      {
+        method: 'POST',
+        agent: this.agent,
+        headers: {
+          authorization: `Bearer ${ADMIN}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (text += d));
+        res.on('end', () => {
+          try {
+            record.id = (JSON.parse(text) as { id?: string }).id ?? null;
+          } catch {
+            this.errors++;
+          }
+          if (res.statusCode !== 200) this.errors++;
+        });
+      },
+    );
+    req.on('error', () => this.errors++);
+    req.end(body);
+  }
+
+  private publishOne(phase: number) {
+    const now = Date.now();
+    const due = this.nextProbeAt.findIndex((t) => t <= now);
+    if (due >= 0) {
+      // From now, not from when it was due: a late probe must not shorten the next spacing.
+      this.nextProbeAt[due] = now + PROBE_SPACING_MS;
+      const p = PROBES[due]!;
+      this.post(p.event, p.data(++this.probeCounter), true, phase);
+      return;
+    }
+    const b = this.bg[this.bgNext++ % this.bg.length]!;
+    this.post(b.event, b.data, false, phase);
+  }
+
+  /** Publish at `rate` events per second for `seconds`; returns the rate achieved. */
+  async run(rate: number, seconds: number, phase: number): Promise<number> {
+    const start = performance.now();
+    let sent = 0;
+    while (performance.now() - start < seconds * 1000) {
+      const due = Math.floor((rate * (performance.now() - start)) / 1000);
+      for (; sent < due; sent++) this.publishOne(phase);
+      await sleep(5);
+    }
+    return sent / ((performance.now() - start) / 1000);
+  }
+
+  close() {
+    this.agent.destroy();
+  }
+}
+
+export interface LatencyStats {
+  n: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+function stats(samples: number[]): LatencyStats {
+  return {
+    n: samples.length,
+    p50: percentile(samples, 50),
+    p95: percentile(samples, 95),
+    p99: percentile(samples, 99),
+    max: samples.length ? Math.max(...samples) : NaN,
+  };
+}
+
+export interface LatencyPhase {
+  rate: number;
+  achievedRate: number;
+  seconds: number;
+  notify: LatencyStats;
+  probesSent: number;
+  probesMissed: number;
+  /** publish to arrival in a bare ws client: the transport's share */
+  transport: LatencyStats;
+  feed: LatencyStats;
+  feedPublished: number;
+  /** fraction of published events seen as a row in the page */
+  feedCoverage: number;
+  longTasksOver50ms: number;
+  pageHeapMb: number | null;
+}
+
+async function installRowWatch(page: Page) {
+  await page.evaluate(() => {
+    const w = window as unknown as {
+      __rowSeen: Map<string, number>;
+      __longTasks: number[];
+    };
+    w.__rowSeen = new Map();
+    w.__longTasks = [];
+    const scan = () => {
+      const now = Date.now();
+      for (const el of document.querySelectorAll('[role="listbox"] [data-event-id]')) {
+        const id = el.getAttribute('data-event-id');
+        if (id && !w.__rowSeen.has(id)) w.__rowSeen.set(id, now);
+      }
+    };
+    new MutationObserver(scan).observe(document.body, { childList: true, subtree: true });
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__longTasks.push(e.duration);
+    }).observe({ type: 'longtask' });
+  });
+}
+
+async function takeRowWatch(page: Page) {
+  return page.evaluate(() => {
+    const w = window as unknown as {
+      __rowSeen: Map<string, number>;
+      __longTasks: number[];
+    };
+    const seen = [...w.__rowSeen.entries()];
+    const longTasks = w.__longTasks.splice(0);
+    w.__rowSeen.clear();
+    const mem = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
+    return { seen, longTasks, heap: mem ? mem.usedJSHeapSize / 1048576 : null };
+  });
+}
+
+export async function runLatency(opts: {
+  browser: Browser;
+  rates: number[];
+  seconds: number;
+  log: (line: string) => void;
+}): Promise<LatencyPhase[]> {
+  const server = await startKatyaServer({
+    tokens: [{ token: ADMIN, channels: ['*'], admin: true }],
+  });
+  const core = new BenchChild('core-host.ts');
+  const bare = new BenchChild(
+    'ingest-client.ts',
+    ['bare', server.url, '1000000000', '--arrivals', `--token=${ADMIN}`],
+    { quietStdout: true },
+  );
+  const app = await launchPreview(opts.browser, tempDir('preview'), [
+    '--server',
+    server.url,
+    '--token',
+    ADMIN,
+  ]);
+  const publisher = new Publisher(server);
+  try {
+    core.send({ type: 'start', url: server.url, token: ADMIN, notifications: PROBE_RULES });
+    await core.next('ready', 60_000);
+    const page = app.page;
+    await shimEsbuildNames(page);
+    // A tall window, so that every event of a 50 ms batch at 1,000/s gets a row and is seen
+    // (a normal window shows about 20 rows: the newest of each batch only, a biased sample).
+    await page.setViewportSize({ width: 1200, height: 4000 });
+    await page.getByRole('listbox', { name: 'Events, newest first' }).waitFor({ timeout: 60_000 });
+    await until('three consumers connected', () => server.clientCount() >= 3, 60_000, 20);
+    await installRowWatch(page);
+    // Warm-up: the chain works end to end before anything is timed.
+    await publisher.run(20, 1, -1);
+    await until('warm-up rows', () => publisher.published.every((p) => p.id !== null), 10_000, 20);
+    await page.waitForFunction(
+      (n) => (window as unknown as { __rowSeen: Map<string, number> }).__rowSeen.size >= n,
+      Math.min(20, publisher.published.length),
+      { timeout: 30_000 },
+    );
+    await takeRowWatch(page);
+    core.send({ type: 'collect' });
+    await core.next('notifications');
+    bare.send({ type: 'collect' });
+    await bare.next('arrivals');
+
+    const phases: LatencyPhase[] = [];
+    for (const [phase, rate] of opts.rates.entries()) {
+      const achievedRate = await publisher.run(rate, opts.seconds, phase);
+      // Let the last events through (batching, history, the bridge, a frame).
+      await sleep(1500);
+      core.send({ type: 'collect' });
+      const { shown } = await core.next<{
+        type: 'notifications';
+        shown: { eventId: string | null; at: number }[];
+      }>('notifications');
+      const rows = await takeRowWatch(page);
+      bare.send({ type: 'collect' });
+      const { arrivals } = await bare.next<{ type: 'arrivals'; arrivals: [string, number][] }>(
+        'arrivals',
+      );
+      const mine = publisher.published.filter((p) => p.phase === phase);
+      const byId = new Map(mine.filter((p) => p.id).map((p) => [p.id!, p]));
+      const notifyLatencies: number[] = [];
+      const notified = new Set<string>();
+      for (const n of shown) {
+        const p = n.eventId ? byId.get(n.eventId) : undefined;
+        if (!p || !p.probe) continue;
+        notified.add(p.id!);
+        notifyLatencies.push(n.at - p.at);
+      }
+      const probes = mine.filter((p) => p.probe);
+      const feedLatencies: number[] = [];
+      for (const [id, at] of rows.seen) {
+        const p = byId.get(id);
+        if (p) feedLatencies.push(at - p.atDate);
+      }
+      const transportLatencies: number[] = [];
+      for (const [id, at] of arrivals) {
+        const p = byId.get(id);
+        if (p) transportLatencies.push(at - p.at);
+      }
+      const result: LatencyPhase = {
+        rate,
+        achievedRate,
+        seconds: opts.seconds,
+        notify: stats(notifyLatencies),
+        probesSent: probes.length,
+        probesMissed: probes.filter((p) => !p.id || !notified.has(p.id)).length,
+        transport: stats(transportLatencies),
+        feed: stats(feedLatencies),
+        feedPublished: mine.length,
+        feedCoverage: mine.length ? feedLatencies.length / mine.length : 0,
+        longTasksOver50ms: rows.longTasks.filter((d) => d > 50).length,
+        pageHeapMb: rows.heap,
+      };
+      phases.push(result);
+      opts.log(
+        `latency ${rate}/s: transport p50 ${result.transport.p50.toFixed(1)} ms, notify p50 ${result.notify.p50.toFixed(1)} p99 ${result.notify.p99.toFixed(1)} ms (n=${result.notify.n}), feed p50 ${result.feed.p50.toFixed(1)} p99 ${result.feed.p99.toFixed(1)} ms (n=${result.feed.n})`,
+      );
+    }
+    if (publisher.errors > 0) opts.log(`latency: ${publisher.errors} publish errors`);
+    return phases;
+  } finally {
+    publisher.close();
+    await core.stop();
+    await bare.stop();
+    await app.close().catch((err: Error) => opts.log(`preview close: ${err.message}`));
+    await server.close();
+  }
+}

@@ -1,0 +1,195 @@
+// Small shared helpers for the benchmarks: statistics, a clock that several processes agree on,
+// waiting for a condition, and child processes (TypeScript through tsx) that talk over IPC.
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * Epoch milliseconds with sub-millisecond resolution, comparable between our processes.
+ * `performance.timeOrigin` alone is not: each process fixes it at start-up and it was seen to
+ * differ from Date.now() by 1-6 ms, process to process. So the offset is calibrated once per
+ * process at the edge of a Date.now() tick, where the wall clock is known to within microseconds.
+ */
+function calibrate(): number {
+  const offsets: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const start = Date.now();
+    let now = start;
+    let perf = performance.now();
+    while (now === start) {
+      perf = performance.now();
+      now = Date.now();
+    }
+    offsets.push(now - perf);
+  }
+  offsets.sort((a, b) => a - b);
+  return offsets[2]!;
+}
+const epochOffset = calibrate();
+
+export function epochNow(): number {
+  return epochOffset + performance.now();
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export async function until<T>(
+  what: string,
+  fn: () => T | undefined | null | false,
+  timeoutMs = 30_000,
+  stepMs = 5,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(stepMs);
+  }
+}
+
+/** Nearest-rank percentile of unsorted samples; NaN when there are none. */
+export function percentile(samples: readonly number[], p: number): number {
+  if (samples.length === 0) return NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1]!;
+}
+
+export function median(samples: readonly number[]): number {
+  return percentile(samples, 50);
+}
+
+export function round(n: number, digits = 1): number {
+  if (!Number.isFinite(n)) return n;
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(path.join(os.tmpdir(), `katya-bench-${prefix}-`));
+}
+
+// ---- child processes --------------------------------------------------------------------
+
+export interface ChildMessage {
+  type: string;
+  [key: string]: unknown;
+}
+
+/**
+ * A TypeScript script run in its own Node process (through tsx), so that what it measures
+ * has a process to itself, as the app's main process does. Messages go both ways over IPC.
+ */
+export class BenchChild {
+  readonly process: ChildProcess;
+  private readonly inbox: ChildMessage[] = [];
+  private readonly waiters: (() => void)[] = [];
+  private exitCode: number | null | undefined = undefined;
+  readonly stderr: string[] = [];
+
+  constructor(script: string, args: string[] = [], opts: { quietStdout?: boolean } = {}) {
+    this.process = fork(path.resolve(import.meta.dirname, script), args, {
+      execArgv: [
+        '--import',
+        'tsx',
+        ...(process.env.BENCH_GC ? ['--expose-gc'] : []),
+        ...(process.env.BENCH_PROF && script === 'core-host.ts'
+          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`]
+          : []),
+      ],
+      stdio: ['ignore', opts.quietStdout ? 'ignore' : 'inherit', 'pipe', 'ipc'],
+    });
+    this.process.stderr!.setEncoding('utf8').on('data', (d: string) => {
+      this.stderr.push(d);
+      if (this.stderr.length > 200) this.stderr.shift();
+    });
+    this.process.on('message', (m) => {
+      this.inbox.push(m as ChildMessage);
+      this.wake();
+    });
+    this.process.on('exit', (code) => {
+      this.exitCode = code;
+      this.wake();
+    });
+  }
+
+  private wake() {
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  send(message: ChildMessage): void {
+    this.process.send(message);
+  }
+
+  /** The next message of this type (earlier messages of other types stay in the inbox). */
+  async next<T extends { type: string } = ChildMessage>(
+    type: string,
+    timeoutMs = 120_000,
+  ): Promise<T> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const i = this.inbox.findIndex((m) => m.type === type);
+      if (i >= 0) return this.inbox.splice(i, 1)[0] as T;
+      const failed = this.inbox.find((m) => m.type === 'error');
+      if (failed) throw new Error(`child failed: ${String(failed.message)}`);
+      if (this.exitCode !== undefined) {
+        throw new Error(
+          `child exited (${this.exitCode}) before sending "${type}":\n${this.stderr.join('')}`,
+        );
+      }
+      const left = end - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for "${type}" from the child`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Ask the child to stop, then make sure it does. */
+  async stop(): Promise<void> {
+    if (this.exitCode !== undefined) return;
+    const exited = new Promise<void>((r) => this.process.once('exit', () => r()));
+    try {
+      this.send({ type: 'stop' });
+    } catch {
+      // the IPC channel may already be gone
+    }
+    const timer = setTimeout(() => this.process.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+/** In a child: send a message to the parent. */
+export function tellParent(message: ChildMessage): void {
+  process.send?.(message);
+}
+
+/** In a child: report an error to the parent and exit. */
+export function failToParent(err: unknown): never {
+  const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  tellParent({ type: 'error', message });
+  console.error(message);
+  process.exit(1);
+}
+
+/**
+ * tsx compiles these files with esbuild's keepNames, which wraps named functions in a
+ * `__name(...)` helper; functions handed to page.evaluate carry the call into the page, where
+ * the helper does not exist. Define a no-op one there (for this document and later ones).
+ */
+export async function shimEsbuildNames(page: {
+  addInitScript(script: string): Promise<unknown>;
+  evaluate(script: string): Promise<unknown>;
+}): Promise<void> {
+  const shim = 'globalThis.__name = globalThis.__name || ((fn) => fn);';
+  await page.addInitScript(shim);
+  await page.evaluate(shim);
+}

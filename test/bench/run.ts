@@ -1,0 +1,432 @@
+// `npm run bench [-- --quick] [-- --only=ingest,memory,latency,renderer,passive]`
+//
+// Measures the core and the window against the reference server on loopback (see
+// docs/benchmarks.md for what each figure means and how it is taken), prints a table, then one
+// line `BENCH_JSON {...}` with every figure. Each figure that has a baseline is measured in the
+// same run as it and reported as a ratio too: this machine is noisy, ratios hold.
+// --quick takes fewer samples and shorter windows (same keys) and finishes in under a minute.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import { chromium } from '@playwright/test';
+import type { Browser } from '@playwright/test';
+import { chromiumLaunchOptions } from '../e2e/support/browser';
+import { runIngest, runMemory } from './ingest';
+import type { IngestResult, MemoryResult } from './ingest';
+import { runLatency } from './latency';
+import type { LatencyPhase } from './latency';
+import { runRenderer } from './renderer';
+import type { RendererResult } from './renderer';
+import { runAuthStop, runIdle, runReconnect } from './passive';
+import type { AuthStopResult, IdleResult, ReconnectResult } from './passive';
+import { round } from './lib';
+
+const SECTIONS = ['ingest', 'memory', 'latency', 'renderer', 'passive'] as const;
+type Section = (typeof SECTIONS)[number];
+
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const onlyArg = argv.find((a) => a.startsWith('--only='));
+const only = new Set<Section>(
+  onlyArg ? (onlyArg.slice('--only='.length).split(',') as Section[]) : SECTIONS,
+);
+for (const s of only) {
+  if (!SECTIONS.includes(s)) {
+    console.error(`bench: unknown section "${s}"; use ${SECTIONS.join(', ')}`);
+    process.exit(2);
+  }
+}
+
+const PLAN = quick
+  ? {
+      ingestCount: 50_000,
+      ingestRounds: 1,
+      memoryCount: 100_000,
+      memorySamples: 20,
+      latencyRates: [100, 1000],
+      latencySeconds: 5,
+      bursts: 3,
+      restarts: 6,
+      // Only the reset time is shortened (the uptime between restarts follows it), so every
+      // restart still starts from the first backoff step: the same distribution, sooner.
+      resetAfterMs: 1000 as number | undefined,
+      downtimeMs: 1000,
+      authWindowS: 10,
+      idleWindowS: 10,
+    }
+  : {
+      ingestCount: 300_000,
+      ingestRounds: 3,
+      memoryCount: 1_000_000,
+      memorySamples: 50,
+      latencyRates: [100, 1000],
+      latencySeconds: 60,
+      bursts: 10,
+      restarts: 50,
+      resetAfterMs: undefined,
+      downtimeMs: 1000,
+      authWindowS: 60,
+      idleWindowS: 60,
+    };
+
+const started = Date.now();
+const log = (line: string) =>
+  console.error(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
+
+function machine(browserVersion: string | null) {
+  const cpus = os.cpus();
+  let model = cpus[0]?.model ?? 'unknown';
+  try {
+    const m = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m) model = m[1]!.trim();
+  } catch {
+    // not Linux
+  }
+  return {
+    nproc: os.availableParallelism(),
+    cpu: model,
+    ram_gb: round(os.totalmem() / 1024 ** 3, 1),
+    node: process.version,
+    chromium: browserVersion,
+    platform: `${os.platform()} ${os.release()}`,
+    loadavg_at_start: os.loadavg().map((l) => round(l, 2)),
+  };
+}
+
+function ensureBuild() {
+  const needed = [
+    'dist/main/preview/index.cjs',
+    'dist/preview/bridge.js',
+    'dist/renderer/index.html',
+  ];
+  if (needed.every((f) => existsSync(f))) return;
+  log('the build is missing: running npm run build');
+  const r = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('npm run build failed');
+}
+
+// ---- the table -----------------------------------------------------------------------------
+
+type Row = [figure: string, value: string, baseline: string, ratio: string, note: string];
+const rows: Row[] = [];
+/** lines printed under the table (the memory curve is too wide for it) */
+const curves: string[] = [];
+const fmt = (n: number | null | undefined, digits = 1) =>
+  n === null || n === undefined || !Number.isFinite(n)
+    ? '-'
+    : round(n, digits).toLocaleString('en-US');
+
+function printTable() {
+  const head: Row = ['figure', 'value', 'baseline', 'ratio', 'note'];
+  const all = [head, ...rows];
+  const widths = head.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
+  const line = (r: Row) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  console.log(line(head));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows) console.log(line(r));
+}
+
+// ---- main ------------------------------------------------------------------------------------
+
+async function main() {
+  ensureBuild();
+  const json: Record<string, unknown> = { mode: quick ? 'quick' : 'full' };
+  let ingest: IngestResult | null = null;
+  let memory: MemoryResult | null = null;
+  let latency: LatencyPhase[] | null = null;
+  let renderer: RendererResult | null = null;
+  let reconnect: ReconnectResult | null = null;
+  let authStop: AuthStopResult | null = null;
+  let idle: IdleResult | null = null;
+  let browserVersion: string | null = null;
+
+  if (only.has('ingest')) {
+    ingest = await runIngest({ count: PLAN.ingestCount, rounds: PLAN.ingestRounds, log });
+  }
+  if (only.has('memory')) {
+    memory = await runMemory({ count: PLAN.memoryCount, samples: PLAN.memorySamples, log });
+  }
+  const runPassive = () =>
+    Promise.all([
+      runReconnect({
+        restarts: PLAN.restarts,
+        downtimeMs: PLAN.downtimeMs,
+        resetAfterMs: PLAN.resetAfterMs,
+        log,
+      }),
+      runAuthStop({ windowS: PLAN.authWindowS, log }),
+      runIdle({ windowS: PLAN.idleWindowS, log }),
+    ]).then(
+      (ok) => ({ ok }),
+      (err: unknown) => ({ err }),
+    );
+  let passive: ReturnType<typeof runPassive> | null = null;
+
+  if (only.has('latency') || only.has('renderer')) {
+    const browser: Browser = await chromium.launch(chromiumLaunchOptions());
+    browserVersion = browser.version();
+    try {
+      if (only.has('latency')) {
+        latency = await runLatency({
+          browser,
+          rates: PLAN.latencyRates,
+          seconds: PLAN.latencySeconds,
+          log,
+        });
+      }
+      // --quick overlaps the waiting measurements with the renderer's (one page, no server in
+      // this process) to stay under a minute; the full run keeps everything sequential.
+      if (quick && only.has('passive')) passive = runPassive();
+      if (only.has('renderer')) {
+        renderer = await runRenderer({ browser, bursts: PLAN.bursts, log });
+      }
+    } finally {
+      await browser.close();
+    }
+  }
+  if (only.has('passive')) {
+    const outcome = await (passive ?? runPassive());
+    if ('err' in outcome) throw outcome.err;
+    [reconnect, authStop, idle] = outcome.ok;
+  }
+
+  // ---- figures
+  if (ingest) {
+    const { bare, document, engine, core } = ingest.median;
+    const rb = core / bare;
+    const rd = core / document;
+    rows.push(
+      [
+        'ingest: core (events/s)',
+        fmt(core, 0),
+        `bare ws ${fmt(bare, 0)}`,
+        fmt(rb, 2),
+        `goal >= 0.7: ${rb >= 0.7 ? 'met' : 'MISSED'}`,
+      ],
+      [
+        'ingest: core vs document client',
+        fmt(core, 0),
+        `document ${fmt(document, 0)}`,
+        fmt(rd, 2),
+        `${ingest.count} events x ${ingest.rounds} rounds, ~${ingest.meanFrameBytes} B/frame`,
+      ],
+      [
+        'ingest: connection engine alone',
+        fmt(engine, 0),
+        `bare ws ${fmt(bare, 0)}`,
+        fmt(engine / bare, 2),
+        'validation, de-dup, batching; no history, no notifier',
+      ],
+    );
+    Object.assign(json, {
+      ingest_events_per_s: Math.round(core),
+      ingest_bare_events_per_s: Math.round(bare),
+      ingest_document_client_events_per_s: Math.round(document),
+      ingest_engine_only_events_per_s: Math.round(engine),
+      ingest_engine_only_ratio_vs_bare: round(engine / bare, 3),
+      ingest_ratio_vs_bare: round(rb, 3),
+      ingest_ratio_vs_document_client: round(rd, 3),
+      ingest_events: ingest.count,
+      ingest_rounds: ingest.rounds,
+      ingest_per_round: {
+        bare: ingest.perRound.bare.map(Math.round),
+        document: ingest.perRound.document.map(Math.round),
+        engine: ingest.perRound.engine.map(Math.round),
+        core: ingest.perRound.core.map(Math.round),
+      },
+      ingest_mean_frame_bytes: ingest.meanFrameBytes,
+    });
+  }
+  if (latency) {
+    const byRate: Record<string, unknown> = {};
+    for (const p of latency) {
+      const ratio = p.notify.p50 / p.transport.p50;
+      rows.push(
+        [
+          `notify latency @${p.rate}/s p50/p95/p99 (ms)`,
+          `${fmt(p.notify.p50)}/${fmt(p.notify.p95)}/${fmt(p.notify.p99)}`,
+          `transport p50 ${fmt(p.transport.p50)}`,
+          fmt(ratio, 1),
+          `n=${p.notify.n} probes, ${p.probesMissed} missed, achieved ${fmt(p.achievedRate, 0)}/s`,
+        ],
+        [
+          `feed latency @${p.rate}/s p50/p95/p99 (ms)`,
+          `${fmt(p.feed.p50)}/${fmt(p.feed.p95)}/${fmt(p.feed.p99)}`,
+          `transport p99 ${fmt(p.transport.p99)}`,
+          fmt(p.feed.p99 / p.transport.p99, 1),
+          `n=${p.feed.n} rows (${fmt(p.feedCoverage * 100, 0)}% of events), ${p.longTasksOver50ms} long tasks`,
+        ],
+      );
+      byRate[String(p.rate)] = {
+        achieved_rate: round(p.achievedRate, 0),
+        notify: roundStats(p.notify),
+        probes_sent: p.probesSent,
+        probes_missed: p.probesMissed,
+        transport: roundStats(p.transport),
+        feed: roundStats(p.feed),
+        feed_coverage: round(p.feedCoverage, 3),
+        feed_long_tasks_over_50ms: p.longTasksOver50ms,
+        page_heap_mb: p.pageHeapMb === null ? null : round(p.pageHeapMb, 1),
+      };
+    }
+    const top = latency[latency.length - 1]!;
+    Object.assign(json, {
+      notify_latency_p50_ms: round(top.notify.p50),
+      notify_latency_p95_ms: round(top.notify.p95),
+      notify_latency_p99_ms: round(top.notify.p99),
+      feed_latency_p50_ms: round(top.feed.p50),
+      feed_latency_p95_ms: round(top.feed.p95),
+      feed_latency_p99_ms: round(top.feed.p99),
+      latency_headline_rate: top.rate,
+      latency_seconds_per_rate: PLAN.latencySeconds,
+      latency_by_rate: byRate,
+    });
+  }
+  if (reconnect) {
+    rows.push([
+      'reconnect after restart p50/p95 (ms)',
+      `${fmt(reconnect.p50, 0)}/${fmt(reconnect.p95, 0)}`,
+      `backoff 1st step <= 500`,
+      '-',
+      `${reconnect.samplesMs.length} restarts, ${reconnect.downtimeMs} ms down, max ${fmt(reconnect.max, 0)}`,
+    ]);
+    Object.assign(json, {
+      reconnect_p50_ms: round(reconnect.p50, 0),
+      reconnect_p95_ms: round(reconnect.p95, 0),
+      reconnect_max_ms: round(reconnect.max, 0),
+      reconnect_samples_ms: reconnect.samplesMs.map((s) => round(s, 0)),
+      reconnect_downtime_ms: reconnect.downtimeMs,
+      reconnect_backoff_reset_ms: reconnect.resetAfterMs,
+    });
+  }
+  if (authStop) {
+    rows.push([
+      `connection attempts after 4001 (${authStop.windowS} s)`,
+      String(authStop.attempts),
+      `document client ${authStop.documentClientAttempts}`,
+      '-',
+      `must be 0: ${authStop.attempts === 0 ? 'met' : 'MISSED'}`,
+    ]);
+    Object.assign(json, {
+      attempts_after_4001: authStop.attempts,
+      attempts_after_4001_document_client: authStop.documentClientAttempts,
+      attempts_after_4001_window_s: authStop.windowS,
+    });
+  }
+  if (memory) {
+    const s = memory.samples;
+    const rss = s.map((x) => round(x.rssMb, 1));
+    const heap = s.map((x) => round(x.heapUsedMb, 1));
+    const half = s[Math.floor(s.length / 2)];
+    const last = s[s.length - 1];
+    const growth = half && last ? last.rssMb - half.rssMb : NaN;
+    const heapGrowth = half && last ? last.heapUsedMb - half.heapUsedMb : NaN;
+    rows.push(
+      [
+        'memory: RSS start/peak/end (MB)',
+        `${fmt(s[0]?.rssMb, 0)}/${fmt(Math.max(...s.map((x) => x.rssMb)), 0)}/${fmt(last?.rssMb, 0)}`,
+        'second half',
+        fmt(growth, 1),
+        `RSS change over the second half (MB), ${memory.count.toLocaleString('en-US')} events`,
+      ],
+      [
+        'memory: heap used start/peak/end (MB)',
+        `${fmt(s[0]?.heapUsedMb, 0)}/${fmt(Math.max(...s.map((x) => x.heapUsedMb)), 0)}/${fmt(last?.heapUsedMb, 0)}`,
+        'second half',
+        fmt(heapGrowth, 1),
+        `heap change over the second half (MB), ${fmt(memory.count / memory.seconds, 0)} events/s`,
+      ],
+    );
+    curves.push(
+      `memory curve, one sample every ${fmt(memory.count / PLAN.memorySamples, 0)} events (MB):`,
+      `  RSS  ${rss.join(' ')}`,
+      `  heap ${heap.join(' ')}`,
+    );
+    Object.assign(json, {
+      rss_mb_samples: rss,
+      heap_mb_samples: heap,
+      memory_sample_events: s.map((x) => x.events),
+      memory_events: memory.count,
+      rss_growth_mb_second_half: round(growth, 1),
+      heap_growth_mb_second_half: round(heapGrowth, 1),
+    });
+  }
+  if (idle) {
+    rows.push([
+      'idle CPU (ms per minute)',
+      fmt(idle.coreCpuMsPerMin),
+      `bare ws ${fmt(idle.bareCpuMsPerMin)}`,
+      fmt(idle.coreCpuMsPerMin / idle.bareCpuMsPerMin, 1),
+      idle.windowS === 60
+        ? 'measured over 60 s'
+        : `measured over ${idle.windowS} s, scaled to a minute`,
+    ]);
+    Object.assign(json, {
+      idle_cpu_ms_per_min: round(idle.coreCpuMsPerMin, 1),
+      idle_cpu_bare_ms_per_min: round(idle.bareCpuMsPerMin, 1),
+      idle_window_s: idle.windowS,
+    });
+  }
+  if (renderer) {
+    const longTasks = [...renderer.longTasksBurst, ...renderer.longTasksScroll].filter(
+      (d) => d > 50,
+    );
+    rows.push(
+      [
+        'renderer: 1,000-event burst shown (ms)',
+        fmt(renderer.burstMedianMs),
+        '',
+        '',
+        `median of ${renderer.burstMs.length}: ${renderer.burstMs.map((m) => fmt(m, 0)).join(' ')}`,
+      ],
+      [
+        'renderer: scroll 10,000 events (ms)',
+        fmt(renderer.scrollTotalMs, 0),
+        '',
+        '',
+        `${renderer.scrollSteps} steps of 2,000 px, step p50/p95/max ${fmt(renderer.scrollStepP50Ms)}/${fmt(renderer.scrollStepP95Ms)}/${fmt(renderer.scrollStepMaxMs)} ms`,
+      ],
+      [
+        'renderer: long tasks > 50 ms',
+        String(longTasks.length),
+        '',
+        '',
+        `burst ${renderer.longTasksBurst.filter((d) => d > 50).length}, scroll ${renderer.longTasksScroll.filter((d) => d > 50).length}; longest ${fmt(Math.max(0, ...longTasks), 0)} ms`,
+      ],
+    );
+    Object.assign(json, {
+      burst_1000_render_ms: round(renderer.burstMedianMs),
+      burst_1000_render_samples_ms: renderer.burstMs.map((m) => round(m)),
+      scroll_10000_ms: round(renderer.scrollTotalMs, 0),
+      scroll_step_p95_ms: round(renderer.scrollStepP95Ms),
+      long_tasks_over_50ms: longTasks.length,
+      long_task_max_ms: round(Math.max(0, ...longTasks), 0),
+    });
+  }
+
+  json.machine = machine(browserVersion);
+  json.wall_s = round((Date.now() - started) / 1000, 1);
+  console.log('');
+  printTable();
+  if (curves.length) console.log(`\n${curves.join('\n')}`);
+  console.log(`\n${quick ? 'quick' : 'full'} run, ${json.wall_s} s`);
+  console.log(`BENCH_JSON ${JSON.stringify(json)}`);
+}
+
+function roundStats(s: { n: number; p50: number; p95: number; p99: number; max: number }) {
+  return { n: s.n, p50: round(s.p50), p95: round(s.p95), p99: round(s.p99), max: round(s.max) };
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(
+      `bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    );
+    process.exit(1);
+  },
+);
