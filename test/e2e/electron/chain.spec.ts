@@ -11,10 +11,9 @@ import type { AppUnderTest } from '../scenarios/harness';
 import { launchElectron } from '../support/electron';
 
 const ELECTRON_BINARY = findElectronBinary({ tryDownload: false });
-test.skip(
-  !ELECTRON_BINARY,
-  'ELECTRON binary not installed (it downloads on first use from outside the npm registry): Electron e2e suite skipped; npm test covers the same scenarios through the preview',
-);
+const NO_ELECTRON =
+  'the Electron binary is not installed (it downloads on first use from outside the npm registry); npm test runs the same scenarios through the preview';
+test.skip(!ELECTRON_BINARY, NO_ELECTRON);
 
 let server: KatyaServer | null = null;
 let app: AppUnderTest | null = null;
