@@ -92,6 +92,8 @@ export class BenchChild {
 
   constructor(script: string, args: string[] = [], opts: { quietStdout?: boolean } = {}) {
     this.process = fork(path.resolve(import.meta.dirname, script), args, {
+      // For investigations: BENCH_GC=1 lets core-host force a GC before each memory sample;
+      // BENCH_PROF=DIR writes a CPU profile of every core-host process into DIR.
       execArgv: [
         '--import',
         'tsx',
