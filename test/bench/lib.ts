@@ -98,6 +98,7 @@ export class BenchChild {
         '--import',
         'tsx',
         ...(process.env.BENCH_GC ? ['--expose-gc'] : []),
+        ...(process.env.BENCH_TRACE_GC ? ['--trace-gc'] : []),
         ...(process.env.BENCH_PROF && script === 'core-host.ts'
           ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`]
           : []),

@@ -160,6 +160,7 @@ export async function runAuthStop(opts: {
 
 export interface IdleResult {
   windowS: number;
+  settleS: number;
   coreCpuMs: number;
   coreCpuMsPerMin: number;
   bareCpuMsPerMin: number;
@@ -192,6 +193,7 @@ async function cpuOver(children: BenchChild[], windowS: number): Promise<number[
  */
 export async function runIdle(opts: {
   windowS: number;
+  settleS: number;
   log: (line: string) => void;
 }): Promise<IdleResult> {
   const server = await startKatyaServer({ tokens: GRANTS });
@@ -205,14 +207,15 @@ export async function runIdle(opts: {
     core.send({ type: 'start', url: server.url, token: TOKEN });
     await core.next('ready', 60_000);
     await until('both connected', () => server.clientCount() === 2, 30_000, 10);
-    // Let start-up finish first. Both processes, the bare client too, spend a one-off
-    // 0.1-0.2 s of CPU about 10 s after start (Node/V8/tsx background work, not the core's
-    // main thread: its profile is idle then); an all-day figure must not count it.
-    await sleep(15_000);
+    // Let start-up finish first: some 8-20 s after start V8's memory reducer runs a few full
+    // collections (seen with --trace-gc as "Mark-Compact (reduce)", in the bare client too),
+    // 0.1-0.2 s of CPU once; an all-day figure must not count it.
+    await sleep(opts.settleS * 1000);
     const [coreMs, bareMs] = await cpuOver([core, bare], opts.windowS);
     const perMin = (ms: number) => (ms * 60) / opts.windowS;
     const result = {
       windowS: opts.windowS,
+      settleS: opts.settleS,
       coreCpuMs: coreMs!,
       coreCpuMsPerMin: perMin(coreMs!),
       bareCpuMsPerMin: perMin(bareMs!),
