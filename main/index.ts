@@ -159,7 +159,14 @@ function main() {
       // "Reconnecting (in N s)" moves with time alone; otherwise the tray stays idle.
       if (state.ticking) tick = setTimeout(redraw, 1000);
     };
-    svc.onTrayChange(redraw);
+    // Under a flood the tray would be asked to redraw with every batch; a quarter second is enough.
+    let pending: NodeJS.Timeout | undefined;
+    svc.onTrayChange(() => {
+      pending ??= setTimeout(() => {
+        pending = undefined;
+        redraw();
+      }, 250);
+    });
     redraw();
 
     watchPowerAndNetwork(powerMonitor, net, (reason) => {

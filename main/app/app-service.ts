@@ -118,7 +118,7 @@ export class AppService {
   private offlineTimer: ReturnType<Clock['setTimeout']> | undefined;
   private lastView: ConnectionView | null = null;
   private readonly stateHistory: StateChange[] = [];
-  private readonly trayListeners = new Set<(s: TrayState) => void>();
+  private readonly trayListeners = new Set<() => void>();
   private metricsTimer: ReturnType<Clock['setTimeout']> | undefined;
   private heldGap: Gap | null = null;
   private pendingNavigation: string | null = null;
@@ -585,19 +585,14 @@ export class AppService {
     });
   }
 
-  onTrayChange(fn: (formatTimeless: TrayState) => void): () => void {
+  /** Told when what the tray shows may have changed; the shell then asks trayState(). */
+  onTrayChange(fn: () => void): () => void {
     this.trayListeners.add(fn);
     return () => this.trayListeners.delete(fn);
   }
 
   private trayChanged() {
-    if (this.trayListeners.size === 0) return;
-    const s = this.trayState((ms) => new Date(ms).toTimeString().slice(0, 5));
-    for (const fn of this.trayListeners) fn(s);
-  }
-
-  settingsNow(): Settings {
-    return this.settings.get();
+    for (const fn of this.trayListeners) fn();
   }
 
   readonly handlers: Handlers = {
