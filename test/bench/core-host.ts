@@ -87,7 +87,7 @@ async function start(m: StartMessage) {
   });
   const invoke = svc.handlers.invoke;
   if (m.notifications) {
-    const base = svc.settingsNow().notifications;
+    const base = svc.snapshot().settings.notifications;
     const r = await invoke['settings:update']({ notifications: { ...base, ...m.notifications } });
     if (!r.ok) throw new Error(`notification rules refused: ${JSON.stringify(r)}`);
   }
