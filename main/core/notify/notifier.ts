@@ -16,7 +16,7 @@ import { memorySeenStore } from './seen-store';
 import type { SeenStore } from './seen-store';
 
 export { fileSeenStore, memorySeenStore } from './seen-store';
-export type { SeenStore } from './seen-store';
+export type { FileSeenStore, SeenStore } from './seen-store';
 
 export const OFFLINE_NOTIFICATION_ID = 'offline';
 
@@ -155,7 +155,15 @@ export class Notifier {
     return this.#snoozedUntil;
   }
 
+  /** Stop all timers and write the notified ids still waiting for the disk (synchronously). */
   dispose(): void {
+    if (!this.#disposed) {
+      try {
+        this.#seen.flush?.();
+      } catch (err) {
+        this.#log(`notifier: cannot save notified ids: ${(err as Error).message}`);
+      }
+    }
     this.#disposed = true;
     this.#clock.clearTimeout(this.#snoozeTimer);
     this.#clock.clearTimeout(this.#offlineTimer);

@@ -8,14 +8,28 @@ import {
   openSync,
   readFileSync,
   renameSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
+import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { systemClock } from '../clock';
+import type { Clock, TimerHandle } from '../clock';
 
 export interface SeenStore {
   has(id: string): boolean;
-  /** remember these ids; a file store writes them once per call */
+  /** remember these ids (a file store writes them later, see fileSeenStore) */
   add(ids: readonly string[]): void;
+  /** write what is not yet on disk, synchronously; called on shutdown */
+  flush?(): void;
+}
+
+export interface FileSeenStore extends SeenStore {
+  flush(): void;
+  /** resolves when no background write is in flight (for tests and orderly shutdowns) */
+  idle(): Promise<void>;
+  /** how many times the file has been written since the store was opened */
+  readonly writes: number;
 }
 
 class BoundedIds {
@@ -46,45 +60,132 @@ export function memorySeenStore(max = 5000): SeenStore {
 }
 
 /**
- * A seen store kept in a small JSON file (an array of ids, oldest first), rewritten atomically
- * (temp file, fsync, rename) on each add, so a crash leaves either the old or the new list.
- * A missing or damaged file starts empty; a write that fails keeps working from memory.
+ * A seen store kept in a small JSON file (an array of ids, oldest first). Memory is the truth:
+ * `add` only schedules a write, and writes are coalesced to at most one per `intervalMs`
+ * (default 1000), done in the background, atomically (temp file, fsync, rename), so a flood of
+ * notifying events never blocks the event loop on the disk. `flush()` (the notifier's dispose)
+ * writes what is left synchronously, so nothing decided before an orderly shutdown is lost; a
+ * crash loses at most the last interval, the same promise the history makes.
+ * A missing or damaged file starts empty; a write that fails keeps working from memory and is
+ * retried with the next change.
  */
 export function fileSeenStore(
   path: string,
-  opts: { max?: number; log?: (m: string) => void } = {},
-): SeenStore {
+  opts: { max?: number; log?: (m: string) => void; clock?: Clock; intervalMs?: number } = {},
+): FileSeenStore {
+  const clock = opts.clock ?? systemClock;
+  const intervalMs = Math.max(0, opts.intervalMs ?? 1000);
+  const log = opts.log ?? (() => {});
   const ids = new BoundedIds(Math.max(1, opts.max ?? 5000));
+  // Two temp names: a synchronous flush may run while a background write is still busy with
+  // its own temp file, and neither may clobber the other's half-written file.
+  const bgTmp = `${path}.tmp`;
+  const syncTmp = `${path}.flush.tmp`;
   try {
     const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
     if (Array.isArray(parsed)) for (const id of parsed) if (typeof id === 'string') ids.add(id);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-      opts.log?.(
+      log(
         `notified-ids file ${path} is unreadable and was started afresh: ${(err as Error).message}`,
       );
     }
   }
+
+  /** ids changed since the last snapshot that went to disk (or is on its way) */
+  let dirty = false;
+  let timer: TimerHandle | undefined;
+  /** the background write in flight, if any */
+  let writing: Promise<void> | null = null;
+  let lastWriteStart = Number.NEGATIVE_INFINITY;
+  /** bumped by every synchronous flush: a background write begun before it is stale */
+  let generation = 0;
+  let writes = 0;
+
+  const schedule = () => {
+    if (timer !== undefined || writing !== null || !dirty) return;
+    const wait = Math.max(0, lastWriteStart + intervalMs - clock.now());
+    timer = clock.setTimeout(() => {
+      timer = undefined;
+      startBackgroundWrite();
+    }, wait);
+  };
+
+  const startBackgroundWrite = () => {
+    if (!dirty || writing !== null) return;
+    dirty = false;
+    lastWriteStart = clock.now();
+    const text = JSON.stringify(ids.list());
+    const gen = generation;
+    writing = writeInBackground(text, gen)
+      .catch((err: unknown) => {
+        // Memory stays the truth; the next change (or the flush at shutdown) tries again,
+        // unless a flush has meanwhile written everything this snapshot held.
+        if (gen === generation) dirty = true;
+        log(`cannot save notified ids to ${path}: ${(err as Error).message}`);
+      })
+      .finally(() => {
+        writing = null;
+        schedule();
+      });
+  };
+
+  const writeInBackground = async (text: string, gen: number) => {
+    await mkdir(dirname(path), { recursive: true });
+    const fh = await open(bgTmp, 'w', 0o600);
+    try {
+      await fh.writeFile(text);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    if (gen !== generation) {
+      // A synchronous flush wrote newer ids meanwhile: this snapshot must not replace them.
+      rmSync(bgTmp, { force: true });
+      return;
+    }
+    // The rename is done synchronously, in this same tick as the check above, so that no
+    // flush can slip in between and be overwritten by this older snapshot.
+    renameSync(bgTmp, path);
+    writes++;
+  };
+
   return {
     has: (id) => ids.has(id),
     add(list) {
-      let changed = false;
-      for (const id of list) if (typeof id === 'string' && ids.add(id)) changed = true;
-      if (!changed) return;
+      if (!Array.isArray(list)) return;
+      for (const id of list) if (typeof id === 'string' && ids.add(id)) dirty = true;
+      schedule();
+    },
+    flush() {
+      clock.clearTimeout(timer);
+      timer = undefined;
+      // A write still in flight holds a snapshot that has not replaced the file yet: write the
+      // current ids now and make that write stand down.
+      if (!dirty && writing === null) return;
+      generation++;
+      dirty = false;
       try {
         mkdirSync(dirname(path), { recursive: true });
-        const tmp = `${path}.tmp`;
-        const fd = openSync(tmp, 'w', 0o600);
+        const fd = openSync(syncTmp, 'w', 0o600);
         try {
           writeFileSync(fd, JSON.stringify(ids.list()));
           fsyncSync(fd);
         } finally {
           closeSync(fd);
         }
-        renameSync(tmp, path);
+        renameSync(syncTmp, path);
+        writes++;
       } catch (err) {
-        opts.log?.(`cannot save notified ids to ${path}: ${(err as Error).message}`);
+        dirty = true;
+        log(`cannot save notified ids to ${path}: ${(err as Error).message}`);
       }
+    },
+    async idle() {
+      while (writing !== null) await writing;
+    },
+    get writes() {
+      return writes;
     },
   };
 }
