@@ -49,6 +49,10 @@ export interface HistoryInfo {
 
 interface Entry {
   seq: number;
+  /**
+   * Never mutated once stored: a read mark replaces it with a copy. So append() can hand the
+   * very object it stored to the caller, without a defensive copy per event.
+   */
   feed: FeedEntry;
   /** lower-cased searchable text, built on the first text query */
   hay?: string;
@@ -123,8 +127,10 @@ export class EventHistory {
         : this.#clock.now();
     const stored: FeedEvent[] = [];
     for (const e of events) {
+      // Duplicates are the common skip (a replay after a reconnect): skip them before building.
+      if (e && typeof e.id === 'string' && this.#byId.has(e.id)) continue;
       const feed = toFeedEvent(e, at);
-      if (!feed || this.#byId.has(feed.id)) continue;
+      if (!feed) continue;
       const seq = this.#nextSeq++;
       this.#add({ seq, feed });
       this.#write({
@@ -136,7 +142,8 @@ export class EventHistory {
         receivedAt: feed.receivedAt,
         data: feed.data,
       });
-      stored.push({ ...feed });
+      // The stored object itself: entries are never mutated (see Entry.feed).
+      stored.push(feed);
     }
     if (stored.length) this.#prune();
     return stored;
@@ -170,7 +177,7 @@ export class EventHistory {
 
   markAllRead(): number {
     if (this.#unread === 0) return 0;
-    for (const entry of this.#entries) if (entry.feed.kind === 'event') entry.feed.read = true;
+    for (const entry of this.#entries) markEntryRead(entry);
     this.#unread = 0;
     if (!this.#closed) this.#write({ k: 'a', seq: this.#nextSeq - 1 });
     return 0;
@@ -179,7 +186,7 @@ export class EventHistory {
   setLimits(maxEvents: number, maxAgeDays: number): void {
     this.#maxEvents = clampInt(maxEvents, 1, 1_000_000, this.#maxEvents);
     this.#maxAgeDays = clampInt(maxAgeDays, 1, 3650, this.#maxAgeDays);
-    this.#prune();
+    this.#pruneEverywhere();
   }
 
   /** Write what is pending now (and compact when due). Never rejects. */
@@ -274,8 +281,7 @@ export class EventHistory {
     const changed: string[] = [];
     for (const id of ids) {
       const entry = typeof id === 'string' ? this.#byId.get(id) : undefined;
-      if (entry && entry.feed.kind === 'event' && !entry.feed.read) {
-        entry.feed.read = true;
+      if (entry && markEntryRead(entry)) {
         this.#unread--;
         changed.push(entry.feed.id);
       }
@@ -292,32 +298,45 @@ export class EventHistory {
     }
   }
 
-  /** Apply retention: age first, then count; gaps older than every kept event go too. */
+  /**
+   * Apply retention: age first, then count; gaps older than every kept event go too. Runs
+   * after every append, so the usual case costs a few comparisons: entries are in arrival
+   * order, so only the oldest needs an age check, and what goes is a run at the front, cut
+   * off with one splice instead of copying the whole array.
+   */
   #prune() {
     const cutoff = this.#clock.now() - this.#maxAgeDays * DAY_MS;
-    const tooOld = (e: Entry) =>
-      e.feed.kind === 'event' ? e.feed.receivedAt < cutoff : e.feed.end < cutoff;
-    const gapCount = this.#byId.size - this.#eventCount;
-    // Fast path, taken on almost every append: nothing to drop.
-    if (
-      this.#eventCount <= this.#maxEvents &&
-      gapCount <= MAX_GAPS &&
-      !this.#entries.some(tooOld)
-    ) {
-      return;
+    const entries = this.#entries;
+    let excess = this.#eventCount - this.#maxEvents;
+    let k = 0;
+    // Every entry before a dropped event goes: events by age or count, and gaps, which describe
+    // a period the feed no longer shows (there are always `excess` events further on).
+    while (k < entries.length) {
+      const e = entries[k]!;
+      if (excess <= 0 && !isTooOld(e, cutoff)) break;
+      if (e.feed.kind === 'event') excess--;
+      this.#forget(e);
+      k++;
     }
-    // Gaps older than a dropped event describe a period the feed no longer shows.
+    if (k > 0) entries.splice(0, k);
+    if (this.#byId.size - this.#eventCount > MAX_GAPS) this.#pruneEverywhere();
+  }
+
+  /**
+   * The thorough pass, for load, new limits and too many gaps: drops what is too old anywhere
+   * (entries can be out of time order after a clock change), then the oldest events beyond
+   * maxEvents, then the gaps before any dropped event and the oldest gaps beyond MAX_GAPS.
+   * Copies the whole array, so it is kept off the path of every append.
+   */
+  #pruneEverywhere() {
+    const cutoff = this.#clock.now() - this.#maxAgeDays * DAY_MS;
     let droppedUpTo = -1;
     const drop = (e: Entry) => {
-      this.#byId.delete(e.feed.id);
-      if (e.feed.kind === 'event') {
-        this.#eventCount--;
-        if (!e.feed.read) this.#unread--;
-        droppedUpTo = Math.max(droppedUpTo, e.seq);
-      }
+      this.#forget(e);
+      if (e.feed.kind === 'event') droppedUpTo = Math.max(droppedUpTo, e.seq);
     };
     let kept = this.#entries.filter((e) => {
-      if (!tooOld(e)) return true;
+      if (!isTooOld(e, cutoff)) return true;
       drop(e);
       return false;
     });
@@ -338,6 +357,15 @@ export class EventHistory {
       drop(e);
       return false;
     });
+  }
+
+  /** Take an entry out of the indexes and counts (the caller removes it from #entries). */
+  #forget(e: Entry) {
+    this.#byId.delete(e.feed.id);
+    if (e.feed.kind === 'event') {
+      this.#eventCount--;
+      if (!e.feed.read) this.#unread--;
+    }
   }
 
   #haystack(entry: Entry): string {
@@ -457,7 +485,7 @@ export class EventHistory {
       this.#recordsOnDisk++;
     }
     this.#fileBytes = Buffer.byteLength(text, 'utf8');
-    this.#prune();
+    this.#pruneEverywhere();
     if (this.#damaged > 0) {
       this.#log(`history: skipped ${this.#damaged} damaged record(s) in ${this.#file}`);
       await this.#keepDamagedCopy();
@@ -506,10 +534,7 @@ export class EventHistory {
         return;
       case 'a':
         for (const e of this.#entries) {
-          if (e.seq <= rec.seq && e.feed.kind === 'event' && !e.feed.read) {
-            e.feed.read = true;
-            this.#unread--;
-          }
+          if (e.seq <= rec.seq && markEntryRead(e)) this.#unread--;
         }
         return;
     }
@@ -539,6 +564,18 @@ export class EventHistory {
     this.#lastError = message;
     this.#log(`history: ${message}`);
   }
+}
+
+/** Mark an unread event read (copy on write, see Entry.feed); false when there was nothing to do. */
+function markEntryRead(entry: Entry): boolean {
+  const f = entry.feed;
+  if (f.kind !== 'event' || f.read) return false;
+  entry.feed = { ...f, read: true };
+  return true;
+}
+
+function isTooOld(e: Entry, cutoff: number): boolean {
+  return e.feed.kind === 'event' ? e.feed.receivedAt < cutoff : e.feed.end < cutoff;
 }
 
 function toRecord(e: Entry): EventRecord | GapRecord {

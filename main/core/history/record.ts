@@ -2,6 +2,7 @@
 //   <crc32 of the JSON, 8 hex digits> <space> <JSON>\n
 // The checksum tells a torn or damaged line from a good one, so a crash in the middle of a
 // write, or a flipped byte, costs that record only, never the file.
+import * as zlib from 'node:zlib';
 import { z } from 'zod';
 
 const TABLE = (() => {
@@ -14,10 +15,21 @@ const TABLE = (() => {
   return t;
 })();
 
-export function crc32(bytes: Uint8Array): number {
+function crc32InJs(bytes: Uint8Array): number {
   let c = 0xffffffff;
   for (let i = 0; i < bytes.length; i++) c = TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
+}
+
+// Node's zlib has the same CRC-32 (since Node 20.15/22.2), several times faster than the loop
+// above and able to take the string itself (as UTF-8) without a Buffer per record; the loop
+// stays for runtimes without it.
+const nativeCrc32 = (zlib as { crc32?: (data: string | Uint8Array) => number }).crc32;
+
+/** CRC-32 (IEEE, as zlib and PNG) of bytes, or of a string's UTF-8 bytes. */
+export function crc32(data: Uint8Array | string): number {
+  if (nativeCrc32) return nativeCrc32(data) >>> 0;
+  return crc32InJs(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
 }
 
 const num = z.number().finite();
@@ -60,7 +72,7 @@ export type GapRecord = z.infer<typeof gapRecordSchema>;
 
 export function encodeRecord(rec: HistoryRecord): string {
   const json = JSON.stringify(rec);
-  const sum = crc32(Buffer.from(json, 'utf8')).toString(16).padStart(8, '0');
+  const sum = crc32(json).toString(16).padStart(8, '0');
   return `${sum} ${json}\n`;
 }
 
@@ -70,7 +82,7 @@ export function decodeRecord(line: string): HistoryRecord | null {
   const sum = line.slice(0, 8);
   const json = line.slice(9);
   if (!/^[0-9a-f]{8}$/.test(sum)) return null;
-  if (crc32(Buffer.from(json, 'utf8')).toString(16).padStart(8, '0') !== sum) return null;
+  if (crc32(json).toString(16).padStart(8, '0') !== sum) return null;
   let raw: unknown;
   try {
     raw = JSON.parse(json);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../fakes/clock';
 import { DAMAGED_COPY, EventHistory, HISTORY_FILE } from '../../../main/core/history/history';
-import { decodeRecord, encodeRecord } from '../../../main/core/history/record';
+import { crc32, decodeRecord, encodeRecord } from '../../../main/core/history/record';
 import type { EventMessage, EventType, Severity } from '../../../main/core/protocol';
 
 let dir: string;
@@ -203,6 +203,66 @@ describe('history: retention and compaction', () => {
   });
 });
 
+describe('history: retention under a flood', () => {
+  it('stays at maxEvents through many full batches, with gaps in between', async () => {
+    const h = await history({ maxEvents: 100 });
+    const gapIds: string[] = [];
+    let i = 0;
+    for (let batch = 0; batch < 20; batch++) {
+      clock.advance(10);
+      gapIds.push(h.addGap({ start: clock.now() - 5, end: clock.now() }).id);
+      const events = [];
+      for (let k = 0; k < 50; k++) events.push(ev(undefined, {}, `f${i++}`));
+      expect(h.append(events)).toHaveLength(50);
+      expect(h.info().events).toBe(Math.min(100, i));
+    }
+    h.markRead(['f950', 'f999']);
+    expect(h.unreadCount()).toBe(98);
+    const entries = h.query({ limit: 1000 }).entries;
+    expect(entries.filter((e) => e.kind === 'event').map((e) => e.id)).toEqual(
+      Array.from({ length: 100 }, (_, k) => `f${999 - k}`),
+    );
+    // The two gaps before the last two batches are kept; the older ones went with their events.
+    expect(entries.filter((e) => e.kind === 'gap').map((e) => e.id)).toEqual(
+      gapIds.slice(-2).reverse(),
+    );
+    await h.close();
+    const again = await history({ maxEvents: 100 });
+    expect(again.query({ limit: 1000 }).entries.map((e) => e.id)).toEqual(entries.map((e) => e.id));
+    expect(again.unreadCount()).toBe(98);
+  });
+
+  it('drops the oldest gaps beyond 1000', async () => {
+    const h = await history();
+    h.append([ev(undefined, {}, 'kept')]);
+    const base = clock.now() - 1_000_000;
+    for (let g = 0; g < 1005; g++) h.addGap({ start: base + g * 10, end: base + g * 10 + 5 });
+    expect(h.info()).toMatchObject({ events: 1, gaps: 1000 });
+    expect(h.get('kept')).not.toBeNull();
+    const gaps = h.query({ limit: 2000 }).entries.filter((e) => e.kind === 'gap');
+    expect(gaps.at(-1)!.id).toBe(`gap:${base + 50}-${base + 55}`);
+  });
+
+  it('an event stamped out of order (a clock change) is dropped by age at the next start', async () => {
+    const h = await history({ maxAgeDays: 2 });
+    h.append([ev(undefined, {}, 'now')]);
+    h.append([ev(undefined, {}, 'stale')], clock.now() - 3 * 86_400_000);
+    await h.close();
+    const again = await history({ maxAgeDays: 2 });
+    expect(again.query({}).entries.map((e) => e.id)).toEqual(['now']);
+  });
+
+  it('what append returns is not changed by later read marks', async () => {
+    const h = await history();
+    const [a] = h.append([ev(undefined, {}, 'a')]);
+    h.markRead(['a']);
+    h.markAllRead();
+    expect(a).toMatchObject({ id: 'a', read: false });
+    expect(h.get('a')).toMatchObject({ id: 'a', read: true });
+    expect(h.query({}).entries[0]).toMatchObject({ id: 'a', read: true });
+  });
+});
+
 describe('history: damaged files', () => {
   async function written(ids: string[]) {
     const h = await history();
@@ -271,6 +331,13 @@ describe('history: damaged files', () => {
     expect(decodeRecord(line)).toEqual({ k: 'g', seq: 1, id: 'g', start: 1, end: 2 });
     expect(decodeRecord(line.replace('"end":2', '"end":3'))).toBeNull();
     expect(decodeRecord('')).toBeNull();
+  });
+
+  it('the checksum is the standard CRC-32 of the UTF-8 bytes', () => {
+    expect(crc32('123456789')).toBe(0xcbf43926);
+    expect(crc32(Buffer.from('123456789'))).toBe(0xcbf43926);
+    expect(crc32('héllo ✓ \u{1F600}')).toBe(crc32(Buffer.from('héllo ✓ \u{1F600}', 'utf8')));
+    expect(crc32('')).toBe(0);
   });
 });
 
