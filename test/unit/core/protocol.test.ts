@@ -5,6 +5,7 @@ import {
   channelOf,
   isLoopbackHost,
   parseServerMessage,
+  serverMessageSchema,
   validateServerUrl,
 } from '../../../main/core/protocol';
 
@@ -72,5 +73,104 @@ describe('server messages', () => {
     expect(parseServerMessage('[]').ok).toBe(false);
     expect(parseServerMessage(JSON.stringify({ type: 'event', id: 'x' })).ok).toBe(false);
     expect(parseServerMessage(JSON.stringify({ type: 'gossip' })).ok).toBe(false);
+  });
+});
+
+describe('server messages: the fast path for events is exactly as strict as the schema', () => {
+  const good = {
+    type: 'event',
+    id: 'evt_1',
+    timestamp: '2026-11-26T12:00:00Z',
+    event: 'security.alert.created',
+    channel: 'security',
+    data: { severity: 'high', nested: { list: [1, 2, 3] } },
+  };
+  const frame = (patch: Record<string, unknown>, drop: string[] = []) => {
+    const m: Record<string, unknown> = { ...good, ...patch };
+    for (const k of drop) delete m[k];
+    return JSON.stringify(m);
+  };
+  // [name, frame text, accepted]
+  const table: [string, string, boolean][] = [
+    ['a full event', frame({}), true],
+    ['without timestamp', frame({}, ['timestamp']), true],
+    ['an empty timestamp', frame({ timestamp: '' }), true],
+    ['a timestamp of 64', frame({ timestamp: 't'.repeat(64) }), true],
+    ['a timestamp of 65', frame({ timestamp: 't'.repeat(65) }), false],
+    ['a null timestamp', frame({ timestamp: null }), false],
+    ['a numeric timestamp', frame({ timestamp: 1764158400000 }), false],
+    ['missing id', frame({}, ['id']), false],
+    ['empty id', frame({ id: '' }), false],
+    ['an id of 256', frame({ id: 'i'.repeat(256) }), true],
+    ['too long id', frame({ id: 'i'.repeat(257) }), false],
+    // zod counts code points, not UTF-16 units: an emoji is two units and one code point.
+    ['an id of 129 emoji (258 UTF-16 units)', frame({ id: '\u{1F600}'.repeat(129) }), true],
+    ['an id of 256 emoji', frame({ id: '\u{1F600}'.repeat(256) }), true],
+    ['an id of 257 emoji', frame({ id: '\u{1F600}'.repeat(257) }), false],
+    ['an event name of 100 emoji', frame({ event: '\u{1F600}'.repeat(100) }), true],
+    ['a timestamp of 65 emoji', frame({ timestamp: '\u{1F600}'.repeat(65) }), false],
+    ['a numeric id', frame({ id: 42 }), false],
+    ['a null id', frame({ id: null }), false],
+    ['number event', frame({ event: 7 }), false],
+    ['empty event', frame({ event: '' }), false],
+    ['missing event', frame({}, ['event']), false],
+    ['an event name of 128', frame({ event: 'e'.repeat(128) }), true],
+    ['an event name of 129', frame({ event: 'e'.repeat(129) }), false],
+    ['an unknown event type (the engine, not the schema, drops it)', frame({ event: 'x.y' }), true],
+    ['missing channel', frame({}, ['channel']), false],
+    ['empty channel', frame({ channel: '' }), false],
+    ['a channel of 64', frame({ channel: 'c'.repeat(64) }), true],
+    ['a channel of 65', frame({ channel: 'c'.repeat(65) }), false],
+    ['a numeric channel', frame({ channel: 1 }), false],
+    ['array data', frame({ data: [1, 2] }), false],
+    ['empty array data', frame({ data: [] }), false],
+    ['null data', frame({ data: null }), false],
+    ['string data', frame({ data: 'x' }), false],
+    ['numeric data', frame({ data: 1 }), false],
+    ['missing data', frame({}, ['data']), false],
+    ['empty data', frame({ data: {} }), true],
+    ['extra fields allowed (and dropped)', frame({ extra: 1, requestId: 'r' }), true],
+    [
+      'a __proto__ key in data (zod drops it)',
+      frame({}).replace('"data":{', '"data":{"__proto__":{"polluted":true},'),
+      true,
+    ],
+    ['a __proto__ key at the top', frame({}).replace('{', '{"__proto__":{"id":"x"},'), true],
+    ['type in another case', frame({ type: 'Event' }), false],
+    ['no type', frame({}, ['type']), false],
+    ['an array frame', JSON.stringify([good]), false],
+    ['a null frame', 'null', false],
+    ['a string frame', '"event"', false],
+  ];
+
+  it.each(table)('%s', (_name, text, accepted) => {
+    const ours = parseServerMessage(text);
+    let zod: ReturnType<typeof serverMessageSchema.safeParse> | null;
+    try {
+      zod = serverMessageSchema.safeParse(JSON.parse(text));
+    } catch {
+      zod = null;
+    }
+    expect(ours.ok).toBe(accepted);
+    expect(zod?.success ?? false).toBe(accepted);
+    if (ours.ok && zod?.success) {
+      // The same message, down to the order of its keys (JSON.stringify shows it).
+      expect(ours.message).toEqual(zod.data);
+      expect(JSON.stringify(ours.message)).toBe(JSON.stringify(zod.data));
+      expect(Object.getPrototypeOf(ours.message.type === 'event' && ours.message.data)).toBe(
+        Object.prototype,
+      );
+    }
+    if (!ours.ok && zod && !zod.success) {
+      const issue = zod.error.issues[0]!;
+      expect(ours.reason).toBe(`${issue.path.join('.') || 'message'}: ${issue.message}`);
+    }
+  });
+
+  it('gives every frame its own message object', () => {
+    const text = frame({});
+    const a = parseServerMessage(text);
+    const b = parseServerMessage(text);
+    expect(a.ok && b.ok && a.message !== b.message).toBe(true);
   });
 });
