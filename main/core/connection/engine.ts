@@ -460,8 +460,10 @@ export class ConnectionEngine {
       this.stats.duplicatesDropped++;
       return;
     }
-    // The catalogue, not the server, says which channel an event type belongs to.
-    this.batcher.push({ ...msg, channel: channelOf(msg.event) });
+    // The catalogue, not the server, says which channel an event type belongs to. Set in
+    // place: parseServerMessage built `msg` for this frame alone, so no copy per event.
+    msg.channel = channelOf(msg.event);
+    this.batcher.push(msg);
   }
 
   private onPong(requestId: unknown, id: string | undefined): void {
