@@ -212,8 +212,8 @@ const isString = (v: unknown, min: number, max: number): v is string =>
  * would give it, or null when it is not an event frame zod would accept unchanged. Strictly no
  * more lenient than the schema: whatever it is unsure of is left to zod, namely a string longer
  * than its limit in UTF-16 units (zod counts code points, so 129 emoji pass a limit of 256) and
- * a `__proto__` key in the payload (which zod drops). Like zod it keeps only the schema's keys; the payload
- * object is passed on as it is (JSON.parse made it, nobody else holds it).
+ * a `__proto__` key in the payload (which zod drops). Like zod it keeps only the schema's keys;
+ * the payload object is passed on as it is (JSON.parse made it, nobody else holds it).
  */
 function quickEventMessage(raw: unknown): EventMessage | null {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return null;
