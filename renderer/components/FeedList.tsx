@@ -143,7 +143,7 @@ export function FeedList({ listRef }: { listRef: RefObject<HTMLDivElement | null
   // Decided from this render's values: an effect runs later, when the entries it would
   // compare against may already have been replaced by a newer query.
   const wantMore =
-    last + LOAD_AHEAD >= entries.length && !!feed.cursor.value && feed.status.value === 'idle';
+    last + LOAD_AHEAD >= entries.length && feed.hasMore.value && feed.status.value === 'idle';
   useEffect(() => {
     if (wantMore && feed.entries.value === entries) void feed.loadMore();
   }, [wantMore, entries, feed]);
@@ -217,6 +217,7 @@ export function FeedList({ listRef }: { listRef: RefObject<HTMLDivElement | null
         aria-label={t('feed.listLabel')}
         aria-describedby="feed-keys"
         aria-busy={status === 'loading'}
+        data-loaded-count={entries.length}
         aria-activedescendant={activeEntry ? rowId(activeEntry) : undefined}
         onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
         onKeyDown={onKeyDown}

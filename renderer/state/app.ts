@@ -65,7 +65,8 @@ export function createAppState(api: KatyaApi, env: AppEnvironment) {
   const lang = computed(() => resolveLang(settings.value.language, env.systemLanguages));
   const i18n = computed(() => createI18n(lang.value));
 
-  const feed = createFeedState(api);
+  // The window keeps as many entries as main's history does (see windowLimit).
+  const feed = createFeedState(api, { maxEvents: () => settings.peek()?.history?.maxEvents });
   const metrics = createMetricsState(api);
   const diagnostics = createDiagnosticsState(api);
   const settingsForm = createSettingsState(api, { settings, token });

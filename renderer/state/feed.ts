@@ -1,12 +1,24 @@
 // The feed: the loaded window of entries (newest first), the filters, paging with the
 // `before` cursor, live additions, read marks and the detail pane. All server access goes
 // through the contract's feed:* methods.
-import { batch, signal } from '@preact/signals';
+//
+// The window holds at most `history.maxEvents` entries, like main's history: live batches
+// push the oldest entries out of the list (and out of the id set). What was pushed out is
+// still in main's history (until main prunes it too) and comes back by scrolling down.
+import { batch, computed, signal } from '@preact/signals';
 import type { KatyaApi } from '../../preload/contract';
 import type { Channel, FeedEntry, FeedEvent, FeedQuery, Severity } from '../../main/core/views';
+import { DEFAULT_SETTINGS } from '../../main/core/settings/schema';
 import { searchableText } from '../format/text';
 
 export const PAGE_SIZE = 500;
+/** the most a feed:query may ask for (feedQuerySchema's limit) */
+const MAX_QUERY_LIMIT = 10_000;
+/** the range settings allow for history.maxEvents (main/core/settings/schema.ts) */
+const MIN_WINDOW_LIMIT = 100;
+const MAX_WINDOW_LIMIT = 100_000;
+/** how far finding the place of a trimmed list's oldest entry may walk before giving up */
+const MAX_RESUME_PAGES = 20;
 const TEXT_DEBOUNCE_MS = 250;
 
 export interface FeedFilters {
@@ -83,11 +95,54 @@ export function isEntry(value: unknown): value is FeedEntry {
   );
 }
 
-export function createFeedState(api: KatyaApi) {
+/**
+ * How many entries the window keeps: history.maxEvents as main keeps it, within the range the
+ * settings schema allows; the default when the value is missing or not a number.
+ */
+export function windowLimit(maxEvents: unknown): number {
+  if (typeof maxEvents !== 'number' || !Number.isFinite(maxEvents))
+    return DEFAULT_SETTINGS.history.maxEvents;
+  return Math.min(MAX_WINDOW_LIMIT, Math.max(MIN_WINDOW_LIMIT, Math.floor(maxEvents)));
+}
+
+/**
+ * The entries of a page (newest first) that are older than `anchor`, the oldest entry the
+ * window holds; null when the anchor's place is not on this page (it is further down).
+ * The anchor is found by id; when main no longer lists it (it was read and the view is
+ * "unread only", or main pruned it), its place is where entries older than it begin.
+ */
+export function entriesAfter(list: FeedEntry[], anchor: FeedEntry): FeedEntry[] | null {
+  const at = list.findIndex((e) => e.id === anchor.id);
+  if (at >= 0) return list.slice(at + 1);
+  const time = timeOf(anchor);
+  const older = list.findIndex((e) => timeOf(e) < time);
+  return older >= 0 ? list.slice(older) : null;
+}
+
+interface FeedOptions {
+  /** history.maxEvents from the current settings (read on every live batch) */
+  maxEvents?: () => unknown;
+}
+
+function pageEntries(page: unknown): FeedEntry[] {
+  const list = (page as { entries?: unknown } | null | undefined)?.entries;
+  return Array.isArray(list) ? list.filter(isEntry) : [];
+}
+
+export function createFeedState(api: KatyaApi, options: FeedOptions = {}) {
   const filters = signal<FeedFilters>(NO_FILTERS);
   const entries = signal<FeedEntry[]>([]);
   const total = signal(0);
+  /** main's cursor for the page after the oldest loaded entry; null at the end or after a trim */
   const cursor = signal<string | null>(null);
+  /**
+   * Set when live entries pushed older ones out of the list: the oldest entry still held.
+   * The window has no cursor for it (main's cursors are its own), so the next page is found
+   * by looking for this entry in a fresh query.
+   */
+  const resumeAfter = signal<FeedEntry | null>(null);
+  /** whether scrolling further down can load older entries */
+  const hasMore = computed(() => cursor.value !== null || resumeAfter.value !== null);
   const status = signal<'idle' | 'loading' | 'loadingMore' | 'error'>('idle');
   const error = signal<string | null>(null);
   const activeIndex = signal(0);
@@ -98,6 +153,8 @@ export function createFeedState(api: KatyaApi) {
 
   let ids = new Set<string>();
   let querySeq = 0;
+  /** bumps whenever the list loses entries at its end: a page asked for before is stale */
+  let trimSeq = 0;
   let textTimer: ReturnType<typeof setTimeout> | undefined;
 
   function message(err: unknown): string {
@@ -118,6 +175,7 @@ export function createFeedState(api: KatyaApi) {
         entries.value = list;
         total.value = typeof page.total === 'number' ? page.total : list.length;
         cursor.value = typeof page.nextCursor === 'string' ? page.nextCursor : null;
+        resumeAfter.value = null;
         activeIndex.value = 0;
         status.value = 'idle';
       });
@@ -130,23 +188,62 @@ export function createFeedState(api: KatyaApi) {
     }
   }
 
+  /** The page after the oldest loaded entry, by main's cursor. */
+  async function pageBefore(
+    before: string,
+  ): Promise<{ older: FeedEntry[]; next: string | null; total: unknown }> {
+    const page = await api.invoke['feed:query'](toQuery(filters.value, before));
+    const next = typeof page?.nextCursor === 'string' ? page.nextCursor : null;
+    return { older: pageEntries(page), next, total: page?.total };
+  }
+
+  /**
+   * The entries older than `anchor` after a trim: query from the top with pages big enough
+   * to hold the whole list (one query while the list is under 9,500 entries) and take what
+   * follows the anchor's place. Costs one large query per trim, only when the user scrolls
+   * to the end of a trimmed list.
+   */
+  async function pageAfterAnchor(
+    anchor: FeedEntry,
+  ): Promise<{ older: FeedEntry[]; next: string | null; total: unknown }> {
+    const limit = Math.min(MAX_QUERY_LIMIT, entries.value.length + PAGE_SIZE);
+    let before: string | null = null;
+    for (let walked = 0; walked < MAX_RESUME_PAGES; walked++) {
+      const page = await api.invoke['feed:query']({ ...toQuery(filters.value, before), limit });
+      const next = typeof page?.nextCursor === 'string' ? page.nextCursor : null;
+      const older = entriesAfter(pageEntries(page), anchor);
+      if (older) return { older, next, total: page?.total };
+      if (!next || next === before) break;
+      before = next;
+    }
+    // The anchor's place is not in main's history any more: nothing older is left to show.
+    return { older: [], next: null, total: undefined };
+  }
+
   async function loadMore(): Promise<void> {
+    const anchor = resumeAfter.value;
     const before = cursor.value;
-    if (!before || status.value !== 'idle') return;
+    if ((!anchor && !before) || status.value !== 'idle') return;
     const seq = querySeq;
+    const trims = trimSeq;
     status.value = 'loadingMore';
     try {
-      const page = await api.invoke['feed:query'](toQuery(filters.value, before));
+      const page = anchor ? await pageAfterAnchor(anchor) : await pageBefore(before!);
       if (seq !== querySeq) return;
-      const older = (Array.isArray(page?.entries) ? page.entries : [])
-        .filter(isEntry)
-        .filter((e) => !ids.has(e.id));
+      if (trims !== trimSeq) {
+        // Live entries pushed the list's end out while this page was on its way: appending
+        // it would leave a hole. The list asks again from its new end.
+        status.value = 'idle';
+        return;
+      }
+      const older = page.older.filter((e) => !ids.has(e.id));
       older.sort((a, b) => timeOf(b) - timeOf(a));
       batch(() => {
         for (const e of older) ids.add(e.id);
-        entries.value = entries.value.concat(older);
+        if (older.length) entries.value = entries.value.concat(older);
         if (typeof page.total === 'number') total.value = Math.max(page.total, total.value);
-        cursor.value = typeof page.nextCursor === 'string' ? page.nextCursor : null;
+        cursor.value = page.next;
+        resumeAfter.value = null;
         status.value = 'idle';
       });
     } catch (err) {
@@ -158,7 +255,10 @@ export function createFeedState(api: KatyaApi) {
     }
   }
 
-  /** Live entries from 'feed:added' (newest last). Returns the new events that were shown. */
+  /**
+   * Live entries from 'feed:added' (newest last), put on top of the list; entries beyond the
+   * window's limit fall off its end. Returns the new events that were shown.
+   */
   function addEntries(added: unknown): FeedEvent[] {
     if (!Array.isArray(added)) return [];
     const f = filters.value;
@@ -171,15 +271,38 @@ export function createFeedState(api: KatyaApi) {
     }
     if (!fresh.length) return [];
     fresh.sort((a, b) => timeOf(b) - timeOf(a));
-    const events = fresh.filter((e): e is FeedEvent => e.kind === 'event');
+    const arrived = fresh.reduce((n, e) => (e.kind === 'event' ? n + 1 : n), 0);
+
+    const limit = windowLimit(options.maxEvents?.());
+    const old = entries.value;
+    // A batch bigger than the whole window keeps only its newest part.
+    const shown = fresh.length > limit ? fresh.slice(0, limit) : fresh;
+    for (let i = shown.length; i < fresh.length; i++) ids.delete(fresh[i]!.id);
+    const keep = Math.min(old.length, limit - shown.length);
+    for (let i = keep; i < old.length; i++) ids.delete(old[i]!.id);
+    // A new array per batch: one copy of the kept list (two passes when trimming). The list
+    // is bounded by `limit` (5,000 by default, at most 100,000) and main sends at most one
+    // batch per batch window, so a batch costs a bounded amount however long the window has
+    // been open. Avoiding the copy altogether would mean giving up the plain immutable array
+    // that the virtualised list indexes and that signals and effects compare by identity.
+    const next = shown.concat(keep < old.length ? old.slice(0, keep) : old);
+    const trimmed = keep < old.length || shown.length < fresh.length;
+
     batch(() => {
-      entries.value = fresh.concat(entries.value);
-      total.value += events.length;
-      // Keep the same entry under the keyboard focus.
-      if (activeIndex.value > 0) activeIndex.value += fresh.length;
-      prepended.value = { count: fresh.length, seq: prepended.value.seq + 1 };
+      entries.value = next;
+      total.value += arrived;
+      if (trimmed) {
+        trimSeq++;
+        // main's cursor pointed past the old end of the list; the new end has none
+        cursor.value = null;
+        resumeAfter.value = next[next.length - 1]!;
+      }
+      // Keep the same entry under the keyboard focus (the last one, if it fell off the end).
+      if (activeIndex.value > 0)
+        activeIndex.value = Math.min(activeIndex.value + shown.length, next.length - 1);
+      prepended.value = { count: shown.length, seq: prepended.value.seq + 1 };
     });
-    return events;
+    return shown.filter((e): e is FeedEvent => e.kind === 'event');
   }
 
   function setFilters(patch: Partial<FeedFilters>): void {
@@ -235,11 +358,13 @@ export function createFeedState(api: KatyaApi) {
     detail.value = { state: 'open', event };
     copyState.value = 'idle';
     try {
+      // main marks an opened event read itself and announces the new unread count
       api.send['feed:opened'](event.id);
     } catch {
       // the bridge is gone; nothing to tell
     }
-    if (!event.read) void markRead([event.id]);
+    // ...so this only shows the read mark at once, without asking main a second time
+    if (!event.read) applyRead(new Set([event.id]));
   }
 
   /** Open the detail pane on an event, fetching it when it is not among the loaded entries. */
@@ -281,6 +406,7 @@ export function createFeedState(api: KatyaApi) {
     entries,
     total,
     cursor,
+    hasMore,
     status,
     error,
     activeIndex,
