@@ -105,7 +105,7 @@ test('keyboard: j/k and arrows move, Enter opens the detail pane, Esc closes it'
   const detail = page.getByRole('region', { name: 'Event details' });
   await expect(detail).toBeVisible();
   await expect(detail.locator('pre')).toContainText('"id": "scan_39"');
-  // opening tells main and marks the event read
+  // opening tells main, which marks the event read (one message, no feed:markRead besides)
   await expect
     .poll(() =>
       page.evaluate(() =>
@@ -116,6 +116,9 @@ test('keyboard: j/k and arrows move, Enter opens the detail pane, Esc closes it'
     )
     .toBe(true);
   await expect(detail.getByRole('button', { name: 'Read', exact: true })).toBeDisabled();
+  await expect(list(page).locator('#feed-row-evt_39')).not.toHaveClass(/unread/);
+  await expect(unread(page)).toHaveText('13 unread');
+  expect(await calledChannels(page)).not.toContain('feed:markRead');
 
   await page.keyboard.press('Escape');
   await expect(detail).toBeHidden();

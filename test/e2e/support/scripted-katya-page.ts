@@ -160,6 +160,13 @@ function emitUnread(): void {
   emit('unread:changed', { unread: unreadCount(), snoozedUntil });
 }
 
+/** Mark events read and announce the unread count, as main's history and AppService do. */
+function markRead(ids: string[]): void {
+  const set = new Set(ids);
+  store = store.map((e) => (e.kind === 'event' && set.has(e.id) ? { ...e, read: true } : e));
+  emitUnread();
+}
+
 let snapshotFailures = 0;
 
 function snapshot(): Snapshot {
@@ -205,9 +212,7 @@ const handlers: { [C in keyof KatyaApi['invoke']]: (...args: never[]) => unknown
   'feed:query': (q: FeedQuery) => query(q),
   'feed:get': (id: string) => store.find((e) => e.id === id && e.kind === 'event') ?? null,
   'feed:markRead': (ids: string[]) => {
-    const set = new Set(ids);
-    store = store.map((e) => (e.kind === 'event' && set.has(e.id) ? { ...e, read: true } : e));
-    emitUnread();
+    markRead(ids);
     return { unread: unreadCount() };
   },
   'feed:markAllRead': () => {
@@ -340,7 +345,11 @@ const api: KatyaApi = {
       record('window:ready', []);
       handle.ready = true;
     },
-    'feed:opened': (id: string) => record('feed:opened', [id]),
+    // main marks the opened event read and announces the unread count (app-service.ts)
+    'feed:opened': (id: string) => {
+      record('feed:opened', [id]);
+      markRead([id]);
+    },
   },
   on(channel, listener) {
     record(`on:${channel}`, []);
