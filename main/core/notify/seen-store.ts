@@ -32,20 +32,36 @@ export interface FileSeenStore extends SeenStore {
   readonly writes: number;
 }
 
+/** The last `max` distinct ids, in insertion order; a ring, so eviction costs no iteration. */
 class BoundedIds {
   readonly #ids = new Set<string>();
-  constructor(readonly max: number) {}
+  readonly #ring: (string | undefined)[];
+  #next = 0;
+  readonly max: number;
+  constructor(max: number) {
+    this.max = Number.isFinite(max) ? Math.max(1, Math.floor(max)) : 5000;
+    this.#ring = new Array<string | undefined>(this.max);
+  }
   has(id: string) {
     return this.#ids.has(id);
   }
   add(id: string): boolean {
     if (this.#ids.has(id)) return false;
+    const evicted = this.#ring[this.#next];
+    if (evicted !== undefined) this.#ids.delete(evicted);
+    this.#ring[this.#next] = id;
+    this.#next = (this.#next + 1) % this.max;
     this.#ids.add(id);
-    while (this.#ids.size > this.max) this.#ids.delete(this.#ids.values().next().value as string);
     return true;
   }
-  list() {
-    return [...this.#ids];
+  /** oldest first */
+  list(): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < this.max; i++) {
+      const id = this.#ring[(this.#next + i) % this.max];
+      if (id !== undefined) out.push(id);
+    }
+    return out;
   }
 }
 

@@ -78,6 +78,17 @@ describe('fileSeenStore: coalesced background writes', () => {
     expect(again.has('z')).toBe(false);
   });
 
+  it('keeps the newest `max` ids, oldest first, through many wraps of its ring', () => {
+    const store = fileSeenStore(file, { max: 3, clock: new ManualClock() });
+    store.add(['a', 'b', 'c', 'b']);
+    store.add(['d', 'e', 'f', 'g', 'h']);
+    store.add(['g']); // already known: no reordering
+    store.flush();
+    expect(onDisk()).toEqual(['f', 'g', 'h']);
+    const again = fileSeenStore(file, { max: 3 });
+    expect(['e', 'f', 'g', 'h'].map((id) => again.has(id))).toEqual([false, true, true, true]);
+  });
+
   it('a flush while a background write is in flight wins over that older snapshot', async () => {
     const clock = new ManualClock();
     const store = fileSeenStore(file, { clock });
