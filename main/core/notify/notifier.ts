@@ -94,9 +94,11 @@ export class Notifier {
     const inBatch = new Set<string>();
     for (const event of events) {
       if (!event || typeof event.id !== 'string' || typeof event.event !== 'string') continue;
-      if (inBatch.has(event.id) || this.#seenHas(event.id)) continue;
+      if (inBatch.has(event.id)) continue;
+      // The rules first: most events only go to the feed and need no look-up in the seen ids.
       const d = decide(event, this.#rules, now, snoozed);
       if (!d.notify && d.reason === 'rules') continue;
+      if (this.#seenHas(event.id)) continue;
       // Held back by quiet hours or a snooze counts as decided: it must not pop up later.
       inBatch.add(event.id);
       decided.push(event.id);
