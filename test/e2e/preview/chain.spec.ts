@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import type { Browser } from '@playwright/test';
 import type { KatyaServer } from '../../../main/server/server';
 import * as chain from '../scenarios/chain';
 import type { AppUnderTest } from '../scenarios/harness';
@@ -20,6 +21,16 @@ test.afterEach(async () => {
 });
 
 const profile = () => mkdtempSync(path.join(os.tmpdir(), 'katya-e2e-'));
+
+/** A test server and a preview started on it with --server and --token, connected. */
+async function connectedPreview(browser: Browser, token = chain.ADMIN_TOKEN) {
+  const s = await chain.startTestServer();
+  const a = await launchPreview(browser, profile(), ['--server', s.url, '--token', token]);
+  await expect(a.page.getByRole('status').filter({ hasText: 'Connected to' }).first()).toBeVisible({
+    timeout: 15_000,
+  });
+  return { server: s, app: a };
+}
 
 test('first run: the demo server fills the feed within seconds', async ({ browser }) => {
   app = await launchPreview(browser, profile());
@@ -38,43 +49,19 @@ test('signing in to a real server through settings, then alerts and notification
 test('the server killed and restarted: reconnecting, a gap marker, subscriptions active again', async ({
   browser,
 }) => {
-  server = await chain.startTestServer();
-  app = await launchPreview(browser, profile(), [
-    '--server',
-    server.url,
-    '--token',
-    chain.ADMIN_TOKEN,
-  ]);
-  await expect(
-    app.page.getByRole('status').filter({ hasText: 'Connected to' }).first(),
-  ).toBeVisible({ timeout: 15_000 });
+  ({ server, app } = await connectedPreview(browser));
   server = await chain.serverRestart(app, server);
 });
 
 test('the token revoked: sign-in needed and no further attempts', async ({ browser }) => {
-  server = await chain.startTestServer();
-  app = await launchPreview(browser, profile(), [
-    '--server',
-    server.url,
-    '--token',
-    chain.ADMIN_TOKEN,
-  ]);
-  await expect(
-    app.page.getByRole('status').filter({ hasText: 'Connected to' }).first(),
-  ).toBeVisible({ timeout: 15_000 });
+  ({ server, app } = await connectedPreview(browser));
   await chain.tokenRevoked(app, server);
 });
 
 test('a channel the token may not read is shown as rejected while the rest work', async ({
   browser,
 }) => {
-  server = await chain.startTestServer();
-  app = await launchPreview(browser, profile(), [
-    '--server',
-    server.url,
-    '--token',
-    chain.VIEWER_TOKEN,
-  ]);
+  ({ server, app } = await connectedPreview(browser, chain.VIEWER_TOKEN));
   await chain.channelRejected(app, server);
 });
 
@@ -94,16 +81,7 @@ test('a restart keeps history and read marks', async ({ browser }) => {
 test('a burst of 1,000 events: the window stays responsive and notifications are folded', async ({
   browser,
 }) => {
-  server = await chain.startTestServer();
-  app = await launchPreview(browser, profile(), [
-    '--server',
-    server.url,
-    '--token',
-    chain.ADMIN_TOKEN,
-  ]);
-  await expect(
-    app.page.getByRole('status').filter({ hasText: 'Connected to' }).first(),
-  ).toBeVisible({ timeout: 15_000 });
+  ({ server, app } = await connectedPreview(browser));
   await chain.burst(app, server);
 });
 
