@@ -108,6 +108,7 @@ function main() {
       setStartAtLogin: (enabled) => login.set(enabled),
       platform,
       version: app.getVersion(),
+      systemLanguage: () => app.getLocale(),
       logEcho: app.isPackaged ? undefined : (line) => console.error(line),
     });
     const svc = service;

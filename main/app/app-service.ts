@@ -71,6 +71,8 @@ export interface AppServiceDeps {
   clock?: Clock;
   platform?: string;
   version?: string;
+  /** the system locale, e.g. 'ru-RU', for language 'system' (default: Intl's locale) */
+  systemLanguage?: () => string;
   /** every log line also goes here (stderr in the preview and the CLI) */
   logEcho?: (line: string) => void;
   /** how long a connection must stay up before a gap is shown on its own (default 5 s) */
@@ -152,6 +154,15 @@ export class AppService {
         this.unreadChanged();
       },
       log: (m) => log.info(m),
+      // Native notifications speak the window's language, read each time one is built.
+      language: () => {
+        const chosen = this.settings.get().language;
+        if (chosen === 'en' || chosen === 'ru') return chosen;
+        const locale = (
+          deps.systemLanguage ?? (() => Intl.DateTimeFormat().resolvedOptions().locale)
+        )();
+        return typeof locale === 'string' && locale.toLowerCase().startsWith('ru') ? 'ru' : 'en';
+      },
     });
     this.notices.push(...settings.notices());
   }

@@ -1,9 +1,12 @@
-// Notification text: what each of the 22 event types says in a title and a body, in English.
+// Notification text: what each of the 22 event types says in a title and a body, in English or
+// Russian (the phrases are in texts.ts).
 // Server data is untrusted: every field is checked for type, cleaned of control characters
 // and cut to length, and a missing field falls back to something still readable.
 import { isEventType } from '../protocol';
 import type { EventMessage, Severity } from '../protocol';
 import { severityOf } from '../severity';
+import { textsFor } from './texts';
+import type { NotifyLanguage, NotifyTexts } from './texts';
 
 const TITLE_MAX = 120;
 const BODY_MAX = 300;
@@ -21,12 +24,12 @@ function text(v: unknown, max = 80): string | null {
   return clean.length > max ? clean.slice(0, max - 1) + '…' : clean;
 }
 
-function list(v: unknown, max = 5): string | null {
+function list(v: unknown, t: NotifyTexts, max = 5): string | null {
   if (!Array.isArray(v)) return text(v);
   const items = v.map((x) => text(x, 40)).filter((x): x is string => x !== null);
   if (!items.length) return null;
   return items.length > max
-    ? `${items.slice(0, max).join(', ')} and ${items.length - max} more`
+    ? `${items.slice(0, max).join(', ')} ${t.andMore(items.length - max)}`
     : items.join(', ');
 }
 
@@ -44,10 +47,8 @@ function clockTime(v: unknown): string | null {
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }
 
-const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-
-export function severityLabel(s: Severity): string {
-  return cap(s);
+export function severityLabel(s: Severity, language: NotifyLanguage = 'en'): string {
+  return textsFor(language).severity(s);
 }
 
 const join = (...parts: (string | null | false | undefined)[]) => parts.filter(Boolean).join(' ');
@@ -56,177 +57,173 @@ function cut(s: string, max: number): string {
   return s.length > max ? s.slice(0, max - 1) + '…' : s;
 }
 
-function alertOrigin(d: Record<string, unknown>): string | null {
-  const source = text(d.source);
-  const category = words(d.category);
-  if (source && category) return `from ${source} (${category})`;
-  if (source) return `from ${source}`;
-  if (category) return `(${category})`;
-  return null;
-}
-
 type Describer = (
   d: Record<string, unknown>,
   sev: Severity | null,
+  t: NotifyTexts,
 ) => { title: string; body: string };
 
 const DESCRIBE: Record<string, Describer> = {
-  'security.alert.created': (d, sev) => ({
-    title: `${sev ? `${severityLabel(sev)} security alert` : 'Security alert'}: ${text(d.title) ?? text(d.id) ?? 'untitled'}`,
-    body: alertOrigin(d) ?? text(d.description, 200) ?? '',
+  'security.alert.created': (d, sev, t) => ({
+    title: t.alertCreated(sev, text(d.title) ?? text(d.id) ?? t.untitled),
+    body: t.alertFrom(text(d.source), words(d.category)) ?? text(d.description, 200) ?? '',
   }),
-  'security.alert.updated': (d, sev) => {
-    const status = words(d.status);
+  'security.alert.updated': (d, sev, t) => {
     const by = text(d.updatedBy);
     return {
-      title: `${sev ? `${severityLabel(sev)} security alert` : 'Security alert'} ${status ?? 'updated'}: ${text(d.title) ?? text(d.id) ?? 'untitled'}`,
-      body: [by ? `by ${by}` : null, alertOrigin(d)].filter(Boolean).join(', '),
+      title: t.alertUpdated(sev, words(d.status), text(d.title) ?? text(d.id) ?? t.untitled),
+      body: [by ? t.by(by) : null, t.alertFrom(text(d.source), words(d.category))]
+        .filter(Boolean)
+        .join(', '),
     };
   },
-  'security.scan.started': (d) => ({
-    title: `Security scan started: ${text(d.target) ?? text(d.id) ?? 'unknown target'}`,
-    body: join(
-      words(d.scanType) ? `${words(d.scanType)} scan` : 'scan',
-      text(d.startedBy) && `by ${text(d.startedBy)}`,
-    ),
+  'security.scan.started': (d, _sev, t) => ({
+    title: t.scanStarted(text(d.target) ?? text(d.id) ?? t.unknownTarget),
+    body: join(t.scanKind(words(d.scanType)), text(d.startedBy) && t.by(text(d.startedBy)!)),
   }),
-  'security.scan.completed': (d, sev) => {
+  'security.scan.completed': (d, sev, t) => {
     const n = typeof d.findings === 'number' && Number.isFinite(d.findings) ? d.findings : null;
-    const findings = n === null ? null : n === 1 ? '1 finding' : `${n} findings`;
     return {
-      title: `Security scan completed: ${text(d.target) ?? text(d.id) ?? 'unknown target'}`,
+      title: t.scanCompleted(text(d.target) ?? text(d.id) ?? t.unknownTarget),
       body: [
-        findings,
-        sev && `highest severity ${sev}`,
-        words(d.scanType) && `${words(d.scanType)} scan`,
+        n === null ? null : t.findings(n),
+        sev && t.highestSeverity(sev),
+        words(d.scanType) && t.scanKind(words(d.scanType)),
       ]
         .filter(Boolean)
         .join(', '),
     };
   },
-  'system.status.changed': (d) => {
-    const status = words(d.status) ?? 'unknown';
-    const component = text(d.component);
+  'system.status.changed': (d, _sev, t) => {
     const previous = words(d.previousStatus);
     return {
-      title: `System status: ${status}${component ? ` (${component})` : ''}`,
-      body: [text(d.message, 200), previous && `was ${previous}`].filter(Boolean).join(' · '),
+      title: t.systemStatus(words(d.status) ?? t.unknown, text(d.component)),
+      body: [text(d.message, 200), previous && t.was(previous)].filter(Boolean).join(' · '),
     };
   },
-  'system.maintenance.start': (d) => {
+  'system.maintenance.start': (d, _sev, t) => {
     const until = clockTime(d.expectedEndAt);
+    const components = list(d.components, t);
     return {
-      title: `Maintenance started: ${text(d.title) ?? text(d.id) ?? 'maintenance'}`,
-      body: [
-        list(d.components) && `affects ${list(d.components)}`,
-        until && `expected to end at ${until}`,
-      ]
+      title: t.maintenanceStarted(text(d.title) ?? text(d.id) ?? t.maintenance),
+      body: [components && t.affects(components), until && t.expectedEnd(until)]
         .filter(Boolean)
         .join(', '),
     };
   },
-  'system.maintenance.end': (d) => ({
-    title: `Maintenance ended: ${text(d.title) ?? text(d.id) ?? 'maintenance'}`,
-    body: words(d.outcome) ? `outcome: ${words(d.outcome)}` : '',
+  'system.maintenance.end': (d, _sev, t) => ({
+    title: t.maintenanceEnded(text(d.title) ?? text(d.id) ?? t.maintenance),
+    body: words(d.outcome) ? t.outcome(words(d.outcome)!) : '',
   }),
-  'message.created': (d) => ({
-    title: `${text(d.senderName) ?? 'Someone'} in ${text(d.roomName) ?? text(d.roomId) ?? 'a room'}`,
+  'message.created': (d, _sev, t) => ({
+    title: t.messageIn(
+      text(d.senderName) ?? t.Someone,
+      text(d.roomName) ?? text(d.roomId) ?? t.aRoom,
+    ),
     body:
       text(d.content, 200) ??
-      (words(d.messageType) ? `sent a ${words(d.messageType)}` : 'new message'),
+      (words(d.messageType) ? t.sentA(words(d.messageType)!) : t.newMessage),
   }),
-  'message.updated': (d) => ({
-    title: `Message edited in ${text(d.roomName) ?? text(d.roomId) ?? 'a room'}`,
+  'message.updated': (d, _sev, t) => ({
+    title: t.messageEdited(text(d.roomName) ?? text(d.roomId) ?? t.aRoom),
     body: [text(d.editedBy) ?? text(d.senderName), text(d.content, 200)].filter(Boolean).join(': '),
   }),
-  'message.deleted': (d) => ({
-    title: `Message deleted in ${text(d.roomName) ?? text(d.roomId) ?? 'a room'}`,
-    body: text(d.deletedBy) ? `by ${text(d.deletedBy)}` : '',
+  'message.deleted': (d, _sev, t) => ({
+    title: t.messageDeleted(text(d.roomName) ?? text(d.roomId) ?? t.aRoom),
+    body: text(d.deletedBy) ? t.by(text(d.deletedBy)!) : '',
   }),
-  'room.created': (d) => ({
-    title: `Room created: ${text(d.name) ?? text(d.id) ?? 'unnamed'}`,
-    body: join(words(d.visibility), 'room', text(d.createdBy) && `by ${text(d.createdBy)}`),
+  'room.created': (d, _sev, t) => ({
+    title: t.roomCreated(text(d.name) ?? text(d.id) ?? t.unnamed),
+    body: join(t.roomKind(words(d.visibility)), text(d.createdBy) && t.by(text(d.createdBy)!)),
   }),
-  'room.updated': (d) => ({
-    title: `Room updated: ${text(d.name) ?? text(d.id) ?? 'unnamed'}`,
-    body: join(
-      list(d.changes) && `changed ${list(d.changes)}`,
-      text(d.updatedBy) && `by ${text(d.updatedBy)}`,
-    ),
-  }),
-  'room.member.joined': (d) => ({
-    title: `${text(d.userName) ?? text(d.userId) ?? 'Someone'} joined ${text(d.roomName) ?? text(d.roomId) ?? 'a room'}`,
-    body: words(d.role) ? `as ${words(d.role)}` : '',
-  }),
-  'room.member.left': (d) => {
-    const reason = text(d.reason);
-    const verb =
-      reason === 'kicked' ? 'was kicked from' : reason === 'banned' ? 'was banned from' : 'left';
+  'room.updated': (d, _sev, t) => {
+    const changes = list(d.changes, t);
     return {
-      title: `${text(d.userName) ?? text(d.userId) ?? 'Someone'} ${verb} ${text(d.roomName) ?? text(d.roomId) ?? 'a room'}`,
-      body: '',
+      title: t.roomUpdated(text(d.name) ?? text(d.id) ?? t.unnamed),
+      body: join(changes && t.changed(changes), text(d.updatedBy) && t.by(text(d.updatedBy)!)),
     };
   },
-  'trust.identity.created': (d) => ({
-    title: `New identity for ${text(d.userName) ?? text(d.userId) ?? 'a user'}`,
-    body: words(d.provider) ? `provider: ${words(d.provider)}` : '',
+  'room.member.joined': (d, _sev, t) => ({
+    title: t.joined(
+      text(d.userName) ?? text(d.userId) ?? t.Someone,
+      text(d.roomName) ?? text(d.roomId) ?? t.aRoom,
+    ),
+    body: words(d.role) ? t.asRole(words(d.role)!) : '',
   }),
-  'trust.identity.updated': (d) => ({
-    title: `Identity ${words(d.status) ?? 'updated'}: ${text(d.userName) ?? text(d.userId) ?? 'a user'}`,
-    body: words(d.provider) ? `provider: ${words(d.provider)}` : '',
+  'room.member.left': (d, _sev, t) => ({
+    title: t.left(
+      text(d.userName) ?? text(d.userId) ?? t.Someone,
+      text(d.roomName) ?? text(d.roomId) ?? t.aRoom,
+      text(d.reason),
+    ),
+    body: '',
   }),
-  'trust.verification.created': (d) => ({
-    title: `Verification requested: ${text(d.subjectName) ?? 'someone'}`,
+  'trust.identity.created': (d, _sev, t) => ({
+    title: t.identityCreated(text(d.userName) ?? text(d.userId) ?? t.aUser),
+    body: words(d.provider) ? t.provider(words(d.provider)!) : '',
+  }),
+  'trust.identity.updated': (d, _sev, t) => ({
+    title: t.identityUpdated(words(d.status), text(d.userName) ?? text(d.userId) ?? t.aUser),
+    body: words(d.provider) ? t.provider(words(d.provider)!) : '',
+  }),
+  'trust.verification.created': (d, _sev, t) => ({
+    title: t.verificationRequested(text(d.subjectName) ?? t.someone),
     body: join(
-      text(d.verifierName) && `by ${text(d.verifierName)}`,
+      text(d.verifierName) && t.by(text(d.verifierName)!),
       words(d.method) && `(${words(d.method)})`,
     ),
   }),
-  'trust.verification.updated': (d) => ({
-    title: `Verification ${words(d.status) ?? 'updated'}: ${text(d.subjectName) ?? 'someone'}`,
-    body: text(d.verifierName) ? `by ${text(d.verifierName)}` : '',
+  'trust.verification.updated': (d, _sev, t) => ({
+    title: t.verificationUpdated(words(d.status), text(d.subjectName) ?? t.someone),
+    body: text(d.verifierName) ? t.by(text(d.verifierName)!) : '',
   }),
-  'trust.reputation.updated': (d) => ({
-    title: `Reputation of ${text(d.userName) ?? text(d.userId) ?? 'a user'}: ${text(d.score) ?? '?'}`,
+  'trust.reputation.updated': (d, _sev, t) => ({
+    title: t.reputation(text(d.userName) ?? text(d.userId) ?? t.aUser, text(d.score) ?? '?'),
     body: join(
-      text(d.previousScore) && `was ${text(d.previousScore)}`,
+      text(d.previousScore) && t.was(text(d.previousScore)!),
       text(d.reason) && `· ${text(d.reason)}`,
     ),
   }),
-  'analytics.metric.updated': (d) => {
+  'analytics.metric.updated': (d, _sev, t) => {
     const meta = (
       typeof d.metadata === 'object' && d.metadata !== null ? d.metadata : {}
     ) as Record<string, unknown>;
     return {
-      title: `${text(d.name) ?? 'Metric'}: ${join(text(d.value) ?? '?', text(d.unit))}`,
+      title: `${text(d.name) ?? t.metric}: ${join(text(d.value) ?? '?', text(d.unit))}`,
       body: join(
-        text(meta.server) && `on ${text(meta.server)}`,
+        text(meta.server) && t.on(text(meta.server)!),
         text(meta.region) && `(${text(meta.region)})`,
       ),
     };
   },
-  'analytics.report.created': (d) => ({
-    title: `Report requested: ${text(d.name) ?? text(d.id) ?? 'report'}`,
-    body: join(words(d.period), text(d.requestedBy) && `by ${text(d.requestedBy)}`),
+  'analytics.report.created': (d, _sev, t) => ({
+    title: t.reportRequested(text(d.name) ?? text(d.id) ?? t.report),
+    body: join(words(d.period), text(d.requestedBy) && t.by(text(d.requestedBy)!)),
   }),
-  'analytics.report.completed': (d) => ({
-    title: `Report ready: ${text(d.name) ?? text(d.id) ?? 'report'}`,
-    body: join(words(d.period), typeof d.rows === 'number' ? `· ${d.rows} rows` : null),
+  'analytics.report.completed': (d, _sev, t) => ({
+    title: t.reportReady(text(d.name) ?? text(d.id) ?? t.report),
+    body: join(words(d.period), typeof d.rows === 'number' ? `· ${t.rows(d.rows)}` : null),
   }),
 };
 
-/** Title and body for a notification about `event` (English, plain text, bounded length). */
-export function describeForNotification(event: EventMessage): { title: string; body: string } {
+/**
+ * Title and body for a notification about `event` (plain text, bounded length). Our own words
+ * follow `language`; the server's data is shown as sent, only cleaned.
+ */
+export function describeForNotification(
+  event: EventMessage,
+  language: NotifyLanguage = 'en',
+): { title: string; body: string } {
+  const t = textsFor(language);
   const data = typeof event.data === 'object' && event.data !== null ? event.data : {};
   const name = typeof event.event === 'string' ? event.event : 'event';
   const describe = isEventType(name) ? DESCRIBE[name] : undefined;
-  if (!describe)
-    return { title: cut(`Katya event: ${text(name) ?? 'unknown'}`, TITLE_MAX), body: '' };
+  if (!describe) return { title: cut(t.otherEvent(text(name) ?? t.unknown), TITLE_MAX), body: '' };
   let out: { title: string; body: string };
   try {
-    out = describe(data, isEventType(name) ? severityOf(name, data) : null);
+    out = describe(data, isEventType(name) ? severityOf(name, data) : null, t);
   } catch {
-    out = { title: `Katya event: ${name}`, body: '' };
+    out = { title: t.otherEvent(name), body: '' };
   }
   return { title: cut(out.title, TITLE_MAX), body: cut(out.body.trim(), BODY_MAX) };
 }

@@ -10,10 +10,12 @@ import type { Channel, EventMessage, Severity } from '../protocol';
 import { severityOf } from '../severity';
 import type { NotificationRules } from '../settings/schema';
 import type { SnoozeChoice } from '../views';
-import { decide, eventNotification, snoozeUntil, summaryNoun } from './policy';
+import { decide, eventNotification, snoozeUntil } from './policy';
 import type { NotificationRequest } from './policy';
 import { memorySeenStore } from './seen-store';
 import type { SeenStore } from './seen-store';
+import { textsFor } from './texts';
+import type { NotifyLanguage } from './texts';
 
 export { fileSeenStore, memorySeenStore } from './seen-store';
 export type { FileSeenStore, SeenStore } from './seen-store';
@@ -38,6 +40,8 @@ export interface NotifierOptions {
   /** told when a snooze starts, is turned off, or runs out (for the tray icon) */
   onSnoozeChange?(until: number | null): void;
   log?(message: string): void;
+  /** the language of our own words, asked each time a notification is built; default 'en' */
+  language?: () => NotifyLanguage;
 }
 
 interface BurstWindow {
@@ -58,6 +62,7 @@ export class Notifier {
   readonly #burstWindowMs: number;
   readonly #onSnoozeChange: (until: number | null) => void;
   readonly #log: (m: string) => void;
+  readonly #language: () => NotifyLanguage;
   #rules: NotificationRules;
   #snoozedUntil: number | null = null;
   #snoozeTimer: TimerHandle | undefined;
@@ -79,6 +84,7 @@ export class Notifier {
     this.#burstWindowMs = opts.burstWindowMs ?? 10_000;
     this.#onSnoozeChange = opts.onSnoozeChange ?? (() => {});
     this.#log = opts.log ?? (() => {});
+    this.#language = opts.language ?? (() => 'en');
     const restored = opts.snoozedUntil ?? null;
     if (restored !== null && Number.isFinite(restored) && restored > this.#clock.now()) {
       this.#setSnooze(restored, false);
@@ -200,7 +206,7 @@ export class Notifier {
     }
     if (w.shown < this.#burstLimit) {
       w.shown++;
-      const n = eventNotification(event);
+      const n = eventNotification(event, this.#lang());
       this.#safe(() => this.#show(n), 'show');
       return;
     }
@@ -218,12 +224,12 @@ export class Notifier {
       (a, b) => severityRank(b[0]) - severityRank(a[0]),
     );
     const top = severities[0]?.[0] ?? null;
-    const counted = severities.map(([s, n]) => `${n} ${s}`).join(', ');
+    const t = textsFor(this.#lang());
     const summary: NotificationRequest = {
       id: `summary:${channel}:${++this.#summaries}`,
       kind: 'summary',
-      title: `${w.folded} more ${summaryNoun(channel, w.folded, w.foldedAlertsOnly)}`,
-      body: counted ? `including ${counted}; open Katya to see them` : 'open Katya to see them',
+      title: t.summaryTitle(channel, w.folded, w.foldedAlertsOnly),
+      body: t.summaryBody(severities),
       eventId: null,
       severity: top,
       urgent: top === 'critical',
@@ -239,23 +245,22 @@ export class Notifier {
     this.#offlineShown = true;
     const d = new Date(this.#offlineSince);
     const hhmm = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-    this.#safe(
-      () =>
-        this.#show({
-          id: OFFLINE_NOTIFICATION_ID,
-          kind: 'offline',
-          title: 'Katya is offline',
-          body: `No connection to the server since ${hhmm}. Retrying in the background.`,
-          eventId: null,
-          severity: null,
-          urgent: false,
-          // Quiet on purpose: it informs, it does not alarm; it is not held by a snooze either,
-          // so the app can never break silently.
-          silent: true,
-          channel: null,
-        }),
-      'show',
-    );
+    this.#safe(() => {
+      const t = textsFor(this.#lang());
+      this.#show({
+        id: OFFLINE_NOTIFICATION_ID,
+        kind: 'offline',
+        title: t.offlineTitle,
+        body: t.offlineBody(hhmm),
+        eventId: null,
+        severity: null,
+        urgent: false,
+        // Quiet on purpose: it informs, it does not alarm; it is not held by a snooze either,
+        // so the app can never break silently.
+        silent: true,
+        channel: null,
+      });
+    }, 'show');
   }
 
   #setSnooze(until: number, tell: boolean) {
@@ -277,6 +282,15 @@ export class Notifier {
     const had = this.#snoozedUntil !== null;
     this.#snoozedUntil = null;
     if (tell && had) this.#safe(() => this.#onSnoozeChange(null), 'onSnoozeChange');
+  }
+
+  /** The language now; a broken or odd answer falls back to English rather than losing a notice. */
+  #lang(): NotifyLanguage {
+    try {
+      return this.#language() === 'ru' ? 'ru' : 'en';
+    } catch {
+      return 'en';
+    }
   }
 
   #safe(fn: () => void, what: string) {

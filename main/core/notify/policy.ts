@@ -8,9 +8,12 @@ import { severityOf } from '../severity';
 import type { NotificationRules } from '../settings/schema';
 import type { ShownNotification } from '../views';
 import { describeForNotification } from './describe';
+import { textsFor } from './texts';
+import type { NotifyLanguage } from './texts';
 
 export { describeForNotification };
 export type { NotificationRules } from '../settings/schema';
+export type { NotifyLanguage } from './texts';
 
 /** What the notifier asks to show: the window's ShownNotification, plus what it is about. */
 export interface NotificationRequest extends ShownNotification {
@@ -149,26 +152,24 @@ export function snoozeUntil(
   return target.getTime();
 }
 
-/** Plural nouns for the burst summary ("12 more security alerts"). */
-export function summaryNoun(channel: Channel, count: number, onlyAlerts: boolean): string {
-  const one = count === 1;
-  if (channel === 'security' && onlyAlerts) return one ? 'security alert' : 'security alerts';
-  const nouns: Record<Channel, [string, string]> = {
-    messages: ['message', 'messages'],
-    rooms: ['room event', 'room events'],
-    trust: ['trust event', 'trust events'],
-    analytics: ['analytics event', 'analytics events'],
-    security: ['security event', 'security events'],
-    system: ['system event', 'system events'],
-  };
-  return nouns[channel][one ? 0 : 1];
+/** Plural nouns for the burst summary ("12 more security alerts", "ещё 12 оповещений безопасности"). */
+export function summaryNoun(
+  channel: Channel,
+  count: number,
+  onlyAlerts: boolean,
+  language: NotifyLanguage = 'en',
+): string {
+  return textsFor(language).summaryNoun(channel, count, onlyAlerts);
 }
 
 /** The notification for one event. */
-export function eventNotification(event: EventMessage): NotificationRequest {
+export function eventNotification(
+  event: EventMessage,
+  language: NotifyLanguage = 'en',
+): NotificationRequest {
   const type = isEventType(event.event) ? event.event : null;
   const severity = type ? severityOf(type, event.data ?? {}) : null;
-  const { title, body } = describeForNotification(event);
+  const { title, body } = describeForNotification(event, language);
   return {
     id: `event:${event.id}`,
     kind: 'event',

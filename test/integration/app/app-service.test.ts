@@ -127,6 +127,20 @@ describe('app model', () => {
     expect((await a.invoke['feed:markRead']([high.id])).unread).toBe(2);
   });
 
+  it('notifies in the language of the settings, and of the system for "system"', async () => {
+    const s = await server();
+    const a = await app(undefined, { systemLanguage: () => 'en-US' });
+    await signIn(a, s);
+    expect((await a.invoke['settings:update']({ language: 'ru' })).ok).toBe(true);
+    s.publish('security.alert.created', { id: 'r1', title: 'Port scan', severity: 'high' });
+    await until('a Russian notification', () => a.notes.length >= 1);
+    expect(a.notes[0]!.title).toBe('Высокая важность — оповещение безопасности: Port scan');
+    expect((await a.invoke['settings:update']({ language: 'system' })).ok).toBe(true);
+    s.publish('security.alert.created', { id: 'r2', title: 'Port sweep', severity: 'high' });
+    await until('a second notification', () => a.notes.length >= 2);
+    expect(a.notes[1]!.title).toBe('High security alert: Port sweep');
+  });
+
   it('marks a gap and resubscribes after the server restarts on the same port', async () => {
     const s1 = await server();
     const a = await app();
