@@ -4,6 +4,7 @@
 import {
   BrowserWindow,
   Menu,
+  dialog,
   Notification,
   Tray,
   app,
@@ -35,7 +36,10 @@ import { systemClock } from './core/clock';
 import type { TrayIcon } from './core/tray-state';
 import type { EmitToWindow } from '../preload/contract';
 
-const startHidden = process.argv.includes('--hidden');
+// At login: --hidden on Linux and Windows; macOS drops arguments and says wasOpenedAtLogin.
+const startHidden =
+  process.argv.includes('--hidden') ||
+  (process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin);
 const distDir = path.join(__dirname, '..');
 const resources = app.isPackaged ? process.resourcesPath : path.join(distDir, '..', 'build');
 
@@ -53,7 +57,7 @@ function main() {
   }
   registerAppScheme(protocol);
   const earlyLog = (line: string) => console.error(line);
-  hardenApp(app, (line) => service?.log.warn(line) ?? earlyLog(line));
+  hardenApp(app, (line) => (service ? service.log.warn(line) : earlyLog(line)));
 
   let service: AppService | null = null;
   let windows: WindowManager<BrowserWindow> | null = null;
@@ -70,113 +74,128 @@ function main() {
     void service.stop().finally(() => app.exit(0));
   });
 
-  void app.whenReady().then(async () => {
-    hardenSession(session.defaultSession);
-    serveRenderer(protocol, path.join(distDir, 'renderer'));
-    const platform = process.platform;
-    const login = autostart(app, platform);
-    const policyPath = defaultPolicyPath(platform);
-    const policy = existsSync(policyPath)
-      ? { ...loadAdminPolicy(policyPath), source: policyPath }
-      : { policy: null };
+  app
+    .whenReady()
+    .then(async () => {
+      hardenSession(session.defaultSession);
+      serveRenderer(protocol, path.join(distDir, 'renderer'));
+      const platform = process.platform;
+      const login = autostart(app, platform);
+      const policyPath = defaultPolicyPath(platform);
+      const policy = existsSync(policyPath)
+        ? { ...loadAdminPolicy(policyPath), source: policyPath }
+        : { policy: null };
 
-    const emit: EmitToWindow = (channel, payload) => windows?.send(channel, payload);
-    const notifications = new NativeNotifications({
-      create: (options) => new Notification(options),
-      isSupported: () => Notification.isSupported(),
-      platform,
-      iconPath: existsSync(iconPath('app', '256x256.png'))
-        ? iconPath('app', '256x256.png')
-        : undefined,
-      onClick: (eventId) => {
-        const rebuilt = !windows?.current();
-        windows?.open();
-        if (eventId) service?.openEvent(eventId, rebuilt);
-      },
-      log: (line) => service?.log.warn(line),
-    });
-
-    service = await AppService.start({
-      dataDir: app.getPath('userData'),
-      settingsBackend: electronStoreBackend(app.getPath('userData')),
-      adminPolicy: policy,
-      encryptor: safeStorageEncryptor(safeStorage, platform),
-      notify: notifications,
-      emit,
-      startDemo: startDemoServer,
-      probe: probeServer,
-      setStartAtLogin: (enabled) => login.set(enabled),
-      platform,
-      version: app.getVersion(),
-      systemLanguage: () => app.getLocale(),
-      logEcho: app.isPackaged ? undefined : (line) => console.error(line),
-    });
-    const svc = service;
-
-    windows = new WindowManager<BrowserWindow>({
-      clock: systemClock,
-      create: () => {
-        const win = new BrowserWindow(
-          windowOptions(path.join(distDir, 'preload', 'index.cjs'), iconPath('app', '512x512.png')),
-        );
-        win.once('ready-to-show', () => win.show());
-        void win.loadURL(`${APP_ORIGIN}/index.html`);
-        return win;
-      },
-    });
-    registerIpc(
-      ipcMain,
-      svc.handlers,
-      ownWindowSender(() => windows?.current()?.webContents.id ?? null, APP_ORIGIN),
-      (l) => svc.log.warn(l),
-    );
-
-    const trayImage = (icon: TrayIcon) =>
-      nativeImage.createFromPath(iconPath('tray', trayIconFile(icon, platform)));
-    const tray = new Tray(trayImage('connecting'));
-    const trayView = new TrayController(tray, {
-      image: trayImage,
-      buildMenu: (template) => Menu.buildFromTemplate(template),
-      startAtLogin: () => login.get(),
-      actions: {
-        open: () => windows?.open(),
-        openSettings: () => {
+      const emit: EmitToWindow = (channel, payload) => windows?.send(channel, payload);
+      const notifications = new NativeNotifications({
+        create: (options) => new Notification(options),
+        isSupported: () => Notification.isSupported(),
+        platform,
+        iconPath: existsSync(iconPath('app', '256x256.png'))
+          ? iconPath('app', '256x256.png')
+          : undefined,
+        onClick: (eventId) => {
           windows?.open();
-          emit('navigate:view', { view: 'settings' });
+          if (eventId) service?.openEvent(eventId);
         },
-        snooze: (choice) => svc.snooze(choice),
-        reconnectNow: () => svc.reconnectNow(),
-        setStartAtLogin: (enabled) =>
-          void svc.handlers.invoke['settings:update']({ startAtLogin: enabled }),
-        quit: () => app.quit(),
-      },
-    });
-    const hhmm = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-    let tick: NodeJS.Timeout | undefined;
-    const redraw = () => {
-      const state = svc.trayState((ms) => hhmm.format(ms));
-      trayView.render(state);
-      clearTimeout(tick);
-      // "Reconnecting (in N s)" moves with time alone; otherwise the tray stays idle.
-      if (state.ticking) tick = setTimeout(redraw, 1000);
-    };
-    // Under a flood the tray would be asked to redraw with every batch; a quarter second is enough.
-    let pending: NodeJS.Timeout | undefined;
-    svc.onTrayChange(() => {
-      pending ??= setTimeout(() => {
-        pending = undefined;
-        redraw();
-      }, 250);
-    });
-    redraw();
+        log: (line) => service?.log.warn(line),
+      });
 
-    watchPowerAndNetwork(powerMonitor, net, (reason) => {
-      svc.log.info(`nudge: ${reason}`);
-      svc.nudge();
-    });
+      service = await AppService.start({
+        dataDir: app.getPath('userData'),
+        settingsBackend: electronStoreBackend(app.getPath('userData')),
+        adminPolicy: policy,
+        encryptor: safeStorageEncryptor(safeStorage, platform),
+        notify: notifications,
+        emit,
+        startDemo: startDemoServer,
+        probe: probeServer,
+        setStartAtLogin: (enabled) => login.set(enabled),
+        platform,
+        version: app.getVersion(),
+        systemLanguage: () => app.getLocale(),
+        logEcho: app.isPackaged ? undefined : (line) => console.error(line),
+      });
+      const svc = service;
 
-    if (!startHidden) windows.open();
-  });
+      windows = new WindowManager<BrowserWindow>({
+        clock: systemClock,
+        onCreated: () => svc.windowCreated(),
+        create: () => {
+          const win = new BrowserWindow(
+            windowOptions(
+              path.join(distDir, 'preload', 'index.cjs'),
+              iconPath('app', '512x512.png'),
+            ),
+          );
+          win.once('ready-to-show', () => win.show());
+          void win.loadURL(`${APP_ORIGIN}/index.html`);
+          return win;
+        },
+      });
+      registerIpc(
+        ipcMain,
+        svc.handlers,
+        ownWindowSender(() => windows?.current()?.webContents.id ?? null, APP_ORIGIN),
+        (l) => svc.log.warn(l),
+      );
+
+      const trayImage = (icon: TrayIcon) =>
+        nativeImage.createFromPath(iconPath('tray', trayIconFile(icon, platform)));
+      const tray = new Tray(trayImage('connecting'));
+      const trayView = new TrayController(tray, {
+        image: trayImage,
+        buildMenu: (template) => Menu.buildFromTemplate(template),
+        startAtLogin: () => login.get(),
+        actions: {
+          open: () => windows?.open(),
+          openSettings: () => {
+            windows?.open();
+            svc.openView('settings');
+          },
+          snooze: (choice) => svc.snooze(choice),
+          reconnectNow: () => svc.reconnectNow(),
+          // The menu shows the OS's login item, which may differ from the saved setting: set the
+          // OS first, then record the choice.
+          setStartAtLogin: (enabled) =>
+            void Promise.resolve(login.set(enabled))
+              .then(() => svc.handlers.invoke['settings:update']({ startAtLogin: enabled }))
+              .catch((err: Error) => svc.log.error(`start at login: ${err.message}`)),
+          quit: () => app.quit(),
+        },
+      });
+      const hhmm = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+      let tick: NodeJS.Timeout | undefined;
+      const redraw = () => {
+        const state = svc.trayState((ms) => hhmm.format(ms));
+        trayView.render(state);
+        clearTimeout(tick);
+        // "Reconnecting (in N s)" moves with time alone; otherwise the tray stays idle.
+        if (state.ticking) tick = setTimeout(redraw, 1000);
+      };
+      // Under a flood the tray would be asked to redraw with every batch; a quarter second is enough.
+      let pending: NodeJS.Timeout | undefined;
+      svc.onTrayChange(() => {
+        pending ??= setTimeout(() => {
+          pending = undefined;
+          redraw();
+        }, 250);
+      });
+      redraw();
+
+      watchPowerAndNetwork(powerMonitor, net, (reason) => {
+        svc.log.info(`nudge: ${reason}`);
+        svc.nudge();
+      });
+
+      if (!startHidden) windows.open();
+    })
+    .catch((err: Error) => {
+      // Without its core the app can neither alert nor show anything: say so and leave, rather
+      // than hold the single-instance lock with no window and no tray.
+      dialog.showErrorBox('Katya Desktop could not start', err.message);
+      app.exit(1);
+    });
 }
 
 main();

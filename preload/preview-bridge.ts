@@ -60,11 +60,13 @@ function connect() {
   };
   ws.onclose = () => {
     ready = false;
-    // Calls in flight are lost with the socket; fail them so the window can say so.
+    // Calls in flight or waiting are lost with the socket: fail them so the window can say so,
+    // and drop them from the queue so none runs later after being reported as failed.
     for (const [id, p] of pending) {
       pending.delete(id);
       p.reject(new Error('the preview server went away'));
     }
+    queue = queue.filter((m) => m.t !== 'invoke');
     setTimeout(connect, retryMs);
     retryMs = Math.min(retryMs * 2, 5000);
   };

@@ -16,9 +16,10 @@ export function autostart(
       set: (enabled: boolean) => setXdgAutostart(file, enabled, exec),
     };
   }
+  // On Windows a login item is matched by its arguments: ask with the ones it was set with.
+  const args = ['--hidden'];
   return {
-    get: () => app.getLoginItemSettings().openAtLogin,
-    set: (enabled: boolean) =>
-      app.setLoginItemSettings({ openAtLogin: enabled, args: ['--hidden'] }),
+    get: () => app.getLoginItemSettings({ args }).openAtLogin,
+    set: (enabled: boolean) => app.setLoginItemSettings({ openAtLogin: enabled, args }),
   };
 }

@@ -38,7 +38,7 @@ import type {
 } from '../core/views';
 import { connectionView, OFFLINE_AFTER_MS } from '../core/connection-view';
 import { MetricsTracker } from '../core/metrics';
-import type { EmitToWindow, Handlers } from '../../preload/contract';
+import type { EmitToWindow, EventPayloads, Handlers } from '../../preload/contract';
 
 export interface NotificationSink {
   show(n: ShownNotification): void;
@@ -83,7 +83,29 @@ export interface AppServiceDeps {
   >;
 }
 
+type Navigation =
+  | { channel: 'navigate:event'; payload: EventPayloads['navigate:event'] }
+  | { channel: 'navigate:view'; payload: EventPayloads['navigate:view'] };
+
 const STATE_HISTORY = 50;
+
+function originOf(url: string): string | null {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}`;
+  } catch {
+    return null;
+  }
+}
+
+function readTokenOrigin(file: string): string | null {
+  try {
+    const origin = (JSON.parse(readFileSync(file, 'utf8')) as { origin?: unknown }).origin;
+    return typeof origin === 'string' ? origin : null;
+  } catch {
+    return null;
+  }
+}
 /** how long a connection must stay up after a gap before the gap is shown on its own */
 const GAP_SETTLE_MS = 5_000;
 
@@ -123,7 +145,13 @@ export class AppService {
   private readonly trayListeners = new Set<() => void>();
   private metricsTimer: ReturnType<Clock['setTimeout']> | undefined;
   private heldGap: Gap | null = null;
-  private pendingNavigation: string | null = null;
+  private pendingNavigation: Navigation | null = null;
+  /** a window has said window:ready since it was last (re)built */
+  private windowReady = true;
+  private connectGeneration = 0;
+  /** the origin of the server the stored token was entered for; undefined until read */
+  private tokenOrigin: string | null | undefined = undefined;
+  private readonly tokenOriginFile: string;
   private gapTimer: ReturnType<Clock['setTimeout']> | undefined;
   private readonly notices: string[] = [];
   private stopped = false;
@@ -140,6 +168,7 @@ export class AppService {
     this.vault = vault;
     this.log = log;
     this.state = { state: 'closed', since: this.clock.now() };
+    this.tokenOriginFile = path.join(deps.dataDir, 'token-server.json');
     const snoozeFile = path.join(deps.dataDir, 'snooze.json');
     this.notifier = new Notifier({
       clock: this.clock,
@@ -210,6 +239,10 @@ export class AppService {
 
   /** (Re)build the connection for the current settings: the demo server or the configured one. */
   private async connect(): Promise<void> {
+    // Settings, tokens and "Reconnect now" can each ask for a new connection while an earlier
+    // request still waits for the demo server; only the newest request may build an engine.
+    const generation = ++this.connectGeneration;
+    const current = () => !this.stopped && generation === this.connectGeneration;
     this.dropEngine();
     const s = this.settings.get();
     if (s.serverUrl === '') {
@@ -227,18 +260,44 @@ export class AppService {
           .finally(() => (this.demoStarting = null));
         await this.demoStarting;
       }
-      if (this.stopped || this.settings.get().serverUrl !== '' || !this.demo) return;
+      if (!current() || this.settings.get().serverUrl !== '' || !this.demo) return;
       this.buildEngine(this.demo.url, 'header');
       this.engine!.setToken(this.demo.token);
       this.engine!.start();
       return;
     }
     await this.stopDemo();
+    if (!current()) return;
     this.buildEngine(s.serverUrl, s.authMethod);
+    if (!this.tokenUsableFor(s.serverUrl)) {
+      this.setState({ state: 'closed', since: this.clock.now() });
+      return;
+    }
     // The vault hands the token to the engine and to nobody else.
     this.engineOff.push(this.vault.bind(this.engine!));
-    if (this.vault.status().stored) this.engine!.start();
-    else this.setState({ state: 'closed', since: this.clock.now() });
+    this.engine!.start();
+  }
+
+  /**
+   * A token is sent only to the server it was entered for: were the window ever compromised,
+   * changing the server URL must not carry the stored token to another host. A token entered
+   * before any server was set belongs to the first server it is used with.
+   */
+  private tokenUsableFor(serverUrl: string): boolean {
+    if (!this.vault.status().stored) return false;
+    const origin = originOf(serverUrl);
+    if (this.tokenOrigin === undefined) this.tokenOrigin = readTokenOrigin(this.tokenOriginFile);
+    if (this.tokenOrigin === null) this.setTokenOrigin(origin);
+    return this.tokenOrigin === origin;
+  }
+
+  private setTokenOrigin(origin: string | null) {
+    this.tokenOrigin = origin;
+    try {
+      writeFileSync(this.tokenOriginFile, JSON.stringify({ origin }));
+    } catch (err) {
+      this.log.warn(`could not record the token's server: ${(err as Error).message}`);
+    }
   }
 
   private buildEngine(url: string, authMethod: Settings['authMethod']) {
@@ -307,8 +366,16 @@ export class AppService {
       now: this.clock.now(),
       serverUrl: demo ? (this.demo?.url ?? '') : s.serverUrl,
       demo,
-      missingToken: !demo && s.serverUrl !== '' && !this.vault.status().stored,
+      missingToken: !demo && s.serverUrl !== '' && !this.engineHasToken(),
+      missingTokenReason: this.vault.status().stored
+        ? 'the stored token was entered for another server; enter it again'
+        : undefined,
     });
+  }
+
+  private engineHasToken(): boolean {
+    const origin = originOf(this.settings.get().serverUrl);
+    return this.vault.status().stored && (this.tokenOrigin == null || this.tokenOrigin === origin);
   }
 
   private viewChanged() {
@@ -442,10 +509,9 @@ export class AppService {
     }
     const status = this.vault.set(token, { acceptWeakStorage });
     this.log.info(`token stored (${status.stored ? status.storage : 'not stored'})`);
-    if (this.settings.get().serverUrl !== '') {
-      if (!this.engine) await this.connect();
-      else this.engine.start();
-    }
+    const serverUrl = this.settings.get().serverUrl;
+    this.setTokenOrigin(serverUrl === '' ? null : originOf(serverUrl));
+    if (serverUrl !== '') await this.connect();
     this.emitSettings();
     this.viewChanged();
     return status;
@@ -453,6 +519,7 @@ export class AppService {
 
   private clearToken() {
     const status = this.vault.clear();
+    this.setTokenOrigin(null);
     this.log.info('token cleared');
     if (this.settings.get().serverUrl !== '' && this.engine) {
       this.engine.stop();
@@ -535,7 +602,7 @@ export class AppService {
     if (input.url.trim() === '' && this.demo) {
       return this.deps.probe({ url: this.demo.url, authMethod: 'header', token: this.demo.token });
     }
-    const saved = input.url === this.settings.get().serverUrl;
+    const saved = input.url === this.settings.get().serverUrl && this.engineHasToken();
     return this.deps.probe({
       url: input.url,
       authMethod: input.authMethod,
@@ -561,7 +628,7 @@ export class AppService {
 
   reconnectNow() {
     if (this.engine) this.engine.reconnectNow();
-    else void this.connect();
+    else this.connect().catch((err: Error) => this.log.error(`reconnect failed: ${err.message}`));
   }
 
   /** resume from sleep, network change */
@@ -570,12 +637,31 @@ export class AppService {
   }
 
   /**
-   * A notification was clicked: the shell shows the window, the window opens the event. A
-   * window that is being built cannot hear it yet, so it is told when it says it is ready.
+   * A notification was clicked or the tray asked for a view: the shell shows the window, the
+   * window navigates. A window that is still loading cannot hear it yet, so it is told when it
+   * says it is ready.
    */
-  openEvent(eventId: string, windowIsNew = false) {
-    if (windowIsNew) this.pendingNavigation = eventId;
-    else this.deps.emit('navigate:event', { eventId });
+  openEvent(eventId: string) {
+    this.navigate({ channel: 'navigate:event', payload: { eventId } });
+  }
+
+  openView(view: EventPayloads['navigate:view']['view']) {
+    this.navigate({ channel: 'navigate:view', payload: { view } });
+  }
+
+  /** The shell built a new window: nothing reaches it until it sends window:ready. */
+  windowCreated() {
+    this.windowReady = false;
+  }
+
+  private navigate(n: Navigation) {
+    if (this.windowReady) this.emitNavigation(n);
+    else this.pendingNavigation = n;
+  }
+
+  private emitNavigation(n: Navigation) {
+    if (n.channel === 'navigate:event') this.deps.emit('navigate:event', n.payload);
+    else this.deps.emit('navigate:view', n.payload);
   }
 
   trayState(formatTime: (ms: number) => string): TrayState {
@@ -633,9 +719,10 @@ export class AppService {
     },
     send: {
       'window:ready': () => {
-        const eventId = this.pendingNavigation;
+        this.windowReady = true;
+        const pending = this.pendingNavigation;
         this.pendingNavigation = null;
-        if (eventId) this.deps.emit('navigate:event', { eventId });
+        if (pending) this.emitNavigation(pending);
       },
       'feed:opened': (id) => {
         this.history.markRead([id]);

@@ -13,15 +13,22 @@ export interface ViewInput {
   now: number;
   serverUrl: string;
   demo: boolean;
-  /** a real server is configured but no token is stored */
+  /** a real server is configured but no token is stored for it */
   missingToken: boolean;
+  /** why, when it is not simply "no token stored" */
+  missingTokenReason?: string;
 }
 
 export function connectionView(input: ViewInput): ConnectionView {
   const { state, now, serverUrl, demo } = input;
   const base = { serverUrl, demo, attempt: 0, retryAt: null, lastError: null };
   if (input.missingToken && state.state !== 'open') {
-    return { ...base, phase: 'signin', since: state.since, lastError: 'no token stored' };
+    return {
+      ...base,
+      phase: 'signin',
+      since: state.since,
+      lastError: input.missingTokenReason ?? 'no token stored',
+    };
   }
   switch (state.state) {
     case 'open':

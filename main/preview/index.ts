@@ -11,7 +11,8 @@ const USAGE = `usage: npm run preview -- [--no-open] [--data-dir DIR] [--server 
 
 Runs Katya Desktop's core in Node and serves its window at a loopback URL (printed on the
 first stdout line that starts with "preview "). Without --server it uses the built-in demo
-server. The token may also come from KATYA_TOKEN. Notifications are printed on stdout.`;
+server. Prefer KATYA_TOKEN to --token: other local users can read a process's arguments.
+Notifications are printed on stdout.`;
 
 function fail(message: string): never {
   console.error(`preview: ${message}\n\n${USAGE}`);

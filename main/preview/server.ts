@@ -214,14 +214,16 @@ export async function startPreview(opts: PreviewOptions): Promise<Preview> {
   const host = opts.host ?? '127.0.0.1';
 
   return {
-    url: `http://${host}:${port}/#s=${secret}`,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/#s=${secret}`,
     port,
     app,
     async close() {
       for (const ws of clients) ws.close(1001, 'preview closing');
       wss.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive connections would hold close() open; end them now.
       server.closeAllConnections?.();
+      await closed;
       await app.stop();
     },
   };

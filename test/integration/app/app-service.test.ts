@@ -242,16 +242,46 @@ describe('app model', () => {
     );
   });
 
-  it('opens the event of a clicked notification, also in a window still being built', async () => {
+  it('navigates a window that is still loading once it says it is ready', async () => {
     const a = await app();
     a.svc.openEvent('evt_now');
     expect(a.of('navigate:event')).toEqual([{ eventId: 'evt_now' }]);
-    a.svc.openEvent('evt_later', true);
+    a.svc.windowCreated();
+    a.svc.openEvent('evt_later');
+    a.svc.openView('settings');
     expect(a.of('navigate:event')).toHaveLength(1);
+    expect(a.of('navigate:view')).toHaveLength(0);
     a.svc.handlers.send['window:ready']();
-    expect(a.of('navigate:event')).toEqual([{ eventId: 'evt_now' }, { eventId: 'evt_later' }]);
-    a.svc.handlers.send['window:ready']();
-    expect(a.of('navigate:event')).toHaveLength(2);
+    // The newest request wins: the tray asked for settings after the click.
+    expect(a.of('navigate:view')).toEqual([{ view: 'settings' }]);
+    a.svc.openEvent('evt_ready');
+    expect(a.of('navigate:event')).toEqual([{ eventId: 'evt_now' }, { eventId: 'evt_ready' }]);
+  });
+
+  it('never carries the stored token to another server', async () => {
+    const s = await server();
+    const other = await startKatyaServer({ port: 0, tokens: [{ token: 'x', channels: ['*'] }] });
+    cleanup.push(() => other.close());
+    const a = await app();
+    await signIn(a, s);
+    const r = await a.invoke['settings:update']({ serverUrl: other.url });
+    expect(r.ok).toBe(true);
+    const view = a.svc.snapshot().connection;
+    expect(view.phase).toBe('signin');
+    expect(view.lastError).toMatch(/another server/);
+    await new Promise((res) => setTimeout(res, 500));
+    expect(other.connectionCount()).toBe(0);
+    // Back to the server it was entered for: it is used again without re-entering it.
+    await a.invoke['settings:update']({ serverUrl: s.url });
+    await until('connected again', () => a.svc.snapshot().connection.phase === 'connected');
+    // Re-entered for the other server: now it goes there.
+    await a.invoke['settings:update']({ serverUrl: other.url });
+    await a.invoke['token:set']({ token: 'x' });
+    await until(
+      'connected to the other server',
+      () => a.svc.snapshot().connection.phase === 'connected',
+    );
+    expect(other.connectionCount()).toBeGreaterThan(0);
   });
 
   it('keeps a snooze across a restart', async () => {
