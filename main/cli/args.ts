@@ -38,6 +38,26 @@ export function parseCommandArgs<T extends Options>(
   }
 }
 
+function boundedNumber(
+  value: string | undefined,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  whole: boolean,
+): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  const wellFormed = whole
+    ? /^\d+$/.test(value.trim()) && Number.isSafeInteger(n)
+    : value.trim() !== '' && Number.isFinite(n);
+  if (!wellFormed || n < min || n > max) {
+    const kind = whole ? 'a whole number' : 'a number';
+    throw new UsageError(`--${name} must be ${kind} from ${min} to ${max} (got "${value}")`);
+  }
+  return n;
+}
+
 /** An integer option within bounds, or the default when absent. */
 export function intOption(
   value: string | undefined,
@@ -46,12 +66,7 @@ export function intOption(
   min: number,
   max: number,
 ): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
-    throw new UsageError(`--${name} must be a whole number from ${min} to ${max} (got "${value}")`);
-  }
-  return n;
+  return boundedNumber(value, name, fallback, min, max, true);
 }
 
 /** A number option (fractions allowed) within bounds, or the default when absent. */
@@ -62,12 +77,7 @@ export function numberOption(
   min: number,
   max: number,
 ): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
-    throw new UsageError(`--${name} must be a number from ${min} to ${max} (got "${value}")`);
-  }
-  return n;
+  return boundedNumber(value, name, fallback, min, max, false);
 }
 
 function splitList(value: string): string[] {
