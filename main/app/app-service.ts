@@ -313,7 +313,7 @@ export class AppService {
     this.engine = engine;
     this.engineOff = [
       engine.on('state', (st) => this.setState(st)),
-      engine.on('events', (batch) => this.received(batch)),
+      engine.on('events', (batch, frames) => this.received(batch, frames)),
       engine.on('gap', (gap) => this.gapReported(gap)),
       engine.on('subscriptions', (subs) => this.deps.emit('subscriptions:changed', subs)),
       engine.on('protocolError', (e) =>
@@ -426,10 +426,10 @@ export class AppService {
     if (gap) this.pushEntries([this.history.addGap(gap)]);
   }
 
-  private received(batch: EventMessage[]) {
+  private received(batch: EventMessage[], frames: readonly Uint8Array[]) {
     this.commitGap();
     const now = this.clock.now();
-    const entries = this.history.append(batch, now);
+    const entries = this.history.append(batch, now, frames);
     this.notifier.offer(batch);
     if (this.metrics.add(batch, now)) this.metricsChanged();
     this.pushEntries(entries);

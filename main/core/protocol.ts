@@ -177,15 +177,24 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 
 /** Parse one text frame from a server; `null` when it is not valid JSON or not a known message. */
-export function parseServerMessage(
-  text: string,
-): { ok: true; message: ServerMessage } | { ok: false; reason: string } {
+export function parseServerMessage(text: string): ParsedServerMessage {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
     return { ok: false, reason: 'not valid JSON' };
   }
+  return checkServerMessage(raw);
+}
+
+export type ParsedServerMessage =
+  { ok: true; message: ServerMessage } | { ok: false; reason: string };
+
+/**
+ * Check a frame's JSON value (what JSON.parse gave) as parseServerMessage does. The history
+ * uses it to read back a stored frame with exactly the rules it passed when it arrived.
+ */
+export function checkServerMessage(raw: unknown): ParsedServerMessage {
   // Nearly every frame is an event: check those by hand (the same rules as
   // eventMessageSchema, at a fraction of zod's cost). Anything else, and any event the quick
   // check does not accept, goes through zod, so what is rejected and why stays zod's word.

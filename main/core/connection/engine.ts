@@ -87,10 +87,11 @@ function checkedAuthMethod(method: AuthMethod | undefined): AuthMethod {
   return method;
 }
 
-function frameText(data: RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data).toString('utf8');
+/** A frame's payload as one Buffer (ws hands over a Buffer unless told otherwise). */
+function frameBytes(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
 }
 
 export class ConnectionEngine {
@@ -144,6 +145,8 @@ export class ConnectionEngine {
   private readonly stats: WebSocketStats;
   private readonly dedupe: IdWindow;
   private readonly batcher: Batcher<EventMessage>;
+  /** the frame of each event in the batcher, in the same order (see ConnectionEvents) */
+  private batchFrames: Buffer[] = [];
   private readonly ledger: SubscriptionLedger;
 
   constructor(options: ConnectionOptions) {
@@ -175,7 +178,11 @@ export class ConnectionEngine {
       Math.max(1, Math.floor(options.dedupeWindow ?? DEFAULTS.dedupeWindow)),
     );
     this.stats = new WebSocketStats(() => this.clock.now());
-    this.batcher = new Batcher(this.clock, batch, (events) => this.emit('events', events));
+    this.batcher = new Batcher(this.clock, batch, (events) => {
+      const frames = this.batchFrames;
+      this.batchFrames = [];
+      this.emit('events', events, frames);
+    });
     this.ledger = new SubscriptionLedger(options.subscriptions);
     this.state = { state: 'closed', since: this.clock.now() };
   }
@@ -406,9 +413,11 @@ export class ConnectionEngine {
       this.dropInvalid('binary frame (the protocol is JSON text)');
       return;
     }
+    let bytes: Buffer | null = null;
     let parsed: ReturnType<typeof parseServerMessage>;
     try {
-      parsed = parseServerMessage(frameText(data));
+      bytes = frameBytes(data);
+      parsed = parseServerMessage(bytes.toString('utf8'));
     } catch (err) {
       parsed = { ok: false, reason: this.describe(err) };
     }
@@ -417,7 +426,7 @@ export class ConnectionEngine {
       return;
     }
     try {
-      this.handleMessage(ws, parsed.message);
+      this.handleMessage(ws, parsed.message, bytes!);
     } catch (err) {
       // Our own bug on odd input must cost one message, never the connection or the process.
       this.stats.onError();
@@ -425,7 +434,7 @@ export class ConnectionEngine {
     }
   }
 
-  private handleMessage(ws: WebSocket, msg: ServerMessage): void {
+  private handleMessage(ws: WebSocket, msg: ServerMessage, frame: Buffer): void {
     switch (msg.type) {
       case 'ping':
         // Answered before anything else, so a flood of events never delays a pong.
@@ -436,7 +445,7 @@ export class ConnectionEngine {
         this.onPong(msg.data?.requestId, msg.id);
         return;
       case 'event':
-        this.onEvent(msg);
+        this.onEvent(msg, frame);
         return;
       case 'response':
         this.onResponse(msg.data);
@@ -451,7 +460,7 @@ export class ConnectionEngine {
     if (ws === this.socket) this.lastInboundAt = this.clock.now();
   }
 
-  private onEvent(msg: EventMessage): void {
+  private onEvent(msg: EventMessage, frame: Buffer): void {
     if (!isEventType(msg.event)) {
       this.dropInvalid(`unknown event type "${msg.event.slice(0, 64)}"`);
       return;
@@ -463,6 +472,8 @@ export class ConnectionEngine {
     // The catalogue, not the server, says which channel an event type belongs to. Set in
     // place: parseServerMessage built `msg` for this frame alone, so no copy per event.
     msg.channel = channelOf(msg.event);
+    // Before push(), which may deliver the batch at once.
+    this.batchFrames.push(frame);
     this.batcher.push(msg);
   }
 

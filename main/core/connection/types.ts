@@ -80,8 +80,13 @@ export interface ConnectionOptions {
 
 export interface ConnectionEvents {
   state: (s: ConnectionState) => void;
-  /** events after de-duplication, in arrival order, in batches */
-  events: (batch: EventMessage[]) => void;
+  /**
+   * Events after de-duplication, in arrival order, in batches; `frames[i]` holds the bytes
+   * (UTF-8 JSON, checked by ws) of the frame `batch[i]` arrived in, so a consumer that stores
+   * events (the history) can keep the frame as received instead of encoding the event again.
+   * Read-only views: copy what you keep beyond the call.
+   */
+  events: (batch: EventMessage[], frames: readonly Uint8Array[]) => void;
   gap: (gap: Gap) => void;
   subscriptions: (all: SubscriptionStatus[]) => void;
   protocolError: (err: ProtocolErrorInfo) => void;

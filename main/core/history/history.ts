@@ -11,18 +11,20 @@ import { join } from 'node:path';
 import { systemClock } from '../clock';
 import type { Clock, TimerHandle } from '../clock';
 import type { Gap } from '../connection/types';
-import { channelOf, isEventType } from '../protocol';
+import { channelOf, checkServerMessage, isEventType } from '../protocol';
 import type { EventMessage } from '../protocol';
 import { severityOf } from '../severity';
 import type { FeedEntry, FeedEvent, FeedGap, FeedPage, FeedQuery } from '../views';
-import { decodeRecord, encodeRecord } from './record';
+import { decodeRecord } from './record';
 import type { EventRecord, GapRecord, HistoryRecord } from './record';
+import { RecordBuffer } from './record-buffer';
 
 export const HISTORY_FILE = 'events.log';
 export const DAMAGED_COPY = 'events.damaged.log';
 const DAY_MS = 86_400_000;
 const DEFAULT_PAGE = 200;
 const MAX_GAPS = 1000;
+const NEWLINE = 0x0a;
 
 export interface HistoryOptions {
   dir: string;
@@ -81,7 +83,7 @@ export class EventHistory {
   #unread = 0;
   #nextSeq = 1;
 
-  #pending: string[] = [];
+  readonly #pending = new RecordBuffer();
   #timer: TimerHandle | undefined;
   #chain: Promise<void> = Promise.resolve();
   #handle: FileHandle | null = null;
@@ -118,30 +120,42 @@ export class EventHistory {
 
   // ---- writing ----------------------------------------------------------------------------
 
-  /** Store new events (unknown types and ids already stored are skipped); returns what was stored. */
-  append(events: readonly EventMessage[], receivedAt?: number): FeedEvent[] {
+  /**
+   * Store new events (unknown types and ids already stored are skipped); returns what was
+   * stored. `frames[i]`, when given, holds the bytes of the frame `events[i]` arrived in (see
+   * ConnectionEvents.events): they are stored as they are, which costs a fraction of encoding
+   * the event again. A frame spread over several lines (a server that pretty-prints) cannot be
+   * one record line, so that event is encoded after all.
+   */
+  append(
+    events: readonly EventMessage[],
+    receivedAt?: number,
+    frames?: readonly Uint8Array[],
+  ): FeedEvent[] {
     if (this.#closed || !Array.isArray(events)) return [];
     const at =
       typeof receivedAt === 'number' && Number.isFinite(receivedAt)
         ? receivedAt
         : this.#clock.now();
     const stored: FeedEvent[] = [];
-    for (const e of events) {
+    const withFrames = Array.isArray(frames) && frames.length === events.length;
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
       // Duplicates are the common skip (a replay after a reconnect): skip them before building.
       if (e && typeof e.id === 'string' && this.#byId.has(e.id)) continue;
       const feed = toFeedEvent(e, at);
       if (!feed) continue;
-      const seq = this.#nextSeq++;
-      this.#add({ seq, feed });
-      this.#write({
-        k: 'e',
-        seq,
-        id: feed.id,
-        event: feed.event,
-        timestamp: feed.timestamp,
-        receivedAt: feed.receivedAt,
-        data: feed.data,
-      });
+      const entry: Entry = { seq: this.#nextSeq++, feed };
+      if (this.#persist) {
+        const frame = withFrames ? frames[i] : undefined;
+        if (frame instanceof Uint8Array && !frame.includes(NEWLINE)) {
+          this.#pending.appendFrame(entry.seq, at, frame);
+          this.#armFlush();
+        } else {
+          this.#write(JSON.stringify(toRecord(entry)));
+        }
+      }
+      this.#add(entry);
       // The stored object itself: entries are never mutated (see Entry.feed).
       stored.push(feed);
     }
@@ -162,7 +176,7 @@ export class EventHistory {
     if (this.#closed) return feed;
     const seq = this.#nextSeq++;
     this.#add({ seq, feed });
-    this.#write({ k: 'g', seq, id, start: s, end: e });
+    this.#write(JSON.stringify({ k: 'g', seq, id, start: s, end: e } satisfies GapRecord));
     this.#prune();
     return { ...feed };
   }
@@ -171,7 +185,9 @@ export class EventHistory {
   markRead(ids: readonly string[]): number {
     if (!Array.isArray(ids)) return this.#unread;
     const changed = this.#applyRead(ids);
-    if (changed.length && !this.#closed) this.#write({ k: 'r', ids: changed });
+    if (changed.length && !this.#closed) {
+      this.#write(JSON.stringify({ k: 'r', ids: changed } satisfies HistoryRecord));
+    }
     return this.#unread;
   }
 
@@ -179,7 +195,9 @@ export class EventHistory {
     if (this.#unread === 0) return 0;
     for (const entry of this.#entries) markEntryRead(entry);
     this.#unread = 0;
-    if (!this.#closed) this.#write({ k: 'a', seq: this.#nextSeq - 1 });
+    if (!this.#closed) {
+      this.#write(JSON.stringify({ k: 'a', seq: this.#nextSeq - 1 } satisfies HistoryRecord));
+    }
     return 0;
   }
 
@@ -380,9 +398,14 @@ export class EventHistory {
 
   // ---- file -------------------------------------------------------------------------------
 
-  #write(rec: HistoryRecord) {
+  /** Queue one record (its JSON) for the next flush. */
+  #write(json: string) {
     if (!this.#persist) return;
-    this.#pending.push(encodeRecord(rec));
+    this.#pending.append(json);
+    this.#armFlush();
+  }
+
+  #armFlush() {
     if (this.#timer === undefined) {
       this.#timer = this.#clock.setTimeout(() => {
         this.#timer = undefined;
@@ -399,22 +422,20 @@ export class EventHistory {
         await this.#compact();
         return;
       }
-      if (this.#pending.length === 0) return;
-      const lines = this.#pending;
-      this.#pending = [];
-      const buf = Buffer.from(lines.join(''), 'utf8');
+      if (this.#pending.records === 0) return;
+      const { parts, bytes, records } = this.#pending.take();
       this.#handle ??= await open(this.#file, 'a', 0o600);
-      await this.#handle.write(buf);
+      await writeAll(this.#handle, parts, bytes);
       // Batched durability: one fsync per flush, flushes at most a second apart.
       await this.#handle.datasync();
-      this.#recordsOnDisk += lines.length;
-      this.#fileBytes += buf.length;
+      this.#recordsOnDisk += records;
+      this.#fileBytes += bytes;
       this.#lastError = null;
       if (this.#compactionDue()) await this.#compact();
     } catch (err) {
       // Memory is the truth: the next flush rewrites the whole file from it.
       this.#needsCompaction = true;
-      this.#pending = [];
+      this.#pending.clear();
       this.#fail(`cannot write the history file: ${(err as Error).message}`);
     }
   }
@@ -427,14 +448,15 @@ export class EventHistory {
   async #compact(): Promise<void> {
     // Snapshot and pending queue are taken together, before the first await: records written
     // after this moment stay pending for the next flush and land after the snapshot.
-    const lines = this.#entries.map((e) => encodeRecord(toRecord(e)));
-    this.#pending = [];
-    const buf = Buffer.from(lines.join(''), 'utf8');
+    const snapshot = new RecordBuffer();
+    for (const e of this.#entries) snapshot.append(JSON.stringify(toRecord(e)));
+    this.#pending.clear();
+    const { parts, bytes, records } = snapshot.take();
     await this.#handle?.close().catch(() => {});
     this.#handle = null;
     const tmp = await open(this.#tmp, 'w', 0o600);
     try {
-      await tmp.write(buf);
+      await writeAll(tmp, parts, bytes);
       await tmp.sync();
     } finally {
       await tmp.close();
@@ -442,8 +464,8 @@ export class EventHistory {
     await rename(this.#tmp, this.#file);
     await fsyncDir(this.#dir);
     this.#handle = await open(this.#file, 'a', 0o600);
-    this.#recordsOnDisk = lines.length;
-    this.#fileBytes = buf.length;
+    this.#recordsOnDisk = records;
+    this.#fileBytes = bytes;
     this.#needsCompaction = false;
     this.#lastError = null;
   }
@@ -477,11 +499,10 @@ export class EventHistory {
     for (const line of lines) {
       if (line.length === 0) continue;
       const rec = decodeRecord(line);
-      if (!rec) {
+      if (!rec || !this.#replay(rec)) {
         this.#damaged++;
         continue;
       }
-      this.#replay(rec);
       this.#recordsOnDisk++;
     }
     this.#fileBytes = Buffer.byteLength(text, 'utf8');
@@ -502,11 +523,23 @@ export class EventHistory {
     }
   }
 
-  #replay(rec: HistoryRecord) {
+  /** Apply one record read from the file; false when it is damaged. */
+  #replay(rec: HistoryRecord): boolean {
     if ('seq' in rec) this.#nextSeq = Math.max(this.#nextSeq, rec.seq + 1);
     switch (rec.k) {
+      case 'f': {
+        // The same check as when the frame arrived; a frame that fails it now was altered.
+        const checked = checkServerMessage(rec.m);
+        if (!checked.ok || checked.message.type !== 'event') return false;
+        // An event type no longer in the catalogue is skipped, not damage (as for `e`).
+        const feed = toFeedEvent(checked.message, rec.at);
+        if (feed && !this.#byId.has(feed.id)) {
+          this.#insertInOrder({ seq: rec.seq, feed });
+        }
+        return true;
+      }
       case 'e': {
-        if (this.#byId.has(rec.id) || !isEventType(rec.event)) return;
+        if (this.#byId.has(rec.id) || !isEventType(rec.event)) return true;
         const feed: FeedEvent = {
           kind: 'event',
           id: rec.id,
@@ -519,24 +552,24 @@ export class EventHistory {
           data: rec.data,
         };
         this.#insertInOrder({ seq: rec.seq, feed });
-        return;
+        return true;
       }
       case 'g': {
-        if (this.#byId.has(rec.id)) return;
+        if (this.#byId.has(rec.id)) return true;
         this.#insertInOrder({
           seq: rec.seq,
           feed: { kind: 'gap', id: rec.id, start: rec.start, end: rec.end },
         });
-        return;
+        return true;
       }
       case 'r':
         this.#applyRead(rec.ids);
-        return;
+        return true;
       case 'a':
         for (const e of this.#entries) {
           if (e.seq <= rec.seq && markEntryRead(e)) this.#unread--;
         }
-        return;
+        return true;
     }
   }
 
@@ -626,6 +659,15 @@ function collectText(v: unknown, out: string[], depth: number) {
   else if (Array.isArray(v)) for (const x of v) collectText(x, out, depth + 1);
   else if (v && typeof v === 'object')
     for (const x of Object.values(v)) collectText(x, out, depth + 1);
+}
+
+/** writev until every byte is written: a short write (a full disk, a signal) must not tear a record. */
+async function writeAll(handle: FileHandle, parts: Buffer[], bytes: number): Promise<void> {
+  let written = (await handle.writev(parts)).bytesWritten;
+  while (written < bytes) {
+    const rest = Buffer.concat(parts).subarray(written);
+    written += (await handle.write(rest)).bytesWritten;
+  }
 }
 
 async function fsyncDir(dir: string) {

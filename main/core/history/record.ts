@@ -2,6 +2,9 @@
 //   <crc32 of the JSON, 8 hex digits> <space> <JSON>\n
 // The checksum tells a torn or damaged line from a good one, so a crash in the middle of a
 // write, or a flipped byte, costs that record only, never the file.
+// An event that came off the socket is stored as the frame it arrived in (`f`), spliced into
+// the record as text: no second JSON encoding of every event in a flood. On load the frame
+// goes through the same check as when it arrived (checkServerMessage).
 import * as zlib from 'node:zlib';
 import { z } from 'zod';
 
@@ -46,6 +49,14 @@ export const eventRecordSchema = z.object({
   read: z.literal(true).optional(),
 });
 
+/** an event as the frame it arrived in, `m` being that frame's JSON */
+export const frameRecordSchema = z.object({
+  k: z.literal('f'),
+  seq,
+  at: num,
+  m: z.unknown(),
+});
+
 export const gapRecordSchema = z.object({
   k: z.literal('g'),
   seq,
@@ -61,6 +72,7 @@ export const allReadRecordSchema = z.object({ k: z.literal('a'), seq });
 
 export const recordSchema = z.discriminatedUnion('k', [
   eventRecordSchema,
+  frameRecordSchema,
   gapRecordSchema,
   readRecordSchema,
   allReadRecordSchema,
@@ -72,8 +84,12 @@ export type GapRecord = z.infer<typeof gapRecordSchema>;
 
 export function encodeRecord(rec: HistoryRecord): string {
   const json = JSON.stringify(rec);
-  const sum = crc32(json).toString(16).padStart(8, '0');
-  return `${sum} ${json}\n`;
+  return `${crc32(json).toString(16).padStart(8, '0')} ${json}\n`;
+}
+
+/** The `f` record of an event received at `receivedAt`, up to the frame: `m` is the frame. */
+export function frameRecordHead(seq: number, receivedAt: number): string {
+  return `{"k":"f","seq":${seq},"at":${receivedAt},"m":`;
 }
 
 /** The record on one line (without its newline), or null when the line is damaged. */

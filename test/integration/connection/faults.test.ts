@@ -124,6 +124,28 @@ describe('duplicates and timestamps', () => {
     expect(e.getStats().duplicatesDropped).toBe(3);
   });
 
+  it("hands over the bytes of each delivered event's frame, in step with the batch", async () => {
+    const s = await server();
+    const clock = new TestClock('manual');
+    const { engine: e, rec } = engine({ url: s.url, clock, batch: { maxDelayMs: 50, maxSize: 2 } });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    const sent = [
+      JSON.stringify(eventFrame('room.created', { name: 'Комната ✓' }, { id: 'f-1' })),
+      '{"type":"event","id":"f-bad"}', // invalid: dropped, no frame
+      JSON.stringify(eventFrame('room.created', {}, { id: 'f-1' })), // duplicate: dropped
+      ` {"type":"event","id":"f-2","event":"room.deleted.x","channel":"rooms","data":{}}`, // unknown type
+      JSON.stringify(eventFrame('message.created', { content: 'a' }, { id: 'f-3' })),
+      JSON.stringify(eventFrame('message.created', { content: 'b' }, { id: 'f-4' })),
+    ];
+    for (const text of sent) s.last!.sendRaw(text);
+    await waitFor(() => e.getStats().messagesReceived === sent.length, 'read');
+    clock.advance(50);
+    await waitFor(() => rec.events.length === 3, 'three delivered');
+    expect(rec.events.map((x) => x.id)).toEqual(['f-1', 'f-3', 'f-4']);
+    expect(rec.frames).toEqual([sent[0], sent[4], sent[5]]);
+    expect(rec.batches).toEqual([2, 1]);
+  });
+
   it('remembers ids over a bounded window only', async () => {
     const s = await server();
     const clock = new TestClock('manual');

@@ -18,6 +18,8 @@ export const GOOD_TOKEN = 'good-token';
 export interface Recorded {
   states: ConnectionState[];
   events: EventMessage[];
+  /** the text of the frame of each event in `events`, as the engine handed it over */
+  frames: string[];
   batches: number[];
   gaps: Gap[];
   errors: ProtocolErrorInfo[];
@@ -46,6 +48,7 @@ export function engine(
   const rec: Recorded = {
     states: [],
     events: [],
+    frames: [],
     batches: [],
     gaps: [],
     errors: [],
@@ -60,9 +63,10 @@ export function engine(
     clock,
   });
   e.on('state', (s) => rec.states.push(s));
-  e.on('events', (batch) => {
+  e.on('events', (batch, frames) => {
     rec.batches.push(batch.length);
     rec.events.push(...batch);
+    rec.frames.push(...frames.map((f) => Buffer.from(f).toString('utf8')));
   });
   e.on('gap', (g) => rec.gaps.push(g));
   e.on('protocolError', (err) => rec.errors.push(err));
