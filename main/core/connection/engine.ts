@@ -413,20 +413,21 @@ export class ConnectionEngine {
       this.dropInvalid('binary frame (the protocol is JSON text)');
       return;
     }
-    let bytes: Buffer | null = null;
+    let bytes: Buffer;
     let parsed: ReturnType<typeof parseServerMessage>;
     try {
       bytes = frameBytes(data);
       parsed = parseServerMessage(bytes.toString('utf8'));
     } catch (err) {
-      parsed = { ok: false, reason: this.describe(err) };
+      this.dropInvalid(this.describe(err));
+      return;
     }
     if (!parsed.ok) {
       this.dropInvalid(parsed.reason);
       return;
     }
     try {
-      this.handleMessage(ws, parsed.message, bytes!);
+      this.handleMessage(ws, parsed.message, bytes);
     } catch (err) {
       // Our own bug on odd input must cost one message, never the connection or the process.
       this.stats.onError();

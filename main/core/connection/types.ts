@@ -84,7 +84,8 @@ export interface ConnectionEvents {
    * Events after de-duplication, in arrival order, in batches; `frames[i]` holds the bytes
    * (UTF-8 JSON, checked by ws) of the frame `batch[i]` arrived in, so a consumer that stores
    * events (the history) can keep the frame as received instead of encoding the event again.
-   * Read-only views: copy what you keep beyond the call.
+   * They are views of the received bytes: never write to them, copy what you keep beyond the
+   * call.
    */
   events: (batch: EventMessage[], frames: readonly Uint8Array[]) => void;
   gap: (gap: Gap) => void;

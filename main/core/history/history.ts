@@ -4,6 +4,7 @@
 // stored before; a damaged or torn record is skipped and counted, never fatal. Now and then the
 // live entries are rewritten into a fresh file (temp file, fsync, rename), which drops records
 // that retention, read marks and damage made obsolete. Queries run over memory.
+import { isUtf8 } from 'node:buffer';
 import { constants as fsConstants } from 'node:fs';
 import { copyFile, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
@@ -125,7 +126,8 @@ export class EventHistory {
    * stored. `frames[i]`, when given, holds the bytes of the frame `events[i]` arrived in (see
    * ConnectionEvents.events): they are stored as they are, which costs a fraction of encoding
    * the event again. A frame spread over several lines (a server that pretty-prints) cannot be
-   * one record line, so that event is encoded after all.
+   * one record line, and bytes that are not UTF-8 would not read back (the engine's frames
+   * always are: ws checks them), so those events are encoded after all.
    */
   append(
     events: readonly EventMessage[],
@@ -148,7 +150,7 @@ export class EventHistory {
       const entry: Entry = { seq: this.#nextSeq++, feed };
       if (this.#persist) {
         const frame = withFrames ? frames[i] : undefined;
-        if (frame instanceof Uint8Array && !frame.includes(NEWLINE)) {
+        if (frame instanceof Uint8Array && !frame.includes(NEWLINE) && isUtf8(frame)) {
           this.#pending.appendFrame(entry.seq, at, frame);
           this.#armFlush();
         } else {
@@ -666,7 +668,9 @@ async function writeAll(handle: FileHandle, parts: Buffer[], bytes: number): Pro
   let written = (await handle.writev(parts)).bytesWritten;
   while (written < bytes) {
     const rest = Buffer.concat(parts).subarray(written);
-    written += (await handle.write(rest)).bytesWritten;
+    const more = (await handle.write(rest)).bytesWritten;
+    if (more === 0) throw new Error(`the file took ${written} of ${bytes} bytes`);
+    written += more;
   }
 }
 

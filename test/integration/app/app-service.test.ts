@@ -219,6 +219,12 @@ describe('app model', () => {
     const [e1] = first.fed() as FeedEvent[];
     await first.invoke['feed:markRead']([e1!.id]);
     await first.svc.stop();
+    // The events are stored as the frames they arrived in (`f` records), not encoded again.
+    const records = readFileSync(path.join(first.dataDir, 'history', 'events.log'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => (JSON.parse(line.slice(9)) as { k: string }).k);
+    expect(records.filter((k) => k === 'f' || k === 'e')).toEqual(['f', 'f']);
     for (const f of readdirSync(first.dataDir, { recursive: true }) as string[]) {
       const file = path.join(first.dataDir, f);
       try {

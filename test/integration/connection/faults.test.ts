@@ -144,6 +144,7 @@ describe('duplicates and timestamps', () => {
     expect(rec.events.map((x) => x.id)).toEqual(['f-1', 'f-3', 'f-4']);
     expect(rec.frames).toEqual([sent[0], sent[4], sent[5]]);
     expect(rec.batches).toEqual([2, 1]);
+    expect(rec.frameCounts).toEqual(rec.batches);
   });
 
   it('remembers ids over a bounded window only', async () => {

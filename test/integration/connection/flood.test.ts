@@ -53,6 +53,13 @@ describe('flood', () => {
 
     expect(new Set(rec.events.map((x) => x.id)).size).toBe(TOTAL);
     expect(rec.events[TOTAL - 1]!.data).toEqual({ value: TOTAL - 1 });
+    // Each event's frame bytes are still its own when the batch is handed over, up to 50 ms
+    // after they arrived (the history copies them then).
+    expect(rec.frameCounts).toEqual(rec.batches);
+    const mismatched = rec.frames.filter(
+      (f, i) => (JSON.parse(f) as { id: string }).id !== rec.events[i]!.id,
+    );
+    expect(mismatched).toEqual([]);
     // batched: a few hundred deliveries, not one per event
     expect(rec.batches.length).toBeLessThanOrEqual(TOTAL / 100);
     expect(Math.max(...rec.batches)).toBeLessThanOrEqual(500);

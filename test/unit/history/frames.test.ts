@@ -82,6 +82,38 @@ describe('history: events stored as their frames', () => {
     await again.close();
   });
 
+  it('skipped events do not shift the frames of the events after them', async () => {
+    const h = await EventHistory.open({ dir, clock });
+    const first = received([frame('a', { title: 'first' })]);
+    h.append(first.events, clock.now(), first.frames);
+    // `a` again (skipped as stored), an unknown type (skipped), then a new event.
+    const batch = received([
+      frame('a', { title: 'again' }),
+      frame('u', {}, 'security.nope'),
+      frame('b', { title: 'second' }),
+    ]);
+    const stored = h.append(batch.events, clock.now(), batch.frames);
+    expect(stored.map((e) => e.id)).toEqual(['b']);
+    await h.close();
+    expect(recordKinds()).toEqual(['f', 'f']);
+    const again = await EventHistory.open({ dir, clock });
+    expect(again.get('b')).toEqual(stored[0]);
+    expect(again.get('a')?.data).toEqual({ title: 'first' });
+    await again.close();
+  });
+
+  it('bytes that are not UTF-8 are not stored as a frame', async () => {
+    const h = await EventHistory.open({ dir, clock });
+    const { events, frames } = received([frame('a', { title: 'x' })]);
+    const broken = Buffer.concat([frames[0]!.subarray(0, -3), Buffer.from([0xff, 0x7d, 0x7d])]);
+    const stored = h.append(events, clock.now(), [broken]);
+    await h.close();
+    expect(recordKinds()).toEqual(['e']);
+    const again = await EventHistory.open({ dir, clock });
+    expect(again.get('a')).toEqual(stored[0]);
+    await again.close();
+  });
+
   it('frames that do not line up with the events are not used', async () => {
     const h = await EventHistory.open({ dir, clock });
     const { events, frames } = received([frame('a', {}), frame('b', {})]);

@@ -21,6 +21,8 @@ export interface Recorded {
   /** the text of the frame of each event in `events`, as the engine handed it over */
   frames: string[];
   batches: number[];
+  /** how many frames came with each batch: must equal `batches` */
+  frameCounts: number[];
   gaps: Gap[];
   errors: ProtocolErrorInfo[];
   subscriptions: SubscriptionStatus[][];
@@ -50,6 +52,7 @@ export function engine(
     events: [],
     frames: [],
     batches: [],
+    frameCounts: [],
     gaps: [],
     errors: [],
     subscriptions: [],
@@ -66,6 +69,7 @@ export function engine(
   e.on('events', (batch, frames) => {
     rec.batches.push(batch.length);
     rec.events.push(...batch);
+    rec.frameCounts.push(frames.length);
     rec.frames.push(...frames.map((f) => Buffer.from(f).toString('utf8')));
   });
   e.on('gap', (g) => rec.gaps.push(g));
