@@ -2,12 +2,15 @@
 // AppService (connection engine with de-duplication and batching, history on disk, notification
 // policy, settings, token vault, log), built exactly as test/integration/app does it, with the
 // fake encryptor as the only stand-in. The parent steers it over IPC:
-//   {type:'start', url, token, notifications?, sampleEvery?}  -> {type:'ready'} once subscribed
+//   {type:'start', url, token, notifications?, sampleEvery?, historyInMemory?}
+//                                 -> {type:'ready'} once subscribed
 //   {type:'expect', count}        -> {type:'delivered', at, ...} when `count` events came out
 //   {type:'collect'}              -> {type:'notifications', shown: [{eventId, at}]}
 //   {type:'cpu'}                  -> {type:'cpu', user, system, at}
 //   {type:'stop'}                 -> stops the service and exits
 // "Came out" means: delivered in a 'feed:added' batch, the core's batched output to the window.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { AppService } from '../../main/app/app-service';
 import { probeServer } from '../../main/core/doctor';
 import { confBackend } from '../../main/core/settings/settings';
@@ -23,6 +26,11 @@ interface StartMessage {
   notifications?: Partial<NotificationRules>;
   /** take a memory sample every this many delivered events */
   sampleEvery?: number;
+  /**
+   * A diagnostic: the history without its file, in the mode it falls back to when its folder
+   * cannot be used (a file stands where the folder would be). Everything else as in the app.
+   */
+  historyInMemory?: boolean;
 }
 
 let svc: AppService | null = null;
@@ -68,6 +76,7 @@ function onFeedAdded(entries: FeedEntry[]) {
 
 async function start(m: StartMessage) {
   const dataDir = tempDir('core');
+  if (m.historyInMemory) writeFileSync(path.join(dataDir, 'history'), 'not a folder');
   sampleEvery = m.sampleEvery ?? 0;
   nextSample = sampleEvery;
   if (sampleEvery > 0) sampleMemory();

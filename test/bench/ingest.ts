@@ -4,7 +4,7 @@
 import { eventPool, poolStats } from './events';
 import { BenchChild, median } from './lib';
 
-export type ClientKind = 'bare' | 'document' | 'engine' | 'core';
+export type ClientKind = 'bare' | 'document' | 'engine' | 'coreInMemory' | 'core';
 
 export interface IngestResult {
   count: number;
@@ -36,9 +36,14 @@ async function startFlood(): Promise<{ flood: BenchChild; url: string }> {
 }
 
 function startClient(kind: ClientKind, url: string, count: number): BenchChild {
-  if (kind === 'core') {
+  if (kind === 'core' || kind === 'coreInMemory') {
     const core = new BenchChild('core-host.ts');
-    core.send({ type: 'start', url, token: 'bench-token' });
+    core.send({
+      type: 'start',
+      url,
+      token: 'bench-token',
+      historyInMemory: kind === 'coreInMemory',
+    });
     core.send({ type: 'expect', count });
     return core;
   }
@@ -72,12 +77,18 @@ export async function runIngest(opts: {
   log: (line: string) => void;
 }): Promise<IngestResult> {
   const { flood, url } = await startFlood();
-  const perRound: Record<ClientKind, number[]> = { bare: [], document: [], engine: [], core: [] };
+  const perRound: Record<ClientKind, number[]> = {
+    bare: [],
+    document: [],
+    engine: [],
+    coreInMemory: [],
+    core: [],
+  };
   let coreNotified = 0;
   try {
     for (let r = 0; r < opts.rounds; r++) {
       // Interleaved, so that a slow spell of the machine hits every client alike.
-      for (const kind of ['bare', 'document', 'engine', 'core'] as const) {
+      for (const kind of ['bare', 'document', 'engine', 'coreInMemory', 'core'] as const) {
         const { rate, notified } = await oneRun(flood, url, kind, opts.count);
         perRound[kind].push(rate);
         if (kind === 'core') coreNotified = notified;
@@ -96,6 +107,7 @@ export async function runIngest(opts: {
       bare: median(perRound.bare),
       document: median(perRound.document),
       engine: median(perRound.engine),
+      coreInMemory: median(perRound.coreInMemory),
       core: median(perRound.core),
     },
     coreNotified,

@@ -199,7 +199,7 @@ async function main() {
 
   // ---- figures
   if (ingest) {
-    const { bare, document, engine, core } = ingest.median;
+    const { bare, document, engine, coreInMemory, core } = ingest.median;
     const rb = core / bare;
     const rd = core / document;
     rows.push(
@@ -224,6 +224,13 @@ async function main() {
         fmt(engine / bare, 2),
         'validation, de-dup, batching; no history, no notifier',
       ],
+      [
+        'ingest: core without the history file',
+        fmt(coreInMemory, 0),
+        `bare ws ${fmt(bare, 0)}`,
+        fmt(coreInMemory / bare, 2),
+        'the whole core, history kept in memory only',
+      ],
     );
     Object.assign(json, {
       ingest_events_per_s: Math.round(core),
@@ -231,6 +238,8 @@ async function main() {
       ingest_document_client_events_per_s: Math.round(document),
       ingest_engine_only_events_per_s: Math.round(engine),
       ingest_engine_only_ratio_vs_bare: round(engine / bare, 3),
+      ingest_core_in_memory_events_per_s: Math.round(coreInMemory),
+      ingest_core_in_memory_ratio_vs_bare: round(coreInMemory / bare, 3),
       ingest_ratio_vs_bare: round(rb, 3),
       ingest_ratio_vs_document_client: round(rd, 3),
       ingest_events: ingest.count,
@@ -239,6 +248,7 @@ async function main() {
         bare: ingest.perRound.bare.map(Math.round),
         document: ingest.perRound.document.map(Math.round),
         engine: ingest.perRound.engine.map(Math.round),
+        coreInMemory: ingest.perRound.coreInMemory.map(Math.round),
         core: ingest.perRound.core.map(Math.round),
       },
       ingest_mean_frame_bytes: ingest.meanFrameBytes,
