@@ -1,6 +1,10 @@
 // `katya doctor` against a real server: one line per step, advice on failure, exit codes.
-import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { createServer as createTlsServer } from 'node:tls';
+import type { Server as TlsServer } from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startKatyaServer } from '../../../main/server/server';
 import type { KatyaServer } from '../../../main/server/server';
@@ -12,7 +16,10 @@ beforeAll(async () => ({ bin, cleanup } = await buildKatya()), 60_000);
 afterAll(() => cleanup?.());
 
 let s: KatyaServer | null = null;
+let tls: TlsServer | null = null;
 afterEach(async () => {
+  if (tls) await new Promise((resolve) => tls!.close(resolve));
+  tls = null;
   await s?.close();
   s = null;
 });
@@ -112,5 +119,62 @@ describe('katya doctor', () => {
     const r = await doctor(['--url', server.url]);
     expect(r.code).toBe(0);
     expect(line(r.lines, 'authentication')).toMatch(/^skip.*KATYA_TOKEN/);
+  });
+
+  describe('over TLS', () => {
+    // A self-signed certificate for localhost and 127.0.0.1, valid 2025-2125; test use only.
+    const fixture = (name: string) => path.join(import.meta.dirname, 'fixtures', name);
+    const cert = fixture('localhost-cert.pem');
+
+    /** wss:// in front of the reference server: TLS ends here, bytes go on to the server. */
+    async function tlsFront(server: KatyaServer): Promise<string> {
+      const target = new URL(server.url);
+      tls = createTlsServer(
+        { key: readFileSync(fixture('localhost-key.pem')), cert: readFileSync(cert) },
+        (secure) => {
+          const plain = connect(Number(target.port), target.hostname);
+          secure.pipe(plain).pipe(secure);
+          secure.on('error', () => plain.destroy());
+          plain.on('error', () => secure.destroy());
+        },
+      );
+      await new Promise<void>((resolve) => tls!.listen(0, '127.0.0.1', resolve));
+      return `wss://localhost:${(tls.address() as AddressInfo).port}/v1/ws`;
+    }
+
+    it('passes the TLS step with a certificate it trusts, and says how long it is valid', async () => {
+      const url = await tlsFront(await start());
+      const r = await doctor(
+        ['--url', url, '--channels', 'rooms'],
+        cleanEnv({ KATYA_TOKEN: 'admin-secret', NODE_EXTRA_CA_CERTS: cert }),
+      );
+      expect(r.code, r.stdout).toBe(0);
+      expect(line(r.lines, 'TLS')).toMatch(
+        /^ok\s+TLS\s+TLSv1\.3, certificate valid for \d{5} more day/,
+      );
+      expect(line(r.lines, 'WebSocket upgrade')).toMatch(/^ok.*101/);
+      expect(line(r.lines, 'round trip')).toMatch(/^ok/);
+    });
+
+    it('fails at TLS for a certificate no authority vouches for, with advice', async () => {
+      const url = await tlsFront(await start());
+      const r = await doctor(['--url', url, '--token', 'admin-secret']);
+      expect(r.code).toBe(1);
+      expect(line(r.lines, 'TLS')).toMatch(/^FAIL\s+TLS.*→ .*NODE_EXTRA_CA_CERTS/);
+      expect(line(r.lines, 'WebSocket upgrade')).toMatch(/^skip/);
+    });
+
+    it('fails at TLS with advice when the port speaks plain ws://', async () => {
+      const server = await start();
+      const r = await doctor([
+        '--url',
+        server.url.replace('ws://127.0.0.1', 'wss://localhost'),
+        '--token',
+        'admin-secret',
+      ]);
+      expect(r.code).toBe(1);
+      expect(line(r.lines, 'TLS')).toMatch(/^FAIL\s+TLS.*→ check that the port speaks TLS/);
+      expect(line(r.lines, 'authentication')).toMatch(/^skip/);
+    });
   });
 });
