@@ -2,9 +2,9 @@
 //   <crc32 of the JSON, 8 hex digits> <space> <JSON>\n
 // The checksum tells a torn or damaged line from a good one, so a crash in the middle of a
 // write, or a flipped byte, costs that record only, never the file.
-// An event that came off the socket is stored as the frame it arrived in (`f`), spliced into
-// the record as text: no second JSON encoding of every event in a flood. On load the frame
-// goes through the same check as when it arrived (checkServerMessage).
+// An event that came off the socket is stored as the frame it arrived in (`f`), its bytes
+// spliced into the record as received: no second JSON encoding of every event in a flood. On
+// load the frame goes through the same check as when it arrived (checkServerMessage).
 import * as zlib from 'node:zlib';
 import { z } from 'zod';
 
@@ -82,6 +82,10 @@ export type HistoryRecord = z.infer<typeof recordSchema>;
 export type EventRecord = z.infer<typeof eventRecordSchema>;
 export type GapRecord = z.infer<typeof gapRecordSchema>;
 
+/**
+ * One record as its line: the format's definition. The history writes the same bytes through
+ * RecordBuffer, without the intermediate strings; its tests hold the two together.
+ */
 export function encodeRecord(rec: HistoryRecord): string {
   const json = JSON.stringify(rec);
   return `${crc32(json).toString(16).padStart(8, '0')} ${json}\n`;
