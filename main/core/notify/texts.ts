@@ -204,7 +204,9 @@ function ruNoun(channel: Channel, count: number, onlyAlerts: boolean): string {
 }
 
 const ruAlert = (sev: Severity | null) =>
-  sev ? `${RU_SEVERITY[sev]} важность — оповещение безопасности` : 'Оповещение безопасности';
+  sev
+    ? `Оповещение безопасности (${RU_SEVERITY[sev].toLowerCase()} важность)`
+    : 'Оповещение безопасности';
 
 export const RU: NotifyTexts = {
   severity: (s) => RU_SEVERITY[s],

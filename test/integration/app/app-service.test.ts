@@ -134,7 +134,7 @@ describe('app model', () => {
     expect((await a.invoke['settings:update']({ language: 'ru' })).ok).toBe(true);
     s.publish('security.alert.created', { id: 'r1', title: 'Port scan', severity: 'high' });
     await until('a Russian notification', () => a.notes.length >= 1);
-    expect(a.notes[0]!.title).toBe('Высокая важность — оповещение безопасности: Port scan');
+    expect(a.notes[0]!.title).toBe('Оповещение безопасности (высокая важность): Port scan');
     expect((await a.invoke['settings:update']({ language: 'system' })).ok).toBe(true);
     s.publish('security.alert.created', { id: 'r2', title: 'Port sweep', severity: 'high' });
     await until('a second notification', () => a.notes.length >= 2);

@@ -45,17 +45,17 @@ describe('describeForNotification in Russian', () => {
   });
   it('alerts use the window’s severity words', () => {
     expect(describeForNotification(sample('security.alert.created', 'high'), 'ru')).toEqual({
-      title: 'Высокая важность — оповещение безопасности: Suspicious login attempt',
+      title: 'Оповещение безопасности (высокая важность): Suspicious login attempt',
       body: 'источник: 192.168.1.100 (authentication)',
     });
     expect(describeForNotification(sample('security.alert.updated', 'critical'), 'ru').title).toBe(
-      'Критическая важность — оповещение безопасности, статус acknowledged: Suspicious login attempt',
+      'Оповещение безопасности (критическая важность), статус acknowledged: Suspicious login attempt',
     );
     expect(describeForNotification(sample('security.scan.completed', 'medium'), 'ru').body).toBe(
       '2 находки, наивысшая важность: средняя, проверка malware',
     );
     expect(eventNotification(sample('security.alert.created', 'low'), 'ru').title).toMatch(
-      /^Низкая важность/,
+      /^Оповещение безопасности \(низкая важность\)/,
     );
   });
   it('hostile payloads stay bounded and single-line in Russian too', () => {
@@ -139,7 +139,7 @@ describe('Notifier in Russian', () => {
       body: 'в том числе: критическая — 5, высокая — 7; откройте Katya, чтобы посмотреть',
       severity: 'critical',
     });
-    expect(shown[0]!.title).toMatch(/^Высокая важность/);
+    expect(shown[0]!.title).toMatch(/^Оповещение безопасности \(высокая важность\)/);
   });
   it('reads the language when each notification is built', () => {
     let lang: NotifyLanguage = 'en';
