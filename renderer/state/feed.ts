@@ -290,7 +290,9 @@ export function createFeedState(api: KatyaApi, options: FeedOptions = {}) {
 
     batch(() => {
       entries.value = next;
-      total.value += arrived;
+      // Main's history keeps at most `limit` events (the same setting), so no count of them
+      // can be higher, however many arrive.
+      total.value = Math.min(total.value + arrived, limit);
       if (trimmed) {
         trimSeq++;
         // main's cursor pointed past the old end of the list; the new end has none

@@ -1,7 +1,9 @@
 // The window's live feed stays bounded: it keeps at most history.maxEvents entries however
-// many live events arrive, and what fell off the end comes back by scrolling down, with no
-// duplicates and no holes. The window's count of loaded entries is read from the list's
-// data-loaded-count attribute.
+// many live events arrive, and so does its count of events, as main's history does. Main keeps
+// the same bound, so what falls off the window's end is gone from main too; the tests that
+// scroll back past a trim model a main that holds more (historyKeeps), to show that trimming
+// and paging stay right even then: no duplicates, no holes. The window's count of loaded
+// entries is read from the list's data-loaded-count attribute.
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import type { KatyaApi } from '../../../preload/contract';
@@ -49,6 +51,31 @@ async function expectRowsAt(page: Page, at: number, idAt: (position: number) => 
   for (const [position, id] of rows) expect(id).toBe(idAt(position as number));
 }
 
+test('the count of events never passes history.maxEvents, and the list ends where main does', async ({
+  page,
+}) => {
+  await openWindow(page, {
+    seed: 1200,
+    settings: { history: { maxEvents: 1000, maxAgeDays: 30 } },
+  });
+  await expect(page.getByTestId('feed-total')).toHaveText('1,000 events');
+  const start = Date.now() + 1000;
+  for (let b = 0; b < 3; b++) {
+    await pushLive(page, 100_000 + b * 1000, 1000, start + b * 1000);
+    await expect(list(page).getByRole('option').first()).toHaveId(
+      `feed-row-evt_${100_000 + b * 1000 + 999}`,
+    );
+    await expect(page.getByTestId('feed-total')).toHaveText('1,000 events');
+  }
+  expect(await loaded(page)).toBe(1000);
+  // scrolling down asks main for more and gets nothing: the list ends at main's oldest event
+  await list(page).evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await expect(page.locator('#feed-row-evt_102000')).toBeVisible();
+  await expect(page.locator('.more')).toHaveCount(0);
+  expect(await loaded(page)).toBe(1000);
+  await expect(page.getByTestId('feed-total')).toHaveText('1,000 events');
+});
+
 test('20,000 live events keep the window at history.maxEvents; scrolling down pages back to the oldest', async ({
   page,
 }) => {
@@ -56,6 +83,7 @@ test('20,000 live events keep the window at history.maxEvents; scrolling down pa
   await openWindow(page, {
     seed: 1200,
     settings: { history: { maxEvents: 1000, maxAgeDays: 30 } },
+    historyKeeps: Number.MAX_SAFE_INTEGER,
   });
   await expect(page.getByTestId('feed-total')).toHaveText('1,200 events');
   await expect(list(page)).toHaveAttribute('data-loaded-count', '500');
@@ -71,7 +99,8 @@ test('20,000 live events keep the window at history.maxEvents; scrolling down pa
     most = Math.max(most, await loaded(page));
   }
   expect(most).toBe(1000);
-  await expect(page.getByTestId('feed-total')).toHaveText('21,200 events');
+  // the count stops at the window's bound, which is main's too (this main keeps more)
+  await expect(page.getByTestId('feed-total')).toHaveText('1,000 events');
   expect(await page.evaluate(() => window.__katyaScript.entryCount())).toBe(21_200);
 
   // newest first: the live events, then the seeded ones
@@ -118,7 +147,10 @@ test('a reader further down keeps their place while the list is trimmed', async 
 test('after a trim, an "unread only" list finds its place even when its last entry was read', async ({
   page,
 }) => {
-  await openWindow(page, { settings: { history: { maxEvents: 100, maxAgeDays: 30 } } });
+  await openWindow(page, {
+    settings: { history: { maxEvents: 100, maxAgeDays: 30 } },
+    historyKeeps: Number.MAX_SAFE_INTEGER,
+  });
   await page.getByRole('checkbox', { name: 'Unread only' }).check();
   await expect
     .poll(() =>

@@ -8,7 +8,10 @@ test('a 10,000-event feed scrolls by keyboard and by wheel with a bounded DOM', 
   page,
 }, testInfo) => {
   test.setTimeout(180_000);
-  await openWindow(page, { seed: 10_000 });
+  await openWindow(page, {
+    seed: 10_000,
+    settings: { history: { maxEvents: 20_000, maxAgeDays: 30 } },
+  });
   const list = page.getByRole('listbox');
   const options = list.getByRole('option');
   await expect(page.getByTestId('feed-total')).toHaveText('10,000 events');
@@ -63,7 +66,10 @@ test('a burst of 1,000 live events lands at once and the window keeps answering'
   page,
 }, testInfo) => {
   test.setTimeout(120_000);
-  await openWindow(page, { seed: 10_000 });
+  await openWindow(page, {
+    seed: 10_000,
+    settings: { history: { maxEvents: 20_000, maxAgeDays: 30 } },
+  });
   await expect(page.getByTestId('feed-total')).toHaveText('10,000 events');
   const list = page.getByRole('listbox');
   const started = await page.evaluate(() => {

@@ -34,6 +34,12 @@ export interface ScriptOptions {
   /** extra entries (events and gaps) */
   entries?: FeedEntry[];
   settings?: Partial<Settings>;
+  /**
+   * How many events main's history keeps. Main keeps history.maxEvents, the same bound as the
+   * window (the default here); a larger number models a main that holds more than the window
+   * shows, to test that trimming and paging stay right even then.
+   */
+  historyKeeps?: number;
   locks?: PolicyLocks;
   token?: TokenStatus;
   /** what a newly set token becomes: keychain (default), weak or memory (no keyring) */
@@ -98,6 +104,7 @@ for (let i = seed - 1; i >= 0; i--) {
 if (opts.entries) store = sortNewestFirst([...opts.entries, ...store]);
 
 let settings: Settings = { ...structuredClone(DEFAULT_SETTINGS), ...clone(opts.settings ?? {}) };
+retain();
 const locks: PolicyLocks = opts.locks ?? { locked: {}, source: null };
 let token: TokenStatus = opts.token ?? { stored: false, reason: 'none' };
 let connection: ConnectionView = {
@@ -124,6 +131,17 @@ function timeOf(e: FeedEntry): number {
 }
 function sortNewestFirst(list: FeedEntry[]): FeedEntry[] {
   return list.sort((a, b) => timeOf(b) - timeOf(a));
+}
+/**
+ * Keep what main's history keeps: the newest history.maxEvents events (see historyKeeps), and
+ * the gaps newer than the newest event dropped. Main applies it on every append and at once on
+ * new limits.
+ */
+function retain() {
+  const keep = opts.historyKeeps ?? settings.history.maxEvents;
+  let events = 0;
+  const cut = store.findIndex((e) => e.kind === 'event' && ++events > keep);
+  if (cut >= 0) store = store.slice(0, cut);
 }
 function unreadCount(): number {
   let n = 0;
@@ -237,6 +255,7 @@ const handlers: { [C in keyof KatyaApi['invoke']]: (...args: never[]) => unknown
     if (lockedField)
       return { ok: false, errors: [{ field: lockedField, message: 'locked by policy' }] };
     settings = { ...settings, ...parsed.data };
+    retain();
     emit('settings:changed', { settings, locks, token });
     return { ok: true, settings };
   },
@@ -379,6 +398,7 @@ const handle: ScriptHandle = {
   push(entries) {
     const copy = clone(entries);
     store = sortNewestFirst([...copy, ...store]);
+    retain();
     if (handle.ready) {
       emit('feed:added', copy);
       emitUnread();
