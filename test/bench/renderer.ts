@@ -32,7 +32,12 @@ async function openSeeded(browser: Browser): Promise<{ page: Page; close: () => 
   const page = await context.newPage();
   await serveRenderer(page);
   await shimEsbuildNames(page);
-  await installScriptedKatya(page, { seed: SEED });
+  // A feed of SEED events needs a history that keeps them (and the bursts): main keeps
+  // history.maxEvents, and the scripted main does as main does.
+  await installScriptedKatya(page, {
+    seed: SEED,
+    settings: { history: { maxEvents: 2 * SEED, maxAgeDays: 30 } },
+  });
   await page.goto(`${RENDERER_ORIGIN}/`);
   await page.getByTestId('feed-total').filter({ hasText: '10,000 events' }).waitFor({
     timeout: 60_000,
