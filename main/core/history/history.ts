@@ -154,7 +154,7 @@ export class EventHistory {
           this.#pending.appendFrame(entry.seq, at, frame);
           this.#armFlush();
         } else {
-          this.#write(JSON.stringify(toRecord(entry)));
+          this.#write(toRecord(entry));
         }
       }
       this.#add(entry);
@@ -178,7 +178,7 @@ export class EventHistory {
     if (this.#closed) return feed;
     const seq = this.#nextSeq++;
     this.#add({ seq, feed });
-    this.#write(JSON.stringify({ k: 'g', seq, id, start: s, end: e } satisfies GapRecord));
+    this.#write({ k: 'g', seq, id, start: s, end: e });
     this.#prune();
     return { ...feed };
   }
@@ -187,9 +187,7 @@ export class EventHistory {
   markRead(ids: readonly string[]): number {
     if (!Array.isArray(ids)) return this.#unread;
     const changed = this.#applyRead(ids);
-    if (changed.length && !this.#closed) {
-      this.#write(JSON.stringify({ k: 'r', ids: changed } satisfies HistoryRecord));
-    }
+    if (changed.length && !this.#closed) this.#write({ k: 'r', ids: changed });
     return this.#unread;
   }
 
@@ -197,9 +195,7 @@ export class EventHistory {
     if (this.#unread === 0) return 0;
     for (const entry of this.#entries) markEntryRead(entry);
     this.#unread = 0;
-    if (!this.#closed) {
-      this.#write(JSON.stringify({ k: 'a', seq: this.#nextSeq - 1 } satisfies HistoryRecord));
-    }
+    if (!this.#closed) this.#write({ k: 'a', seq: this.#nextSeq - 1 });
     return 0;
   }
 
@@ -400,10 +396,10 @@ export class EventHistory {
 
   // ---- file -------------------------------------------------------------------------------
 
-  /** Queue one record (its JSON) for the next flush. */
-  #write(json: string) {
+  /** Queue one record for the next flush. */
+  #write(rec: HistoryRecord) {
     if (!this.#persist) return;
-    this.#pending.append(json);
+    this.#pending.append(JSON.stringify(rec));
     this.#armFlush();
   }
 
