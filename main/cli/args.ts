@@ -2,7 +2,7 @@
 // point can print the command's usage and exit with 2 whatever command found the problem.
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
-import { CHANNEL_ALIASES, isChannel, isEventType, CHANNELS, EVENT_TYPES } from '../core/protocol';
+import { canonicalChannel, isEventType, CHANNELS, EVENT_TYPES } from '../core/protocol';
 import type { Channel, EventType } from '../core/protocol';
 
 export const EXIT = {
@@ -92,7 +92,7 @@ export function channelList(value: string | undefined): Channel[] | undefined {
   if (value === undefined) return undefined;
   const out: Channel[] = [];
   for (const name of splitList(value)) {
-    const c = isChannel(name) ? name : CHANNEL_ALIASES[name];
+    const c = canonicalChannel(name);
     if (!c) {
       throw new UsageError(`unknown channel "${name}"; the channels are ${CHANNELS.join(', ')}`);
     }

@@ -31,10 +31,10 @@ export const CHANNELS = Object.keys(CATALOG) as Channel[];
 export const EVENT_TYPES = CHANNELS.flatMap((c) => CATALOG[c]) as EventType[];
 
 /** The document's examples use `alerts` and `metrics`; the server accepts them as aliases. */
-export const CHANNEL_ALIASES: Readonly<Record<string, Channel>> = {
-  alerts: 'security',
-  metrics: 'analytics',
-};
+export const CHANNEL_ALIASES: ReadonlyMap<string, Channel> = new Map([
+  ['alerts', 'security'],
+  ['metrics', 'analytics'],
+]);
 
 const channelSet = new Set<string>(CHANNELS);
 const eventSet = new Set<string>(EVENT_TYPES);
@@ -48,6 +48,15 @@ export function isChannel(name: string): name is Channel {
 
 export function isEventType(name: string): name is EventType {
   return eventSet.has(name);
+}
+
+/**
+ * The catalogue channel a name stands for (a channel or an alias), or null. Names come from
+ * servers, files and users, so they are looked up in Sets and Maps only: `constructor` or
+ * `__proto__` is an unknown name, never a member of some object's prototype.
+ */
+export function canonicalChannel(name: string): Channel | null {
+  return isChannel(name) ? name : (CHANNEL_ALIASES.get(name) ?? null);
 }
 
 export function channelOf(event: EventType): Channel {

@@ -2,7 +2,7 @@
 // "Subscriptions"): unknown names are refused one by one (4005), channels the token may not
 // read likewise (4002), known names in the same request are applied, and a request that would
 // go over the limit is refused whole (4004).
-import { CHANNEL_ALIASES, ERROR_CODES, channelOf, isChannel, isEventType } from '../core/protocol';
+import { ERROR_CODES, canonicalChannel, channelOf, isEventType } from '../core/protocol';
 import type { Channel, EventType } from '../core/protocol';
 import { mayRead } from './tokens';
 import type { ResolvedGrant } from './tokens';
@@ -49,7 +49,7 @@ export function applySubscriptionRequest(
   const events: EventType[] = [];
 
   for (const name of request.channels ?? []) {
-    const channel = isChannel(name) ? name : CHANNEL_ALIASES[name];
+    const channel = canonicalChannel(name);
     if (!channel) {
       rejections.push({
         code: ERROR_CODES.UNKNOWN_NAME,

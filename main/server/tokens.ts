@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { CHANNEL_ALIASES, isChannel } from '../core/protocol';
+import { canonicalChannel } from '../core/protocol';
 import type { Channel } from '../core/protocol';
 
 export interface TokenGrant {
@@ -26,7 +26,7 @@ export interface ResolvedGrant {
 const channelName = z
   .string()
   .min(1)
-  .refine((n) => n === '*' || isChannel(n) || n in CHANNEL_ALIASES, {
+  .refine((n) => n === '*' || canonicalChannel(n) !== null, {
     message:
       'unknown channel (use "*" or one of messages, rooms, trust, analytics, security, system)',
   });
@@ -43,9 +43,9 @@ export function resolveGrant(grant: TokenGrant): ResolvedGrant {
   const channels = new Set<Channel>();
   let all = false;
   for (const name of grant.channels) {
+    const channel = canonicalChannel(name);
     if (name === '*') all = true;
-    else if (isChannel(name)) channels.add(name);
-    else if (CHANNEL_ALIASES[name]) channels.add(CHANNEL_ALIASES[name]);
+    else if (channel) channels.add(channel);
   }
   return { token: grant.token, all, channels, admin: grant.admin === true };
 }

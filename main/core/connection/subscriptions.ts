@@ -27,7 +27,7 @@ interface Rejection {
 
 /** Our client always sends canonical names (docs/protocol.md, "Aliases"). */
 function canonicalChannel(name: string): string {
-  return CHANNEL_ALIASES[name] ?? name;
+  return CHANNEL_ALIASES.get(name) ?? name;
 }
 
 function uniqueStrings(values: readonly unknown[] | undefined): string[] {

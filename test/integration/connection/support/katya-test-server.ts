@@ -208,7 +208,7 @@ export class KatyaTestServer {
     const channels: string[] = [];
     const events: string[] = [];
     for (const raw of list(msg.channels)) {
-      const name = CHANNEL_ALIASES[raw] ?? raw;
+      const name = CHANNEL_ALIASES.get(raw) ?? raw;
       if (!isChannel(name)) {
         client.send({
           type: 'error',
