@@ -139,6 +139,8 @@ export class AppService {
   private demoStarting: Promise<void> | null = null;
   private state: ConnectionState;
   private disconnectedSince: number | null = null;
+  /** the same moment on the monotonic clock, which decides when "reconnecting" is "offline" */
+  private disconnectedMono: number | null = null;
   private offlineTimer: ReturnType<Clock['setTimeout']> | undefined;
   private lastView: ConnectionView | null = null;
   private readonly stateHistory: StateChange[] = [];
@@ -330,6 +332,7 @@ export class AppService {
     this.engine?.stop();
     this.engine = null;
     this.disconnectedSince = null;
+    this.disconnectedMono = null;
   }
 
   private async stopDemo() {
@@ -345,13 +348,18 @@ export class AppService {
   private setState(st: ConnectionState) {
     const prev = this.state;
     this.state = st;
-    if (st.state === 'open') this.disconnectedSince = null;
-    else if (prev.state === 'open') this.disconnectedSince = st.since;
+    if (st.state === 'open') {
+      this.disconnectedSince = null;
+      this.disconnectedMono = null;
+    } else if (prev.state === 'open') {
+      this.disconnectedSince = st.since;
+      this.disconnectedMono = this.clock.monotonic();
+    }
     this.notifier.connection(st);
     this.clock.clearTimeout(this.offlineTimer);
-    if (st.state === 'reconnecting' && this.disconnectedSince !== null) {
+    if (st.state === 'reconnecting' && this.disconnectedMono !== null) {
       // "offline since" follows from time alone: look again when two minutes have passed.
-      const due = this.disconnectedSince + OFFLINE_AFTER_MS - this.clock.now();
+      const due = this.disconnectedMono + OFFLINE_AFTER_MS - this.clock.monotonic();
       this.offlineTimer = this.clock.setTimeout(() => this.viewChanged(), Math.max(0, due) + 10);
     }
     this.viewChanged();
@@ -363,7 +371,8 @@ export class AppService {
     return connectionView({
       state: this.state,
       disconnectedSince: this.disconnectedSince,
-      now: this.clock.now(),
+      lostForMs:
+        this.disconnectedMono === null ? null : this.clock.monotonic() - this.disconnectedMono,
       serverUrl: demo ? (this.demo?.url ?? '') : s.serverUrl,
       demo,
       missingToken: !demo && s.serverUrl !== '' && !this.engineHasToken(),

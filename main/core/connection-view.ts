@@ -10,7 +10,8 @@ export interface ViewInput {
   state: ConnectionState;
   /** epoch ms the last open connection was lost; null when connected or never connected */
   disconnectedSince: number | null;
-  now: number;
+  /** how long ago that was, measured on the monotonic clock (the wall clock can be stepped) */
+  lostForMs: number | null;
   serverUrl: string;
   demo: boolean;
   /** a real server is configured but no token is stored for it */
@@ -20,7 +21,7 @@ export interface ViewInput {
 }
 
 export function connectionView(input: ViewInput): ConnectionView {
-  const { state, now, serverUrl, demo } = input;
+  const { state, serverUrl, demo } = input;
   const base = { serverUrl, demo, attempt: 0, retryAt: null, lastError: null };
   if (input.missingToken && state.state !== 'open') {
     return {
@@ -37,7 +38,7 @@ export function connectionView(input: ViewInput): ConnectionView {
       return { ...base, phase: 'connecting', since: input.disconnectedSince ?? state.since };
     case 'reconnecting': {
       const lostAt = input.disconnectedSince ?? state.since;
-      const offline = now - lostAt >= OFFLINE_AFTER_MS;
+      const offline = input.lostForMs !== null && input.lostForMs >= OFFLINE_AFTER_MS;
       return {
         ...base,
         phase: offline ? 'offline' : 'reconnecting',

@@ -5,11 +5,20 @@ export class ManualClock implements Clock {
   private t: number;
   private timers = new Map<number, { at: number; fn: () => void }>();
   private seq = 0;
+  /** how far the wall clock was stepped by hand (stepWall); monotonic time ignores it */
+  private wallStep = 0;
   constructor(start = Date.UTC(2026, 10, 26, 12, 0, 0)) {
     this.t = start;
   }
   now() {
+    return this.t + this.wallStep;
+  }
+  monotonic() {
     return this.t;
+  }
+  /** the user or NTP sets the wall clock: now() jumps, monotonic time and timers do not */
+  stepWall(ms: number) {
+    this.wallStep += ms;
   }
   setTimeout(fn: () => void, ms: number): TimerHandle {
     const id = ++this.seq;

@@ -4,8 +4,9 @@
 //
 // Shape of the code: every socket gets listeners that first check "am I still the current
 // socket?", so a socket we have given up on can never change state again. All waiting is done
-// with the injected Clock and every deadline is re-checked against clock.now(), because
-// timers fire late after a laptop sleeps.
+// with the injected Clock and every deadline is re-checked against clock.monotonic(), because
+// timers fire late after a laptop sleeps and the wall clock can be stepped. Wall time
+// (clock.now()) is only for what people read: state changes, gaps, retry times.
 import WebSocket from 'ws';
 import type { RawData } from 'ws';
 import type { IncomingMessage } from 'node:http';
@@ -177,7 +178,7 @@ export class ConnectionEngine {
     this.dedupe = new IdWindow(
       Math.max(1, Math.floor(options.dedupeWindow ?? DEFAULTS.dedupeWindow)),
     );
-    this.stats = new WebSocketStats(() => this.clock.now());
+    this.stats = new WebSocketStats(this.clock);
     this.batcher = new Batcher(this.clock, batch, (events) => {
       const frames = this.batchFrames;
       this.batchFrames = [];
@@ -260,7 +261,7 @@ export class ConnectionEngine {
     if (this.checkDeadlines()) return;
     if (this.phase === 'open' && !this.probe) {
       this.probe = {
-        deadline: this.clock.now() + this.probeTimeoutMs,
+        deadline: this.clock.monotonic() + this.probeTimeoutMs,
         framesAtSend: this.stats.messagesReceived,
       };
       this.send({ type: 'ping', id: `probe-${this.requestCounter++}` });
@@ -285,7 +286,7 @@ export class ConnectionEngine {
     }
     const id = `ping-${this.requestCounter++}`;
     return new Promise<number>((resolve, reject) => {
-      this.pings.set(id, { sentAt: this.clock.now(), resolve, reject });
+      this.pings.set(id, { sentAt: this.clock.monotonic(), resolve, reject });
       this.send({ type: 'ping', id });
     });
   }
@@ -327,12 +328,11 @@ export class ConnectionEngine {
     }
     if (this.attemptsSinceStart++ > 0) this.stats.reconnects++;
 
-    const now = this.clock.now();
     this.phase = 'connecting';
-    this.connectStartedAt = now;
+    this.connectStartedAt = this.clock.monotonic();
     this.invalidThisConnection = 0;
     this.ledger.resetConnection();
-    this.setState({ state: 'connecting', since: now });
+    this.setState({ state: 'connecting', since: this.clock.now() });
     this.log('info', `connecting to ${this.safeUrl()} (auth: ${this.authMethod})`);
 
     const target = new URL(this.url);
@@ -364,11 +364,11 @@ export class ConnectionEngine {
 
   private onOpen(ws: WebSocket): void {
     if (ws !== this.socket) return;
-    this.lastInboundAt = this.clock.now();
+    this.lastInboundAt = this.clock.monotonic();
     if (this.authMethod === 'message' && this.token) {
       this.phase = 'authenticating';
       this.authRequestId = `auth-${this.requestCounter++}`;
-      this.authDeadline = this.clock.now() + this.authMessageTimeoutMs;
+      this.authDeadline = this.clock.monotonic() + this.authMessageTimeoutMs;
       this.send({ type: 'auth', id: this.authRequestId, token: this.token });
       this.armWatchdog();
     } else {
@@ -381,7 +381,7 @@ export class ConnectionEngine {
     this.phase = 'open';
     this.authDeadline = null;
     this.authRequestId = null;
-    this.openedAt = now;
+    this.openedAt = this.clock.monotonic();
     this.stats.onConnect();
     if (this.lostAt !== null) {
       const gap = { start: this.lostAt, end: now };
@@ -407,7 +407,7 @@ export class ConnectionEngine {
 
   private onFrame(ws: WebSocket, data: RawData, isBinary: boolean): void {
     if (ws !== this.socket) return;
-    this.lastInboundAt = this.clock.now();
+    this.lastInboundAt = this.clock.monotonic();
     this.stats.onMessage('incoming');
     if (isBinary) {
       this.dropInvalid('binary frame (the protocol is JSON text)');
@@ -458,7 +458,7 @@ export class ConnectionEngine {
   }
 
   private onControlFrame(ws: WebSocket): void {
-    if (ws === this.socket) this.lastInboundAt = this.clock.now();
+    if (ws === this.socket) this.lastInboundAt = this.clock.monotonic();
   }
 
   private onEvent(msg: EventMessage, frame: Buffer): void {
@@ -490,7 +490,7 @@ export class ConnectionEngine {
     }
     if (!entry || entryKey === undefined) return;
     this.pings.delete(entryKey);
-    const rtt = Math.max(0, this.clock.now() - entry.sentAt);
+    const rtt = Math.max(0, this.clock.monotonic() - entry.sentAt);
     this.stats.rttMs = rtt;
     entry.resolve(rtt);
   }
@@ -606,7 +606,7 @@ export class ConnectionEngine {
   private socketLost(ws: WebSocket, outcome: Outcome): void {
     if (ws !== this.socket) return;
     const wasOpen = this.phase === 'open';
-    const stableFor = this.clock.now() - this.openedAt;
+    const stableFor = this.clock.monotonic() - this.openedAt;
     this.dropSocket('terminate');
     if (wasOpen && stableFor >= this.backoffPolicy.resetAfterMs) this.attempt = 0;
     if (!this.running) return;
@@ -701,18 +701,18 @@ export class ConnectionEngine {
       if (this.authDeadline !== null) deadline = Math.min(deadline, this.authDeadline);
       if (this.probe) deadline = Math.min(deadline, this.probe.deadline);
     }
-    const wait = Math.max(0, deadline - this.clock.now());
+    const wait = Math.max(0, deadline - this.clock.monotonic());
     this.watchdog = this.clock.setTimeout(() => {
       this.watchdog = undefined;
       this.checkDeadlines();
     }, wait);
   }
 
-  /** Drop the socket if a deadline has passed by the clock; returns true if it did. */
+  /** Drop the socket if a deadline has passed (monotonic time); returns true if it did. */
   private checkDeadlines(): boolean {
     const ws = this.socket;
     if (!ws || !this.phase) return false;
-    const now = this.clock.now();
+    const now = this.clock.monotonic();
     if (this.probe && this.stats.messagesReceived > this.probe.framesAtSend) this.probe = null;
     let reason: string | null = null;
     if (this.phase === 'connecting') {

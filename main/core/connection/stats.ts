@@ -1,9 +1,13 @@
 // The document's `WebSocketStats` (katya-websocket-api.ru.md, "Мониторинг"), built into the
 // engine and extended with what diagnostics need: reconnects, round-trip time, drops.
+import type { Clock } from '../clock';
 import type { ConnectionStats } from './types';
 
 export class WebSocketStats {
+  /** wall time of the connect, for display */
   connectedAt: number | null = null;
+  /** monotonic time of the connect, for the uptime (a stepped wall clock must not bend it) */
+  private connectedMono = 0;
   messagesReceived = 0;
   messagesSent = 0;
   errors = 0;
@@ -13,10 +17,11 @@ export class WebSocketStats {
   duplicatesDropped = 0;
   invalidDropped = 0;
 
-  constructor(private readonly now: () => number) {}
+  constructor(private readonly clock: Pick<Clock, 'now' | 'monotonic'>) {}
 
   onConnect(): void {
-    this.connectedAt = this.now();
+    this.connectedAt = this.clock.now();
+    this.connectedMono = this.clock.monotonic();
   }
 
   onDisconnect(): void {
@@ -34,12 +39,13 @@ export class WebSocketStats {
 
   /** A heartbeat was seen: a server ping, or the answer to one of ours. */
   onPing(): void {
-    this.lastPing = this.now();
+    this.lastPing = this.clock.now();
   }
 
   getStats(): ConnectionStats {
     return {
-      uptimeMs: this.connectedAt === null ? 0 : Math.max(0, this.now() - this.connectedAt),
+      uptimeMs:
+        this.connectedAt === null ? 0 : Math.max(0, this.clock.monotonic() - this.connectedMono),
       connectedAt: this.connectedAt,
       messagesReceived: this.messagesReceived,
       messagesSent: this.messagesSent,

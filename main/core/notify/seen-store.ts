@@ -120,7 +120,7 @@ export function fileSeenStore(
 
   const schedule = () => {
     if (timer !== undefined || writing !== null || !dirty) return;
-    const wait = Math.max(0, lastWriteStart + intervalMs - clock.now());
+    const wait = Math.max(0, lastWriteStart + intervalMs - clock.monotonic());
     timer = clock.setTimeout(() => {
       timer = undefined;
       startBackgroundWrite();
@@ -130,7 +130,7 @@ export function fileSeenStore(
   const startBackgroundWrite = () => {
     if (!dirty || writing !== null) return;
     dirty = false;
-    lastWriteStart = clock.now();
+    lastWriteStart = clock.monotonic();
     const text = JSON.stringify(ids.list());
     const gen = generation;
     writing = writeInBackground(text, gen)

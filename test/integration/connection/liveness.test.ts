@@ -71,6 +71,25 @@ describe('liveness', () => {
     expect(rec.gaps).toHaveLength(1);
   });
 
+  it('keeps the 45 s deadline on monotonic time when the wall clock is stepped back an hour', async () => {
+    const s = await silentServer();
+    const clock = new TestClock('manual');
+    const { engine: e } = engine({ url: s.url, clock });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    clock.stepWall(-3_600_000);
+    clock.advance(44_999);
+    await settle(50);
+    expect(stateIs(e, 'open')).toBe(true);
+    clock.advance(1);
+    const st = await waitFor(
+      () => (e.getState().state === 'reconnecting' ? e.getState() : null),
+      'reconnecting 45 s after the last frame, not an hour and 45 s',
+    );
+    expect(st).toMatchObject({ lastError: 'nothing received for 45 s' });
+    // What people read stays on the wall clock they set.
+    expect(st.since).toBe(clock.now());
+  });
+
   it('any inbound frame moves the deadline', async () => {
     const s = await silentServer();
     const clock = new TestClock('manual');

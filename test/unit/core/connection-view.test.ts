@@ -4,7 +4,7 @@ import type { ViewInput } from '../../../main/core/connection-view';
 
 const now = 1_000_000_000_000;
 const base = {
-  now,
+  lostForMs: null,
   serverUrl: 'wss://k/v1/ws',
   demo: false,
   missingToken: false,
@@ -35,12 +35,37 @@ describe('connection view', () => {
       delayMs: 3000,
       retryAt: now + 3000,
     };
-    const short = v({ state, disconnectedSince: now - OFFLINE_AFTER_MS + 1 });
+    const short = v({
+      state,
+      disconnectedSince: now - OFFLINE_AFTER_MS + 1,
+      lostForMs: OFFLINE_AFTER_MS - 1,
+    });
     expect(short.phase).toBe('reconnecting');
     expect(short.retryAt).toBe(now + 3000);
-    const long = v({ state, disconnectedSince: now - OFFLINE_AFTER_MS });
+    const long = v({
+      state,
+      disconnectedSince: now - OFFLINE_AFTER_MS,
+      lostForMs: OFFLINE_AFTER_MS,
+    });
     expect(long.phase).toBe('offline');
     expect(long.since).toBe(now - OFFLINE_AFTER_MS);
+  });
+
+  it('decides "offline" by the monotonic time lost, whatever the wall clock says', () => {
+    const state = {
+      state: 'reconnecting' as const,
+      since: now,
+      attempt: 1,
+      delayMs: 1,
+      retryAt: now,
+    };
+    // The wall clock was stepped back an hour after the loss: the "since" time reads as in
+    // the future, yet three minutes have passed.
+    const stepped = v({ state, disconnectedSince: now + 3_600_000, lostForMs: 180_000 });
+    expect(stepped.phase).toBe('offline');
+    expect(v({ state, disconnectedSince: now - 3_600_000, lostForMs: 1000 }).phase).toBe(
+      'reconnecting',
+    );
   });
 
   it('asks for sign-in when a real server has no token', () => {

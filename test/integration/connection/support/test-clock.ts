@@ -12,6 +12,8 @@ interface Entry {
 
 export class TestClock implements Clock {
   private offset = 0;
+  /** how far the wall clock was stepped by hand (stepWall); monotonic time ignores it */
+  private wallStep = 0;
   private readonly base = Date.now();
   private readonly timers = new Map<number, Entry>();
   private nextId = 1;
@@ -19,13 +21,22 @@ export class TestClock implements Clock {
   constructor(readonly mode: 'real' | 'manual' = 'real') {}
 
   now(): number {
+    return this.monotonic() + this.wallStep;
+  }
+
+  monotonic(): number {
     return (this.mode === 'manual' ? this.base : Date.now()) + this.offset;
+  }
+
+  /** The user or NTP sets the wall clock: now() jumps; monotonic time and timers do not. */
+  stepWall(ms: number): void {
+    this.wallStep += ms;
   }
 
   setTimeout(fn: () => void, ms: number): TimerHandle {
     const id = this.nextId++;
     const wait = Math.max(0, ms);
-    const entry: Entry = { due: this.now() + wait, fn };
+    const entry: Entry = { due: this.monotonic() + wait, fn };
     if (this.mode === 'real') entry.real = setTimeout(() => this.fire(id), wait);
     this.timers.set(id, entry);
     return id;
@@ -51,7 +62,7 @@ export class TestClock implements Clock {
 
   runDue(): void {
     for (let guard = 0; guard < 10_000; guard++) {
-      const now = this.now();
+      const now = this.monotonic();
       let next: [number, Entry] | undefined;
       for (const e of this.timers)
         if (e[1].due <= now && (!next || e[1].due < next[1].due)) next = e;
@@ -65,7 +76,7 @@ export class TestClock implements Clock {
   nextDelay(): number | null {
     let min: number | null = null;
     for (const e of this.timers.values()) min = min === null ? e.due : Math.min(min, e.due);
-    return min === null ? null : Math.max(0, min - this.now());
+    return min === null ? null : Math.max(0, min - this.monotonic());
   }
 
   get pending(): number {
