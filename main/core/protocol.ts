@@ -185,8 +185,49 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
 
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 
+/**
+ * Bounds on the shape of a received message (docs/protocol.md, "Limits"). Depth counts the
+ * envelope as level 1, so an event's `data` is level 2; values count every object, array and
+ * primitive. Real events are a few levels deep with a few dozen values.
+ */
+export const MESSAGE_LIMITS = {
+  maxDepth: 64,
+  maxValues: 20_000,
+  /** UTF-16 units of one frame's text; the engine's socket already refuses larger frames */
+  maxChars: 1024 * 1024,
+} as const;
+
+/**
+ * Why a JSON value is outside MESSAGE_LIMITS, or null when it is within them. Iterative, so
+ * a hostile depth cannot exhaust the stack here either.
+ */
+export function shapeProblem(value: unknown, limits = MESSAGE_LIMITS): string | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const stack: object[] = [value];
+  const depths: number[] = [1];
+  let values = 1;
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const depth = depths.pop()!;
+    if (depth > limits.maxDepth) return `nested deeper than ${limits.maxDepth} levels`;
+    const children: unknown[] = Array.isArray(node) ? node : Object.values(node);
+    values += children.length;
+    if (values > limits.maxValues) return `more than ${limits.maxValues} values`;
+    for (const child of children) {
+      if (typeof child === 'object' && child !== null) {
+        stack.push(child);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return null;
+}
+
 /** Parse one text frame from a server; `null` when it is not valid JSON or not a known message. */
 export function parseServerMessage(text: string): ParsedServerMessage {
+  if (text.length > MESSAGE_LIMITS.maxChars) {
+    return { ok: false, reason: `larger than ${MESSAGE_LIMITS.maxChars} characters` };
+  }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -204,6 +245,10 @@ export type ParsedServerMessage =
  * uses it to read back a stored frame with exactly the rules it passed when it arrived.
  */
 export function checkServerMessage(raw: unknown): ParsedServerMessage {
+  // First the shape: a value nested thousands deep passes every schema and then breaks each
+  // place that serialises or walks it again (history, `katya tail`, the window's IPC).
+  const tooBig = shapeProblem(raw);
+  if (tooBig) return { ok: false, reason: tooBig };
   // Nearly every frame is an event: check those by hand (the same rules as
   // eventMessageSchema, at a fraction of zod's cost). Anything else, and any event the quick
   // check does not accept, goes through zod, so what is rejected and why stays zod's word.

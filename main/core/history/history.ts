@@ -399,8 +399,22 @@ export class EventHistory {
   /** Queue one record for the next flush. */
   #write(rec: HistoryRecord) {
     if (!this.#persist) return;
-    this.#pending.append(JSON.stringify(rec));
+    let line: string;
+    try {
+      line = JSON.stringify(rec);
+    } catch (err) {
+      this.#log(`history: a record could not be encoded, not stored: ${(err as Error).message}`);
+      return;
+    }
+    this.#pending.append(line);
     this.#armFlush();
+  }
+
+  #dropUnwritable(e: Entry) {
+    const i = this.#entries.indexOf(e);
+    if (i >= 0) this.#entries.splice(i, 1);
+    this.#forget(e);
+    this.#log(`history: event ${e.feed.id.slice(0, 64)} could not be encoded; dropped`);
   }
 
   #armFlush() {
@@ -447,7 +461,15 @@ export class EventHistory {
     // Snapshot and pending queue are taken together, before the first await: records written
     // after this moment stay pending for the next flush and land after the snapshot.
     const snapshot = new RecordBuffer();
-    for (const e of this.#entries) snapshot.append(JSON.stringify(toRecord(e)));
+    const unwritable: Entry[] = [];
+    for (const e of this.#entries) {
+      const line = recordLine(e);
+      if (line === null) unwritable.push(e);
+      else snapshot.append(line);
+    }
+    // One entry that cannot be encoded must not fail every compaction after it (and with it
+    // every later write): it leaves memory as it leaves the file.
+    for (const e of unwritable) this.#dropUnwritable(e);
     this.#pending.clear();
     const { parts, bytes, records } = snapshot.take();
     await this.#handle?.close().catch(() => {});
@@ -623,6 +645,15 @@ function toRecord(e: Entry): EventRecord | GapRecord {
   };
   if (f.read) rec.read = true;
   return rec;
+}
+
+/** An entry's record as one line of JSON, or null when it cannot be encoded. */
+function recordLine(e: Entry): string | null {
+  try {
+    return JSON.stringify(toRecord(e));
+  } catch {
+    return null;
+  }
 }
 
 function toFeedEvent(e: EventMessage, receivedAt: number): FeedEvent | null {
