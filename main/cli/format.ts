@@ -3,7 +3,8 @@
 // through `clean`, so a hostile payload cannot move the cursor or recolour the terminal.
 import { describeForNotification } from '../core/notify/policy';
 import type { NotificationRequest } from '../core/notify/policy';
-import type { EventMessage, Severity } from '../core/protocol';
+import { isChannel } from '../core/protocol';
+import type { Channel, EventMessage, Severity } from '../core/protocol';
 import { severityOf } from '../core/severity';
 import type {
   ConnectionState,
@@ -56,7 +57,7 @@ const SEVERITY_STYLE: Record<Severity, Colour[]> = {
   low: ['dim'],
 };
 
-const CHANNEL_STYLE: Record<string, Colour> = {
+const CHANNEL_STYLE: Record<Channel, Colour> = {
   messages: 'blue',
   rooms: 'cyan',
   trust: 'green',
@@ -83,7 +84,7 @@ export function eventLine(event: EventMessage, paint: Paint, receivedAt = Date.n
   const text = body ? `${title}: ${body}` : title;
   return [
     paint(clock(receivedAt), 'dim'),
-    paint(channel.padEnd(9), CHANNEL_STYLE[channel] ?? 'dim'),
+    paint(channel.padEnd(9), isChannel(channel) ? CHANNEL_STYLE[channel] : 'dim'),
     sev,
     severity === 'critical' ? paint(text, 'bold') : text,
   ].join(' ');

@@ -9,11 +9,17 @@ import { runServer } from './server-command';
 import { runTail } from './tail-command';
 import { DOCTOR_USAGE, MAIN_USAGE, SERVER_USAGE, TAIL_USAGE } from './usage';
 
-const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
-  server: { run: runServer, usage: SERVER_USAGE },
-  tail: { run: runTail, usage: TAIL_USAGE },
-  doctor: { run: runDoctor, usage: DOCTOR_USAGE },
-};
+interface Command {
+  run: (argv: string[]) => Promise<number>;
+  usage: string;
+}
+
+// A Map: the name is what the user typed, and `katya constructor` is no command.
+const COMMANDS: ReadonlyMap<string, Command> = new Map([
+  ['server', { run: runServer, usage: SERVER_USAGE }],
+  ['tail', { run: runTail, usage: TAIL_USAGE }],
+  ['doctor', { run: runDoctor, usage: DOCTOR_USAGE }],
+]);
 
 /** The version of the package this script belongs to (dist/main/cli/katya.cjs or the source). */
 function version(): string {
@@ -57,14 +63,14 @@ async function main(argv: string[]): Promise<number> {
   if (name === 'help') {
     const topic = rest[0];
     if (topic === undefined) process.stdout.write(MAIN_USAGE);
-    else if (COMMANDS[topic]) process.stdout.write(COMMANDS[topic].usage);
+    else if (COMMANDS.has(topic)) process.stdout.write(COMMANDS.get(topic)!.usage);
     else {
       process.stderr.write(`katya: no command "${topic}"\n\n${MAIN_USAGE}`);
       return EXIT.USAGE;
     }
     return EXIT.OK;
   }
-  const command = COMMANDS[name];
+  const command = COMMANDS.get(name);
   if (!command) {
     process.stderr.write(`katya: no command "${name}"\n\n${MAIN_USAGE}`);
     return EXIT.USAGE;

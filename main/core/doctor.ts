@@ -113,13 +113,18 @@ class Inbox {
 
 const errorCode = (f: Frame) => (f.type === 'error' ? String(f.data?.code ?? '') : null);
 
-const SUBSCRIPTION_ADVICE: Record<string, string> = {
-  [ERROR_CODES.NO_PERMISSION]:
+/** Keyed by the code the server sent, so a Map: an odd code is unknown, never a prototype member. */
+const SUBSCRIPTION_ADVICE: ReadonlyMap<string, string> = new Map([
+  [
+    ERROR_CODES.NO_PERMISSION,
     'the token may not read it; ask the server admin to grant it, or stop subscribing to it',
-  [ERROR_CODES.UNKNOWN_NAME]: 'the server does not know this name; check the spelling',
-  [ERROR_CODES.SUBSCRIPTION_LIMIT]:
+  ],
+  [ERROR_CODES.UNKNOWN_NAME, 'the server does not know this name; check the spelling'],
+  [
+    ERROR_CODES.SUBSCRIPTION_LIMIT,
     'over the server limit; follow whole channels instead of single event types, or fewer of them',
-};
+  ],
+]);
 
 function tlsAdvice(code: string | undefined, host: string): string {
   switch (code) {
@@ -496,14 +501,14 @@ async function subscribe(
         'subscribe',
         'fail',
         `${shown}: ${p.said(code, 10)} ${p.said(rejected.data?.message)}`.trim(),
-        SUBSCRIPTION_ADVICE[code] ?? 'the server refused it',
+        SUBSCRIPTION_ADVICE.get(code) ?? 'the server refused it',
       );
     } else if (limit) {
       p.emit(
         'subscribe',
         'fail',
         `${shown}: ${p.said(limit.data?.message ?? '4004') || '4004'}`,
-        SUBSCRIPTION_ADVICE[ERROR_CODES.SUBSCRIPTION_LIMIT],
+        SUBSCRIPTION_ADVICE.get(ERROR_CODES.SUBSCRIPTION_LIMIT)!,
       );
     } else if (end?.type === 'response') {
       p.emit('subscribe', 'ok', shown);

@@ -2,18 +2,20 @@
 import { isSeverity } from './protocol';
 import type { Severity } from './protocol';
 
-const STATUS_SEVERITY: Record<string, Severity> = {
-  operational: 'low',
-  degraded: 'medium',
-  partial_outage: 'high',
-  major_outage: 'critical',
-};
+// A Map, not an object literal: the status is the server's string, and "constructor" must be
+// an unknown status, not Object.prototype's member.
+const STATUS_SEVERITY: ReadonlyMap<string, Severity> = new Map([
+  ['operational', 'low'],
+  ['degraded', 'medium'],
+  ['partial_outage', 'high'],
+  ['major_outage', 'critical'],
+]);
 
 export function severityOf(event: string, data: Record<string, unknown>): Severity | null {
   if (event.startsWith('security.alert.')) return isSeverity(data.severity) ? data.severity : null;
   if (event === 'security.scan.completed')
     return isSeverity(data.highestSeverity) ? data.highestSeverity : null;
   if (event === 'system.status.changed' && typeof data.status === 'string')
-    return STATUS_SEVERITY[data.status] ?? null;
+    return STATUS_SEVERITY.get(data.status) ?? null;
   return null;
 }

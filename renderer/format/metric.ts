@@ -3,16 +3,17 @@
 import type { I18n } from '../i18n';
 import { scalarText } from './text';
 
-const UNIT_STYLE: Record<string, Intl.NumberFormatOptions> = {
-  percent: { style: 'unit', unit: 'percent', maximumFractionDigits: 1 },
-  ms: { style: 'unit', unit: 'millisecond', maximumFractionDigits: 1 },
-  MB: { style: 'unit', unit: 'megabyte', maximumFractionDigits: 1 },
-  count: { maximumFractionDigits: 0 },
-};
+// Keyed by the server's unit string, so a Map: "constructor" is a unit shown as text.
+const UNIT_STYLE: ReadonlyMap<string, Intl.NumberFormatOptions> = new Map([
+  ['percent', { style: 'unit', unit: 'percent', maximumFractionDigits: 1 }],
+  ['ms', { style: 'unit', unit: 'millisecond', maximumFractionDigits: 1 }],
+  ['MB', { style: 'unit', unit: 'megabyte', maximumFractionDigits: 1 }],
+  ['count', { maximumFractionDigits: 0 }],
+]);
 
 export function formatMetric(value: number, unit: unknown, i18n: I18n): string {
   if (!Number.isFinite(value)) return '—';
-  const style = typeof unit === 'string' ? UNIT_STYLE[unit] : undefined;
+  const style = typeof unit === 'string' ? UNIT_STYLE.get(unit) : undefined;
   if (style) return i18n.number(value, style);
   const u = scalarText(unit, 16);
   return `${i18n.number(value, { maximumFractionDigits: 2 })}${u ? ` ${u}` : ''}`;

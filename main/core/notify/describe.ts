@@ -35,7 +35,8 @@ function list(v: unknown, t: NotifyTexts, max = 5): string | null {
 
 function words(v: unknown): string | null {
   const t = text(v);
-  return t ? t.replace(/_/g, ' ') : null;
+  const spaced = t?.replace(/_+/g, ' ').trim();
+  return spaced ? spaced : null;
 }
 
 /** "HH:MM" in local time for an ISO date, or null. */
