@@ -89,23 +89,6 @@ type Navigation =
 
 const STATE_HISTORY = 50;
 
-function originOf(url: string): string | null {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}`;
-  } catch {
-    return null;
-  }
-}
-
-function readTokenOrigin(file: string): string | null {
-  try {
-    const origin = (JSON.parse(readFileSync(file, 'utf8')) as { origin?: unknown }).origin;
-    return typeof origin === 'string' ? origin : null;
-  } catch {
-    return null;
-  }
-}
 /** how long a connection must stay up after a gap before the gap is shown on its own */
 const GAP_SETTLE_MS = 5_000;
 
@@ -151,9 +134,6 @@ export class AppService {
   /** a window has said window:ready since it was last (re)built */
   private windowReady = true;
   private connectGeneration = 0;
-  /** the origin of the server the stored token was entered for; undefined until read */
-  private tokenOrigin: string | null | undefined = undefined;
-  private readonly tokenOriginFile: string;
   private gapTimer: ReturnType<Clock['setTimeout']> | undefined;
   private readonly notices: string[] = [];
   private stopped = false;
@@ -170,7 +150,6 @@ export class AppService {
     this.vault = vault;
     this.log = log;
     this.state = { state: 'closed', since: this.clock.now() };
-    this.tokenOriginFile = path.join(deps.dataDir, 'token-server.json');
     const snoozeFile = path.join(deps.dataDir, 'snooze.json');
     this.notifier = new Notifier({
       clock: this.clock,
@@ -217,6 +196,7 @@ export class AppService {
       encryptor: deps.encryptor,
       acceptWeak: () => settings.get().acceptWeakTokenStorage,
       log: (m) => log.warn(m),
+      legacyOriginFile: path.join(deps.dataDir, 'token-server.json'),
     });
     const s = settings.get();
     const history = await EventHistory.open({
@@ -271,35 +251,14 @@ export class AppService {
     await this.stopDemo();
     if (!current()) return;
     this.buildEngine(s.serverUrl, s.authMethod);
-    if (!this.tokenUsableFor(s.serverUrl)) {
+    if (!this.vault.usableFor(s.serverUrl)) {
       this.setState({ state: 'closed', since: this.clock.now() });
       return;
     }
-    // The vault hands the token to the engine and to nobody else.
-    this.engineOff.push(this.vault.bind(this.engine!));
+    // The vault hands the token to the engine and to nobody else, and only for the server it
+    // was entered for: were the window ever compromised, a changed server URL gets no token.
+    this.engineOff.push(this.vault.bind(this.engine!, s.serverUrl));
     this.engine!.start();
-  }
-
-  /**
-   * A token is sent only to the server it was entered for: were the window ever compromised,
-   * changing the server URL must not carry the stored token to another host. A token entered
-   * before any server was set belongs to the first server it is used with.
-   */
-  private tokenUsableFor(serverUrl: string): boolean {
-    if (!this.vault.status().stored) return false;
-    const origin = originOf(serverUrl);
-    if (this.tokenOrigin === undefined) this.tokenOrigin = readTokenOrigin(this.tokenOriginFile);
-    if (this.tokenOrigin === null) this.setTokenOrigin(origin);
-    return this.tokenOrigin === origin;
-  }
-
-  private setTokenOrigin(origin: string | null) {
-    this.tokenOrigin = origin;
-    try {
-      writeFileSync(this.tokenOriginFile, JSON.stringify({ origin }));
-    } catch (err) {
-      this.log.warn(`could not record the token's server: ${(err as Error).message}`);
-    }
   }
 
   private buildEngine(url: string, authMethod: Settings['authMethod']) {
@@ -375,16 +334,16 @@ export class AppService {
         this.disconnectedMono === null ? null : this.clock.monotonic() - this.disconnectedMono,
       serverUrl: demo ? (this.demo?.url ?? '') : s.serverUrl,
       demo,
-      missingToken: !demo && s.serverUrl !== '' && !this.engineHasToken(),
-      missingTokenReason: this.vault.status().stored
-        ? 'the stored token was entered for another server; enter it again'
-        : undefined,
+      missingToken: !demo && s.serverUrl !== '' && !this.vault.usableFor(s.serverUrl),
+      missingTokenReason: this.missingTokenReason(),
     });
   }
 
-  private engineHasToken(): boolean {
-    const origin = originOf(this.settings.get().serverUrl);
-    return this.vault.status().stored && (this.tokenOrigin == null || this.tokenOrigin === origin);
+  private missingTokenReason(): string | undefined {
+    if (!this.vault.status().stored) return undefined;
+    return this.vault.boundTo() === null
+      ? "the stored token's server is not known; enter the token again"
+      : 'the stored token was entered for another server; enter it again';
   }
 
   private viewChanged() {
@@ -516,11 +475,11 @@ export class AppService {
     if (acceptWeakStorage && !this.settings.get().acceptWeakTokenStorage) {
       this.settings.update({ acceptWeakTokenStorage: true });
     }
-    const status = this.vault.set(token, { acceptWeakStorage });
-    this.log.info(`token stored (${status.stored ? status.storage : 'not stored'})`);
+    // Throws when no server is set: the window shows the sentence.
     const serverUrl = this.settings.get().serverUrl;
-    this.setTokenOrigin(serverUrl === '' ? null : originOf(serverUrl));
-    if (serverUrl !== '') await this.connect();
+    const status = this.vault.set(token, { serverUrl, acceptWeakStorage });
+    this.log.info(`token stored (${status.stored ? status.storage : 'not stored'})`);
+    await this.connect();
     this.emitSettings();
     this.viewChanged();
     return status;
@@ -528,7 +487,6 @@ export class AppService {
 
   private clearToken() {
     const status = this.vault.clear();
-    this.setTokenOrigin(null);
     this.log.info('token cleared');
     if (this.settings.get().serverUrl !== '' && this.engine) {
       this.engine.stop();
@@ -611,21 +569,21 @@ export class AppService {
     if (input.url.trim() === '' && this.demo) {
       return this.deps.probe({ url: this.demo.url, authMethod: 'header', token: this.demo.token });
     }
-    const saved = input.url === this.settings.get().serverUrl && this.engineHasToken();
     return this.deps.probe({
       url: input.url,
       authMethod: input.authMethod,
-      token: input.token ?? (saved ? this.storedTokenForProbe() : undefined),
+      token: input.token ?? this.storedTokenForProbe(input.url),
     });
   }
 
   /**
-   * "Test connection" of the saved server is a connection attempt like the engine's, so it gets
-   * the stored token through the vault's one exit (bind), used and dropped at once.
+   * "Test connection" is a connection attempt like the engine's, so it gets the stored token
+   * through the vault's one exit (bind), used and dropped at once; the vault hands it over only
+   * when `url` is the server the token was entered for.
    */
-  private storedTokenForProbe(): string | undefined {
+  private storedTokenForProbe(url: string): string | undefined {
     let token: string | undefined;
-    this.vault.bind({ setToken: (t) => (token = t) })();
+    this.vault.bind({ setToken: (t) => (token = t) }, url)();
     return token;
   }
 

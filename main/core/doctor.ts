@@ -10,6 +10,7 @@ import { connect as tlsConnect } from 'node:tls';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
+import { redact } from './log/redact';
 import { AUTH_METHODS, CHANNELS, ERROR_CODES, validateServerUrl } from './protocol';
 import type { AuthMethod, Channel, EventType } from './protocol';
 import type { TestResult, TestStep } from './views';
@@ -148,9 +149,8 @@ function tlsAdvice(code: string | undefined, host: string): string {
  * Tokens shorter than 4 characters are left alone: masking every "t" would hide nothing.
  */
 function redactor(token: string | undefined): (text: string) => string {
-  if (!token || token.length < 4) return (text) => text;
-  const forms = [...new Set([token, encodeURIComponent(token)])];
-  return (text) => forms.reduce((t, form) => t.split(form).join('•••'), text);
+  const secrets = token && token.length >= 4 ? [token] : [];
+  return (text) => redact(text, secrets);
 }
 
 /** Opens a socket with `open`, resolves with what `ready` makes of it, and always closes it. */

@@ -20,6 +20,7 @@ import {
 } from '../protocol';
 import type { AuthMethod, ClientMessage, EventMessage, ServerMessage } from '../protocol';
 import { systemClock } from '../clock';
+import { redact as redactSecrets } from '../log/redact';
 import type { Clock, TimerHandle } from '../clock';
 import { DEFAULT_BACKOFF, backoffDelay } from './backoff';
 import type { BackoffPolicy } from './backoff';
@@ -522,26 +523,29 @@ export class ConnectionEngine {
     },
   ): void {
     this.stats.onError();
+    // The server's words are redacted once, here: a server that quotes the token back must not
+    // get it shown in the window, diagnostics, the log or `katya tail`, which all read these.
+    const said = (text: string | undefined) => (text === undefined ? undefined : this.redact(text));
     const info = {
-      code: data.code,
-      message: data.message ?? '',
-      ...(data.channel !== undefined && { channel: data.channel }),
-      ...(data.event !== undefined && { event: data.event }),
+      code: said(data.code)!,
+      message: said(data.message) ?? '',
+      ...(data.channel !== undefined && { channel: said(data.channel) }),
+      ...(data.event !== undefined && { event: said(data.event) }),
       ...(data.requestId !== undefined && { requestId: data.requestId }),
     };
-    this.log('warn', `server error ${info.code}: ${this.redact(info.message)}`);
+    this.log('warn', `server error ${info.code}: ${info.message}`);
     this.emit('protocolError', info);
     switch (data.code) {
       case ERROR_CODES.BAD_TOKEN:
         this.socketLost(ws, {
           retry: false,
-          reason: this.redact(data.message || 'the server rejected the token (4001)'),
+          reason: info.message || 'the server rejected the token (4001)',
         });
         return;
       case ERROR_CODES.NO_PERMISSION:
       case ERROR_CODES.SUBSCRIPTION_LIMIT:
       case ERROR_CODES.UNKNOWN_NAME:
-        if (this.ledger.onError(data)) this.emit('subscriptions', this.ledger.statuses());
+        if (this.ledger.onError(info)) this.emit('subscriptions', this.ledger.statuses());
         return;
       default:
         // 4003 is our bug (logged above); 5001/5002 are followed by the server's close,
@@ -783,10 +787,9 @@ export class ConnectionEngine {
     }
   }
 
-  /** Never let the token reach a log line or a state message. */
+  /** Never let the token reach a log line, a state message or anything the server said. */
   private redact(text: string): string {
-    if (!this.token || !text.includes(this.token)) return text;
-    return text.split(this.token).join('[token]');
+    return redactSecrets(text, this.token ? [this.token] : []);
   }
 
   private describe(err: unknown): string {

@@ -3,6 +3,12 @@
 // when the encryptor is weak (Linux basic_text) unless the user accepted that, and handed out
 // only to consumers bound through bind() (the connection engine). status() says whether and
 // how a token is stored, never what it is.
+//
+// A token belongs to the server it was entered for: set() takes that server's URL and refuses a
+// token without one, the origin is stored in the same file as the token, and bind() hands the
+// token only to a consumer for that origin. Where the origin is unknown (a file from before the
+// binding was kept here, with its side file gone or unreadable) no consumer gets the token:
+// fail closed, the user enters it again.
 import {
   existsSync,
   mkdirSync,
@@ -38,12 +44,34 @@ export interface TokenVaultOptions {
   acceptWeak: () => boolean;
   /** told about storage problems; never given the token */
   log?: (message: string) => void;
+  /**
+   * Where builds before 0.2 kept the token's server ({"origin": "wss://host"}): read once to
+   * carry a version-1 token file over, then removed.
+   */
+  legacyOriginFile?: string;
 }
 
 interface StoredRecord {
-  v: 1;
+  /** 1: no origin (read with legacyOriginFile); 2: the origin is in the record */
+  v: 1 | 2;
   storage: 'keychain' | 'weak';
   data: string; // base64 of the encrypted bytes
+  origin?: string;
+}
+
+/**
+ * The origin a token is bound to: scheme, host and port of the server URL ("wss://k.example"),
+ * so a path or query change keeps it and another host, port or scheme does not. Null for a URL
+ * that does not parse.
+ */
+export function serverOrigin(serverUrl: string): string | null {
+  if (typeof serverUrl !== 'string' || serverUrl.trim() === '') return null;
+  try {
+    const u = new URL(serverUrl.trim());
+    return u.host === '' ? null : `${u.protocol}//${u.host}`;
+  } catch {
+    return null;
+  }
 }
 
 const MAX_TOKEN_CHARS = 4096;
@@ -53,18 +81,23 @@ export class TokenVault {
   readonly #encryptor: Encryptor;
   readonly #acceptWeak: () => boolean;
   readonly #log: (message: string) => void;
+  readonly #legacyOriginFile: string | undefined;
   #token: string | undefined;
+  /** the origin the token was entered for; null while none is held or it is not known */
+  #origin: string | null = null;
   #where: 'keychain' | 'weak' | 'memory' | null = null;
   #decryptFailed = false;
   /** every token held this session, so lines logged just before a change are still redacted */
   readonly #formerTokens = new Set<string>();
-  readonly #consumers = new Set<TokenConsumer>();
+  /** each bound consumer with the origin it connects to */
+  readonly #consumers = new Map<TokenConsumer, string | null>();
 
   constructor(opts: TokenVaultOptions) {
     this.#file = opts.file;
     this.#encryptor = opts.encryptor;
     this.#acceptWeak = opts.acceptWeak;
     this.#log = opts.log ?? (() => {});
+    this.#legacyOriginFile = opts.legacyOriginFile;
     this.#load();
   }
 
@@ -78,18 +111,41 @@ export class TokenVault {
   }
 
   /**
-   * Store a new token. `acceptWeakStorage` is the user's explicit consent, given with this very
-   * token, to keep it on disk although the encryptor is weak.
+   * The origin the held token is bound to, or null (no token, or its server is not known).
+   * Not a secret: the window and diagnostics may say which server a token is for.
    */
-  set(token: string, opts?: { acceptWeakStorage?: boolean }): TokenStatus {
+  boundTo(): string | null {
+    return this.#token === undefined ? null : this.#origin;
+  }
+
+  /** True when bind() for this server URL would hand over a token. */
+  usableFor(serverUrl: string): boolean {
+    const origin = serverOrigin(serverUrl);
+    return this.#token !== undefined && origin !== null && origin === this.#origin;
+  }
+
+  /**
+   * Store a new token for the server at `serverUrl`; throws when that URL gives no origin
+   * (a token bound to nothing would go to whichever server came next). `acceptWeakStorage` is
+   * the user's explicit consent, given with this very token, to keep it on disk although the
+   * encryptor is weak.
+   */
+  set(token: string, opts: { serverUrl: string; acceptWeakStorage?: boolean }): TokenStatus {
+    const origin = serverOrigin(opts?.serverUrl);
+    if (origin === null) {
+      throw new Error(
+        'set the server URL before the token: a token is kept for the one server it was entered for',
+      );
+    }
     if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_CHARS) {
       this.#log('token vault: ignored an empty or oversized token');
       return this.status();
     }
     this.#remember(token);
     this.#token = token;
+    this.#origin = origin;
     this.#decryptFailed = false;
-    this.#persist(opts?.acceptWeakStorage === true);
+    this.#persist(opts.acceptWeakStorage === true);
     this.#tell();
     return this.status();
   }
@@ -97,6 +153,7 @@ export class TokenVault {
   /** Sign out: forget the token and wipe its file. */
   clear(): TokenStatus {
     this.#token = undefined;
+    this.#origin = null;
     this.#decryptFailed = false;
     this.#where = null;
     this.#wipe();
@@ -113,10 +170,13 @@ export class TokenVault {
     return this.status();
   }
 
-  /** The only way out: the consumer gets the current token now and every change after. */
-  bind(consumer: TokenConsumer): () => void {
-    this.#consumers.add(consumer);
-    this.#safeSet(consumer, this.#token);
+  /**
+   * The only way out: a consumer that connects to `serverUrl` gets the current token now and
+   * every change after, as long as the token was entered for that server; otherwise undefined.
+   */
+  bind(consumer: TokenConsumer, serverUrl: string): () => void {
+    this.#consumers.set(consumer, serverOrigin(serverUrl));
+    this.#safeSet(consumer, this.#tokenFor(this.#consumers.get(consumer)!));
     return () => {
       this.#consumers.delete(consumer);
     };
@@ -139,8 +199,12 @@ export class TokenVault {
     }
   }
 
+  #tokenFor(origin: string | null): string | undefined {
+    return origin !== null && origin === this.#origin ? this.#token : undefined;
+  }
+
   #tell() {
-    for (const c of this.#consumers) this.#safeSet(c, this.#token);
+    for (const [c, origin] of this.#consumers) this.#safeSet(c, this.#tokenFor(origin));
   }
 
   #safeSet(consumer: TokenConsumer, token: string | undefined) {
@@ -177,12 +241,13 @@ export class TokenVault {
     try {
       const rec = JSON.parse(raw) as Partial<StoredRecord>;
       if (
-        rec?.v !== 1 ||
+        (rec?.v !== 1 && rec?.v !== 2) ||
         (rec.storage !== 'keychain' && rec.storage !== 'weak') ||
         typeof rec.data !== 'string'
       ) {
         throw new Error('unknown token file format');
       }
+      const origin = rec.v === 2 ? serverOrigin(String(rec.origin)) : this.#legacyOrigin();
       if (this.#backend() === 'unavailable') throw new Error('encryption is not available');
       const token = this.#encryptor.decryptString(Buffer.from(rec.data, 'base64'));
       if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_CHARS) {
@@ -190,9 +255,19 @@ export class TokenVault {
       }
       this.#remember(token);
       this.#token = token;
+      this.#origin = origin;
       this.#where = rec.storage;
-      // The backend or the user's choice may have changed since it was written.
+      if (origin === null) {
+        this.#log(
+          "token vault: the stored token's server is not known; it is sent nowhere until entered again",
+        );
+      }
+      // The backend or the user's choice may have changed since it was written, and a version-1
+      // file is carried over to version 2 here.
       this.#persist(false);
+      if (rec.v === 1 && this.#legacyOriginFile) {
+        rmSync(this.#legacyOriginFile, { force: true });
+      }
     } catch (err) {
       // Signed out. The file stays until a new token or "sign out" replaces it: a keychain that
       // is only locked today must not cost the user a token that will decrypt tomorrow.
@@ -222,7 +297,8 @@ export class TokenVault {
     }
     try {
       const data = this.#encryptor.encryptString(token).toString('base64');
-      const rec: StoredRecord = { v: 1, storage: target, data };
+      const rec: StoredRecord = { v: 2, storage: target, data };
+      if (this.#origin !== null) rec.origin = this.#origin;
       writeAtomic(this.#file, JSON.stringify(rec));
       this.#where = target;
     } catch (err) {
@@ -232,6 +308,19 @@ export class TokenVault {
       this.#log(
         `token vault: cannot store the token, keeping it in memory: ${(err as Error).message}`,
       );
+    }
+  }
+
+  /** The side file of builds before 0.2; anything unreadable or odd there means "unknown". */
+  #legacyOrigin(): string | null {
+    if (!this.#legacyOriginFile) return null;
+    try {
+      const text = readFileSync(this.#legacyOriginFile, 'utf8');
+      if (text.length > 4096) return null;
+      const origin = (JSON.parse(text) as { origin?: unknown })?.origin;
+      return typeof origin === 'string' ? serverOrigin(origin) : null;
+    } catch {
+      return null;
     }
   }
 

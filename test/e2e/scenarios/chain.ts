@@ -49,12 +49,14 @@ export async function demoFeed(app: AppUnderTest) {
 export async function signIn(app: AppUnderTest, server: KatyaServer, token = ADMIN_TOKEN) {
   const { page } = app;
   await openView(page, 'Settings');
-  await page.getByLabel('Access token').fill(token);
-  await page.getByRole('button', { name: 'Save token' }).click();
-  await expect(page.getByText('Token saved.')).toBeVisible();
+  // The server first: a token is kept for the server it was entered for.
   const url = page.getByLabel('Server URL');
   await url.fill(server.url);
   await url.press('Enter');
+  await expect(status(page)).toContainText(/sign-in needed/i);
+  await page.getByLabel('Access token').fill(token);
+  await page.getByRole('button', { name: 'Save token' }).click();
+  await expect(page.getByText('Token saved.')).toBeVisible();
   await expect(status(page)).toContainText(`Connected to ${server.url}`, { timeout: 15_000 });
   await expect(page.getByText(/^Demo: Demo mode/)).toHaveCount(0);
 }

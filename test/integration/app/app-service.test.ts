@@ -3,7 +3,10 @@
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
+import type { WebSocket } from 'ws';
 import { AppService } from '../../../main/app/app-service';
 import type { AppServiceDeps } from '../../../main/app/app-service';
 import { startDemoServer } from '../../../main/app/demo';
@@ -76,9 +79,9 @@ async function app(
 }
 
 async function signIn(a: Awaited<ReturnType<typeof app>>, s: KatyaServer, token = TOKEN) {
-  await a.invoke['token:set']({ token });
   const r = await a.invoke['settings:update']({ serverUrl: s.url });
   expect(r.ok).toBe(true);
+  await a.invoke['token:set']({ token });
   await until('connected', () => a.svc.snapshot().connection.phase === 'connected');
   await until('subscriptions active', () => {
     const subs = a.svc.snapshot().subscriptions;
@@ -323,5 +326,91 @@ describe('app model', () => {
     expect(test.steps.find((x) => x.step === 'auth')?.ok).toBe(true);
     await signIn(a, s);
     expect(a.svc.snapshot().connection).toMatchObject({ demo: false, serverUrl: s.url });
+  });
+});
+
+describe('app model: the token goes only where it was entered for', () => {
+  /** A server that records every Authorization header and token it is shown. */
+  async function recordingServer(onSubscribe?: (ws: WebSocket, requestId?: string) => void) {
+    const seen: string[] = [];
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+    wss.on('connection', (ws, req) => {
+      seen.push(`${req.headers.authorization ?? ''} ${req.url ?? ''}`);
+      ws.on('message', (raw) => {
+        seen.push(raw.toString());
+        const msg = JSON.parse(raw.toString()) as { type: string; id?: string };
+        if (msg.type === 'subscribe') onSubscribe?.(ws, msg.id);
+      });
+    });
+    cleanup.push(async () => {
+      for (const c of wss.clients) c.terminate();
+      await new Promise((r) => wss.close(r));
+    });
+    return { url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/v1/ws`, seen };
+  }
+
+  it('refuses a token while no server is set, and stores nothing', async () => {
+    const a = await app();
+    await expect(a.invoke['token:set']({ token: TOKEN })).rejects.toThrow(
+      /server URL before the token/,
+    );
+    expect(a.svc.snapshot().token).toEqual({ stored: false, reason: 'none' });
+  });
+
+  it('after a restart in demo mode, a new URL raced with "Test connection" gets no token', async () => {
+    const s = await server();
+    const first = await app();
+    await signIn(first, s);
+    await first.invoke['settings:update']({ serverUrl: '' });
+    await first.svc.stop();
+
+    const evil = await recordingServer();
+    const second = await app(first.dataDir, { startDemo: startDemoServer });
+    await until('demo connected', () => second.svc.snapshot().connection.demo);
+    const [updated, tested] = await Promise.all([
+      second.invoke['settings:update']({ serverUrl: evil.url }),
+      second.invoke['connection:test']({ url: evil.url, authMethod: 'header' }),
+    ]);
+    expect(updated.ok).toBe(true);
+    expect(tested.steps.find((x) => x.step === 'auth')?.ok).not.toBe(true);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(evil.seen.join('\n')).not.toContain(TOKEN);
+    expect(second.svc.snapshot().connection.phase).toBe('signin');
+    // The server it was entered for still gets it.
+    await second.invoke['settings:update']({ serverUrl: s.url });
+    await until('connected', () => second.svc.snapshot().connection.phase === 'connected');
+  });
+
+  it('redacts a token the server quotes back, in the window, diagnostics and the log', async () => {
+    const quoting = await recordingServer((ws, requestId) => {
+      ws.send(
+        JSON.stringify({
+          type: 'error',
+          id: 'e1',
+          data: {
+            code: '4002',
+            channel: 'security',
+            requestId,
+            message: `denied for ${TOKEN} (${encodeURIComponent(TOKEN)})`,
+          },
+        }),
+      );
+    });
+    const a = await app();
+    await a.invoke['settings:update']({ serverUrl: quoting.url });
+    await a.invoke['token:set']({ token: TOKEN });
+    await until('a rejected subscription', () =>
+      a.svc.snapshot().subscriptions.find((x) => x.status === 'rejected'),
+    );
+    const shown = JSON.stringify([
+      a.svc.snapshot(),
+      await a.invoke['diagnostics:get'](),
+      await a.invoke['diagnostics:copy'](),
+      a.of('subscriptions:changed'),
+    ]);
+    expect(shown).toContain('denied for [redacted]');
+    expect(shown).not.toContain(TOKEN);
+    expect(shown).not.toContain(encodeURIComponent(TOKEN));
   });
 });

@@ -234,7 +234,7 @@ describe('probeServer', () => {
         token: WRONG,
       });
       expect(r.authFailed).toBe(true);
-      expect(only(r, 'auth').detail).toMatch(/unknown token •••/);
+      expect(only(r, 'auth').detail).toMatch(/unknown token \[redacted\]/);
       expectNoToken(r, WRONG);
     } finally {
       for (const c of echo.clients) c.terminate();
