@@ -10,6 +10,7 @@ import { AUTH_METHODS, CHANNELS, validateServerUrl } from '../core/protocol';
 import type { AuthMethod, Channel, EventMessage, EventType } from '../core/protocol';
 import { DEFAULT_SETTINGS } from '../core/settings/schema';
 import { EXIT, UsageError, channelList, eventList, intOption, parseCommandArgs } from './args';
+import { boundedOutput } from './bounded-output';
 import {
   clean,
   errorLine,
@@ -90,11 +91,20 @@ export async function runTail(
   );
   const json = values.json === true;
 
-  const out = (line: string) => process.stdout.write(`${line}\n`);
   const paintOut = painter(!json && wantsColour(process.stdout, env));
   const paintErr = painter(wantsColour(process.stderr, env));
-  const info = (line: string) =>
-    process.stderr.write(`${paintErr('katya tail:', 'dim')} ${line}\n`);
+  const infoLine = (line: string) => `${paintErr('katya tail:', 'dim')} ${line}`;
+  // Behind a slow reader, events and server errors are dropped and counted rather than held
+  // without bound (docs/server-and-cli.md, "Output"); states and notifications always go out.
+  const stderr = boundedOutput(process.stderr, (count) =>
+    stderr.always(infoLine(`${count} message(s) dropped: standard error was not read fast enough`)),
+  );
+  const info = (line: string) => stderr.always(infoLine(line));
+  const stdout = boundedOutput(process.stdout, (count) => {
+    if (json) stdout.always(JSON.stringify({ type: 'dropped', count }));
+    else info(`${count} event line(s) dropped: the output was not read fast enough`);
+  });
+  const out = stdout.always;
   const shownUrl = clean(target.url);
 
   const engine = new ConnectionEngine({
@@ -179,7 +189,14 @@ export async function runTail(
 
   const onEvents = (batch: EventMessage[]) => {
     const now = Date.now();
-    for (const e of batch) out(json ? JSON.stringify(e) : eventLine(e, paintOut, now));
+    for (const e of batch) {
+      // One event that cannot be printed costs that line, never the rest of its batch.
+      try {
+        stdout.droppable(json ? JSON.stringify(e) : eventLine(e, paintOut, now));
+      } catch (err) {
+        info(`could not print event ${clean(e.id, 64)}: ${clean((err as Error).message, 200)}`);
+      }
+    }
     notifier.offer(batch);
   };
 
@@ -199,8 +216,8 @@ export async function runTail(
       engine.on('subscriptions', onSubscriptions),
       engine.on('events', onEvents),
       engine.on('protocolError', (e) => {
-        if (json) out(JSON.stringify({ type: 'error', ...e }));
-        else info(errorLine(e));
+        if (json) stdout.droppable(JSON.stringify({ type: 'error', ...e }));
+        else stderr.droppable(infoLine(errorLine(e)));
       }),
       engine.on('gap', (g) => {
         if (!json) {
@@ -223,6 +240,8 @@ export async function runTail(
         for (const off of offs) off();
       }
       notifier.dispose();
+      stdout.flushNotice();
+      stderr.flushNotice();
       clearInterval(keepAlive);
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
