@@ -1,5 +1,6 @@
 // `katya server`: the reference server as a process. The server itself is main/server; this
 // file turns flags into options, prints the one line scripts wait for, and shuts down cleanly.
+import { isLoopbackHost } from '../core/protocol';
 import { startKatyaServer } from '../server/server';
 import { loadTokensFile } from '../server/tokens';
 import type { TokenGrant } from '../server/tokens';
@@ -67,6 +68,13 @@ export async function runServer(argv: string[]): Promise<number> {
 
   // Scripts and tests wait for this exact first line.
   process.stdout.write(`listening ${server.url}\n`);
+  if (!isLoopbackHost(host)) {
+    // This server speaks plain ws:// only: beyond this computer, anyone on the path reads
+    // the tokens (sent with every connection) and the events.
+    log(
+      `warning: listening on ${host} with plain ws:// (no TLS): tokens and events cross the network in clear text; put a TLS proxy (wss://) in front of it, or listen on 127.0.0.1`,
+    );
+  }
   if (server.demoToken) {
     log(`no --tokens given: demo token with every right (read all channels, publish):`);
     log(`  ${server.demoToken}`);

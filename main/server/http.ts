@@ -7,19 +7,45 @@ import { EVENT_TYPES, isEventType } from '../core/protocol';
 import type { EventType } from '../core/protocol';
 import type { ResolvedGrant } from './tokens';
 
+/** What presenting a token from an address came to (the server's `signIn`). */
+export type SignIn =
+  | { outcome: 'ok'; grant: ResolvedGrant }
+  | { outcome: 'refused' }
+  | { outcome: 'throttled'; retryAfterS: number; message: string };
+
 export interface HttpContext {
-  grantOf(token: string): ResolvedGrant | null;
+  /** check a token, counting failures per address (the sign-in throttle) */
+  signIn(token: string, address: string): SignIn;
   publish(
     event: EventType,
     data: Record<string, unknown>,
   ): { id: string; channel: string; delivered: number };
   clientCount(): number;
+  /** performance.now() when the server started: uptime is measured on a monotonic clock */
+  startedAt: number;
   log(line: string): void;
+}
+
+/**
+ * The request target as a URL, or null when it is not one. Node's HTTP parser passes targets
+ * such as `//[` or `//:99999/v1/ws`, and `new URL` throws on them; every parse of a request goes
+ * through here, so a bad one is answered with 400 instead of taking the process down.
+ */
+export function requestTarget(req: IncomingMessage): URL | null {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    return null;
+  }
+}
+
+/** The peer's address, the key of the sign-in throttle ('unknown' once the socket is gone). */
+export function remoteAddress(req: IncomingMessage): string {
+  return req.socket.remoteAddress ?? 'unknown';
 }
 
 /** The same limit as for WebSocket frames: an event is small. */
 const MAX_BODY_BYTES = 64 * 1024;
-const startedAt = Date.now();
 
 function json(
   res: ServerResponse,
@@ -61,7 +87,9 @@ export function handleHttpRequest(req: IncomingMessage, res: ServerResponse, ctx
 }
 
 async function serve(req: IncomingMessage, res: ServerResponse, ctx: HttpContext) {
-  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  const target = requestTarget(req);
+  if (!target) return json(res, 400, { error: 'bad request: the request target is not a URL' });
+  const path = target.pathname;
 
   if (path === '/healthz') {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -70,7 +98,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, ctx: HttpContext
     return json(res, 200, {
       status: 'ok',
       clients: ctx.clientCount(),
-      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+      uptimeSeconds: Math.round((performance.now() - ctx.startedAt) / 1000),
     });
   }
 
@@ -87,8 +115,16 @@ async function serve(req: IncomingMessage, res: ServerResponse, ctx: HttpContext
         { 'www-authenticate': 'Bearer' },
       );
     }
-    const grant = ctx.grantOf(bearer[1]!.trim());
-    if (!grant) {
+    const signIn = ctx.signIn(bearer[1]!.trim(), remoteAddress(req));
+    if (signIn.outcome === 'throttled') {
+      return json(
+        res,
+        429,
+        { error: signIn.message },
+        { 'retry-after': String(signIn.retryAfterS) },
+      );
+    }
+    if (signIn.outcome === 'refused') {
       return json(
         res,
         401,
@@ -96,7 +132,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, ctx: HttpContext
         { 'www-authenticate': 'Bearer error="invalid_token"' },
       );
     }
-    if (!grant.admin) {
+    if (!signIn.grant.admin) {
       return json(res, 403, {
         error: 'this token may not publish events (it is not an admin token)',
       });

@@ -4,6 +4,7 @@
 // and anyone building a client against Katya.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer, WebSocket } from 'ws';
 import type { RawData } from 'ws';
@@ -14,9 +15,12 @@ import {
   clientMessageSchema,
   isEventType,
 } from '../core/protocol';
-import type { EventMessage, EventType } from '../core/protocol';
+import type { Channel, EventMessage, EventType } from '../core/protocol';
+import { createAuthThrottle } from './auth-throttle';
+import type { AuthThrottleOptions } from './auth-throttle';
 import { createDemoGenerator } from './demo';
-import { handleHttpRequest } from './http';
+import { handleHttpRequest, remoteAddress, requestTarget } from './http';
+import type { SignIn } from './http';
 import {
   EMPTY_SUBSCRIPTIONS,
   applySubscriptionRequest,
@@ -24,8 +28,8 @@ import {
   wants,
 } from './subscriptions';
 import type { Rejection, SubscriptionSet } from './subscriptions';
-import { generateDemoToken, mayRead, resolveGrant, validateGrants } from './tokens';
-import type { ResolvedGrant, TokenGrant } from './tokens';
+import { findGrant, generateDemoToken, grantTable, mayRead } from './tokens';
+import type { GrantTable, ResolvedGrant, TokenGrant } from './tokens';
 
 export type { TokenGrant } from './tokens';
 
@@ -44,6 +48,17 @@ export interface KatyaServerOptions {
   demoRate?: number;
   /** how long a connection may stay unauthenticated; default 10 000 ms */
   authTimeoutMs?: number;
+  /**
+   * After an error that ends a connection (bad or revoked token, authentication timeout,
+   * 5001/5002), how long the server keeps it open, ignoring the client, before it closes;
+   * default 1000 ms (docs/protocol.md, "Endpoint and authentication")
+   */
+  closeGraceMs?: number;
+  /**
+   * Failed sign-ins per address: by default 5 within 60 s block the address for 60 s, and at
+   * most 10 000 addresses are remembered (see auth-throttle.ts)
+   */
+  authThrottle?: Omit<AuthThrottleOptions, 'now'>;
   /** one line per notable happening (connections, closes, publishes); never contains tokens */
   log?: (line: string) => void;
 }
@@ -58,15 +73,15 @@ export interface KatyaServer {
   demoToken: string | null;
   /** deliver an event to every subscriber, as POST /v1/events does */
   publish(event: EventType, data: Record<string, unknown>): EventMessage;
-  /** replace the grants; connections whose token is gone get error 4001 and close 4001 */
+  /** replace the grants; connections whose token is gone get error 4001 and, after the grace, close 4001 */
   setTokens(tokens: TokenGrant[]): void;
-  /** error 5001/5002 to every client, then close 1011/1013 */
+  /** error 5001/5002 to every client, then, after the grace, close 1011/1013 */
   injectFailure(code: '5001' | '5002'): void;
   /** connections open now */
   clientCount(): number;
   /** upgrades accepted since start (tests count reconnects with it) */
   connectionCount(): number;
-  /** close every client with 1001 and stop listening */
+  /** close every client with 1001 at once (graces under way included) and stop listening */
   close(): Promise<void>;
 }
 
@@ -75,6 +90,7 @@ export const DEFAULTS = {
   maxSubscriptions: 10,
   pingIntervalMs: 30_000,
   authTimeoutMs: 10_000,
+  closeGraceMs: 1000,
   maxFrameBytes: 64 * 1024,
   maxMessagesPerSecond: 100,
   /** a client this far behind in reading is not keeping up; see `send` */
@@ -84,14 +100,36 @@ export const DEFAULTS = {
 interface Client {
   n: number;
   ws: WebSocket;
+  /** the peer's address, for the sign-in throttle */
+  address: string;
   grant: ResolvedGrant | null;
   subs: SubscriptionSet;
   authTimer: NodeJS.Timeout | null;
   unansweredPings: number;
-  /** arrival times (ms) of the last messages, oldest first, for the rate limit */
-  arrivals: number[];
+  /**
+   * Arrival times (performance.now()) of the last maxMessagesPerSecond messages, in a ring
+   * whose next slot holds the oldest: fixed memory per client, whatever it sends.
+   */
+  arrivals: Float64Array;
+  nextArrival: number;
+  /** nothing more is read from or sent to it: a grace or a close is under way */
   closing: boolean;
+  /** the close frame went out */
+  closeSent: boolean;
+  /** ends the grace of an "error, then close" */
+  graceTimer: NodeJS.Timeout | null;
 }
+
+type ServerMessageType = 'event' | 'response' | 'error' | 'ping' | 'pong';
+
+/** Id prefixes, one per kind of server message, so an id says what it belongs to. */
+const ID_PREFIX = {
+  event: 'evt',
+  response: 'rsp',
+  error: 'err',
+  ping: 'png',
+  pong: 'pog',
+} as const satisfies Record<ServerMessageType, string>;
 
 const isoNow = () => new Date().toISOString();
 
@@ -100,13 +138,16 @@ export async function startKatyaServer(opts: KatyaServerOptions = {}): Promise<K
   const maxSubscriptions = opts.maxSubscriptions ?? DEFAULTS.maxSubscriptions;
   const pingIntervalMs = opts.pingIntervalMs ?? DEFAULTS.pingIntervalMs;
   const authTimeoutMs = opts.authTimeoutMs ?? DEFAULTS.authTimeoutMs;
+  const closeGraceMs = opts.closeGraceMs ?? DEFAULTS.closeGraceMs;
+  const throttle = createAuthThrottle(opts.authThrottle);
+  const startedAt = performance.now();
   const demoRate = opts.demoRate ?? 0;
   const log = opts.log ?? (() => {});
 
   let demoToken: string | null = null;
-  let grants = new Map<string, ResolvedGrant>();
+  let grants: GrantTable = new Map();
   const setGrants = (list: TokenGrant[]) => {
-    grants = new Map(validateGrants(list).map((g) => [g.token, resolveGrant(g)]));
+    grants = grantTable(list);
   };
   if (opts.tokens) {
     setGrants(opts.tokens);
@@ -119,11 +160,20 @@ export async function startKatyaServer(opts: KatyaServerOptions = {}): Promise<K
   const clients = new Set<Client>();
   let accepted = 0;
   let closed = false;
-  // Event ids: a per-server random prefix and a counter, unique across restarts of the server
-  // (the client de-duplicates by id, and remembers ids across its own restarts).
-  const idPrefix = randomBytes(4).toString('hex');
-  let eventCounter = 0;
-  const newEventId = () => `evt_${idPrefix}${(++eventCounter).toString(36).padStart(6, '0')}`;
+  // Message ids: the kind's prefix, a per-server random part and a counter, unique across
+  // restarts of the server (the client de-duplicates events by id, and remembers ids across
+  // its own restarts).
+  const serverPart = randomBytes(4).toString('hex');
+  let idCounter = 0;
+  const newId = (type: ServerMessageType) =>
+    `${ID_PREFIX[type]}_${serverPart}${(++idCounter).toString(36).padStart(6, '0')}`;
+
+  /** The envelope every server message shares (docs/protocol.md, "Envelope"). */
+  const envelope = <T extends ServerMessageType>(type: T) => ({
+    type,
+    id: newId(type),
+    timestamp: isoNow(),
+  });
 
   // ---- sending ------------------------------------------------------------------------
 
@@ -139,30 +189,113 @@ export async function startKatyaServer(opts: KatyaServerOptions = {}): Promise<K
 
   function sendError(client: Client, rejection: Rejection, requestId?: string) {
     send(client, {
-      type: 'error',
-      timestamp: isoNow(),
+      ...envelope('error'),
       data: { ...rejection, ...(requestId !== undefined ? { requestId } : {}) },
     });
   }
 
+  /** Close now: for closes that no error message announces (1001, 1008, 1013) and after a grace. */
   function closeClient(client: Client, code: number, reason: string) {
-    if (client.closing) return;
+    if (client.closeSent) return;
     client.closing = true;
+    client.closeSent = true;
+    if (client.graceTimer) clearTimeout(client.graceTimer);
+    client.graceTimer = null;
     log(`client ${client.n}: closing with ${code} (${reason})`);
     client.ws.close(code, reason);
+    // Read again (a grace paused the socket) so the peer's answer to the close is seen.
+    client.ws.resume();
     // A peer that never answers the close handshake is cut off, so close() cannot hang.
     setTimeout(() => client.ws.terminate(), 3000).unref();
   }
 
-  function rejectAuth(client: Client, message: string, requestId?: string) {
-    sendError(client, { code: ERROR_CODES.BAD_TOKEN, message }, requestId);
-    closeClient(client, CLOSE_CODES.AUTH_FAILED, 'authentication failed');
-  }
-
-  function authenticate(client: Client, grant: ResolvedGrant) {
-    client.grant = grant;
+  /**
+   * Send an error, then close after the grace. A client that writes before it reads (the
+   * document's own Python client subscribes first) would otherwise lose the error to a closed
+   * connection. During the grace the socket is paused: the client's messages are not read at
+   * all, so it gets no answers, no errors and no rate-limit close, and not even the library's
+   * own reactions (pongs to protocol pings, 1009 for a big frame).
+   */
+  function failAndClose(
+    client: Client,
+    rejection: Rejection,
+    close: { code: number; reason: string },
+    requestId?: string,
+  ) {
+    if (client.closing) return;
+    sendError(client, rejection, requestId);
+    client.closing = true;
     if (client.authTimer) clearTimeout(client.authTimer);
     client.authTimer = null;
+    client.ws.pause();
+    log(`client ${client.n}: error ${rejection.code}, closing in ${closeGraceMs} ms`);
+    client.graceTimer = setTimeout(
+      () => closeClient(client, close.code, close.reason),
+      closeGraceMs,
+    );
+    client.graceTimer.unref();
+  }
+
+  function rejectAuth(client: Client, message: string, requestId?: string) {
+    failAndClose(
+      client,
+      { code: ERROR_CODES.BAD_TOKEN, message },
+      { code: CLOSE_CODES.AUTH_FAILED, reason: 'authentication failed' },
+      requestId,
+    );
+  }
+
+  /** How long a blocked address must wait, and the sentence that says so; null if it may try. */
+  function throttled(address: string): { retryAfterS: number; message: string } | null {
+    const waitMs = throttle.retryAfterMs(address);
+    if (waitMs <= 0) return null;
+    const retryAfterS = Math.ceil(waitMs / 1000);
+    return {
+      retryAfterS,
+      message: `too many failed sign-ins from this address; try again in ${retryAfterS} s`,
+    };
+  }
+
+  /**
+   * Check a presented token, over WebSocket or HTTP alike: an address that failed too often
+   * is refused without a look at the token, and each unknown token counts against its address.
+   */
+  function signIn(token: string, address: string): SignIn {
+    const wait = throttled(address);
+    if (wait) return { outcome: 'throttled', ...wait };
+    const grant = findGrant(grants, token);
+    if (grant) return { outcome: 'ok', grant };
+    if (throttle.fail(address)) log(`${address}: too many failed sign-ins; refused for a while`);
+    return { outcome: 'refused' };
+  }
+
+  /** Sign a connection in with a token from the upgrade or an auth message; false if refused. */
+  function authenticate(client: Client, token: string, how: string, requestId?: string): boolean {
+    const result = signIn(token, client.address);
+    if (result.outcome === 'throttled') {
+      log(`client ${client.n}: ${how} refused: too many failed sign-ins from its address`);
+      rejectAuth(client, result.message, requestId);
+      return false;
+    }
+    if (result.outcome === 'refused') {
+      log(`client ${client.n}: unknown token ${how}`);
+      rejectAuth(client, 'invalid or expired token', requestId);
+      return false;
+    }
+    client.grant = result.grant;
+    if (client.authTimer) clearTimeout(client.authTimer);
+    client.authTimer = null;
+    return true;
+  }
+
+  /** Whether a client gets an event: signed in, allowed, subscribed and not on its way out. */
+  function receives(client: Client, channel: Channel, event: EventType): boolean {
+    return (
+      !client.closing &&
+      client.grant !== null &&
+      mayRead(client.grant, channel) &&
+      wants(client.subs, channel, event)
+    );
   }
 
   // ---- publishing ---------------------------------------------------------------------
@@ -171,37 +304,31 @@ export async function startKatyaServer(opts: KatyaServerOptions = {}): Promise<K
     if (!isEventType(event)) throw new Error(`unknown event type "${String(event)}"`);
     const channel = channelOf(event);
     const message: EventMessage = {
-      type: 'event',
-      id: newEventId(),
-      timestamp: isoNow(),
+      ...envelope('event'),
       event,
       channel,
       data,
     };
     const text = JSON.stringify(message);
-    for (const client of clients) {
-      if (client.grant && mayRead(client.grant, channel) && wants(client.subs, channel, event)) {
-        send(client, text);
-      }
-    }
+    for (const client of clients) if (receives(client, channel, event)) send(client, text);
     return message;
   }
 
   function deliveredTo(event: EventType): number {
     const channel = channelOf(event);
     let n = 0;
-    for (const c of clients)
-      if (c.grant && mayRead(c.grant, channel) && wants(c.subs, channel, event)) n++;
+    for (const c of clients) if (receives(c, channel, event)) n++;
     return n;
   }
 
   // ---- one client's messages ----------------------------------------------------------
 
+  /** True when this message is the (max + 1)th within a second. */
   function overRateLimit(client: Client): boolean {
     const now = performance.now();
-    client.arrivals.push(now);
-    if (client.arrivals.length <= DEFAULTS.maxMessagesPerSecond) return false;
-    const oldest = client.arrivals.shift()!;
+    const oldest = client.arrivals[client.nextArrival]!;
+    client.arrivals[client.nextArrival] = now;
+    client.nextArrival = (client.nextArrival + 1) % client.arrivals.length;
     return now - oldest < 1000;
   }
 
@@ -255,16 +382,14 @@ export async function startKatyaServer(opts: KatyaServerOptions = {}): Promise<K
     const message = parsed.data;
     const reply = (data: Record<string, unknown>) =>
       send(client, {
-        type: 'response',
-        timestamp: isoNow(),
+        ...envelope('response'),
         data: { ...data, ...(requestId !== undefined ? { requestId } : {}) },
       });
 
     switch (message.type) {
       case 'ping':
         send(client, {
-          type: 'pong',
-          timestamp: isoNow(),
+          ...envelope('pong'),
           ...(requestId !== undefined ? { data: { requestId } } : {}),
         });
         return;
@@ -272,15 +397,9 @@ export async function startKatyaServer(opts: KatyaServerOptions = {}): Promise<K
         client.unansweredPings = 0;
         return;
       case 'auth': {
-        const grant = grants.get(message.token);
-        if (!grant) {
-          log(`client ${client.n}: auth message with an unknown token`);
-          rejectAuth(client, 'invalid or expired token', requestId);
-          return;
-        }
-        authenticate(client, grant);
+        if (!authenticate(client, message.token, 'in an auth message', requestId)) return;
         // A different valid token may read less than the one before it.
-        const pruned = pruneToGrant(client.subs, grant);
+        const pruned = pruneToGrant(client.subs, client.grant!);
         client.subs = pruned.next;
         for (const r of pruned.rejections) sendError(client, r);
         log(`client ${client.n}: authenticated by message`);
@@ -323,35 +442,41 @@ export async function startKatyaServer(opts: KatyaServerOptions = {}): Promise<K
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: DEFAULTS.maxFrameBytes });
 
-  function tokenFromUpgrade(req: http.IncomingMessage): string | null {
+  /** The token of an upgrade request and how it came: header, query or (later) message. */
+  function tokenFromUpgrade(
+    req: http.IncomingMessage,
+    target: URL,
+  ): { token: string; how: 'header' | 'query' } | null {
     const header = req.headers.authorization;
     if (typeof header === 'string') {
       const m = /^Bearer\s+(.+)$/i.exec(header.trim());
-      if (m) return m[1]!.trim();
+      if (m) return { token: m[1]!.trim(), how: 'header' };
     }
-    const query = new URL(req.url ?? '/', 'http://localhost').searchParams.get('token');
-    return query ?? null;
+    const query = target.searchParams.get('token');
+    return query === null ? null : { token: query, how: 'query' };
   }
 
-  wss.on('connection', (ws: WebSocket, req: http.IncomingMessage) => {
+  function onConnection(ws: WebSocket, req: http.IncomingMessage, target: URL) {
     accepted++;
     const client: Client = {
       n: accepted,
       ws,
+      address: remoteAddress(req),
       grant: null,
       subs: EMPTY_SUBSCRIPTIONS,
       authTimer: null,
       unansweredPings: 0,
-      arrivals: [],
+      arrivals: new Float64Array(DEFAULTS.maxMessagesPerSecond).fill(-Infinity),
+      nextArrival: 0,
       closing: false,
+      closeSent: false,
+      graceTimer: null,
     };
     clients.add(client);
-    const method = req.headers.authorization
-      ? 'header'
-      : new URL(req.url ?? '/', 'http://localhost').searchParams.has('token')
-        ? 'query'
-        : 'message';
-    log(`client ${client.n}: connected from ${req.socket.remoteAddress ?? '?'} (auth: ${method})`);
+    const presented = tokenFromUpgrade(req, target);
+    log(
+      `client ${client.n}: connected from ${client.address} (auth: ${presented?.how ?? 'message'})`,
+    );
 
     ws.on('message', (data) => {
       try {
@@ -359,25 +484,23 @@ export async function startKatyaServer(opts: KatyaServerOptions = {}): Promise<K
       } catch (err) {
         // A bug here must cost one client its connection, never the server.
         log(`client ${client.n}: internal error: ${(err as Error).stack ?? String(err)}`);
-        sendError(client, { code: ERROR_CODES.INTERNAL, message: 'internal server error' });
-        closeClient(client, CLOSE_CODES.INTERNAL, 'internal error');
+        failAndClose(
+          client,
+          { code: ERROR_CODES.INTERNAL, message: 'internal server error' },
+          { code: CLOSE_CODES.INTERNAL, reason: 'internal error' },
+        );
       }
     });
     ws.on('error', (err) => log(`client ${client.n}: ${err.message}`));
     ws.on('close', (code) => {
       clients.delete(client);
       if (client.authTimer) clearTimeout(client.authTimer);
+      if (client.graceTimer) clearTimeout(client.graceTimer);
       log(`client ${client.n}: closed (${code})`);
     });
 
-    const token = tokenFromUpgrade(req);
-    if (token !== null) {
-      const grant = grants.get(token);
-      if (grant) authenticate(client, grant);
-      else {
-        log(`client ${client.n}: unknown token on the upgrade request`);
-        rejectAuth(client, 'invalid or expired token');
-      }
+    if (presented) {
+      authenticate(client, presented.token, `on the upgrade (${presented.how})`);
       return;
     }
     client.authTimer = setTimeout(() => {
@@ -389,28 +512,63 @@ export async function startKatyaServer(opts: KatyaServerOptions = {}): Promise<K
       }
     }, authTimeoutMs);
     client.authTimer.unref();
-  });
+  }
 
   const httpServer = http.createServer((req, res) => {
     handleHttpRequest(req, res, {
-      grantOf: (token) => grants.get(token) ?? null,
+      signIn,
       publish: (event, data) => {
         const message = publish(event, data);
         return { id: message.id, channel: message.channel, delivered: deliveredTo(event) };
       },
       clientCount: () => clients.size,
+      startedAt,
       log,
     });
   });
-  httpServer.on('upgrade', (req, socket, head) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+
+  /** Answer an upgrade request with an HTTP error instead of a WebSocket. */
+  function refuseUpgrade(
+    socket: Duplex,
+    status: string,
+    text: string,
+    headers: Record<string, string> = {},
+  ) {
+    const lines = [
+      `HTTP/1.1 ${status}`,
+      'Connection: close',
+      'Content-Type: text/plain; charset=utf-8',
+      `Content-Length: ${Buffer.byteLength(text)}`,
+      ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+    ];
+    socket.end(`${lines.join('\r\n')}\r\n\r\n${text}`);
+  }
+
+  httpServer.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => {});
-    if (closed || path !== '/v1/ws') {
-      const status = closed ? '503 Service Unavailable' : '404 Not Found';
-      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    const target = requestTarget(req);
+    if (!target) {
+      refuseUpgrade(socket, '400 Bad Request', 'the request target is not a URL\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    if (closed) {
+      refuseUpgrade(socket, '503 Service Unavailable', 'the server is shutting down\n');
+      return;
+    }
+    if (target.pathname !== '/v1/ws') {
+      refuseUpgrade(socket, '404 Not Found', 'not found; the WebSocket is at /v1/ws\n');
+      return;
+    }
+    // A blocked address may not even open a connection to try an auth message.
+    const wait = throttled(remoteAddress(req));
+    if (wait) {
+      log(`${remoteAddress(req)}: upgrade refused: too many failed sign-ins`);
+      refuseUpgrade(socket, '429 Too Many Requests', `${wait.message}\n`, {
+        'Retry-After': String(wait.retryAfterS),
+      });
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req, target));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -432,11 +590,7 @@ export async function startKatyaServer(opts: KatyaServerOptions = {}): Promise<K
         continue;
       }
       client.unansweredPings++;
-      send(client, {
-        type: 'ping',
-        id: `png_${randomBytes(4).toString('hex')}`,
-        timestamp: isoNow(),
-      });
+      send(client, envelope('ping'));
     }
   }, pingIntervalMs);
   pingTimer.unref();
@@ -479,8 +633,9 @@ export async function startKatyaServer(opts: KatyaServerOptions = {}): Promise<K
       setGrants(tokens);
       for (const client of clients) {
         if (!client.grant || client.closing) continue;
-        const grant = grants.get(client.grant.token);
+        const grant = grants.get(client.grant.digest);
         if (!grant) {
+          log(`client ${client.n}: its token was revoked`);
           rejectAuth(client, 'the token was revoked');
           continue;
         }
@@ -493,15 +648,15 @@ export async function startKatyaServer(opts: KatyaServerOptions = {}): Promise<K
     injectFailure(code) {
       const internal = code === ERROR_CODES.INTERNAL;
       for (const client of clients) {
-        if (client.closing) continue;
-        sendError(client, {
-          code,
-          message: internal ? 'internal server error' : 'service unavailable, try again later',
-        });
-        closeClient(
+        failAndClose(
           client,
-          internal ? CLOSE_CODES.INTERNAL : CLOSE_CODES.TRY_AGAIN_LATER,
-          internal ? 'internal error' : 'service unavailable',
+          {
+            code,
+            message: internal ? 'internal server error' : 'service unavailable, try again later',
+          },
+          internal
+            ? { code: CLOSE_CODES.INTERNAL, reason: 'internal error' }
+            : { code: CLOSE_CODES.TRY_AGAIN_LATER, reason: 'service unavailable' },
         );
       }
     },
@@ -519,8 +674,8 @@ export async function startKatyaServer(opts: KatyaServerOptions = {}): Promise<K
               c.ws.once('close', () => resolve());
             }),
         );
+        // A client in a grace is closed now too (with 1001): shutting down waits for no one.
         for (const client of clients) {
-          client.closing = false; // a close already under way is fine; 1001 is what is meant
           closeClient(client, CLOSE_CODES.GOING_AWAY, 'server shutting down');
         }
         await Promise.all(gone);

@@ -2,7 +2,7 @@
 // The file format is the one `katya server --tokens FILE` documents:
 //   {"tokens":[{"token":"s3cret","channels":["*"],"admin":true},{"token":"viewer","channels":["messages"]}]}
 import { readFile } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { canonicalChannel } from '../core/protocol';
 import type { Channel } from '../core/protocol';
@@ -15,9 +15,14 @@ export interface TokenGrant {
   admin?: boolean;
 }
 
-/** A grant with its channel list resolved, so permission checks are one set lookup. */
+/**
+ * A grant with its channel list resolved, so permission checks are one set lookup. It holds the
+ * token's SHA-256, not the token: a grant kept by a connection (to notice its revocation) or
+ * printed while debugging does not carry a secret.
+ */
 export interface ResolvedGrant {
-  token: string;
+  /** SHA-256 of the token, hex */
+  digest: string;
   all: boolean;
   channels: ReadonlySet<Channel>;
   admin: boolean;
@@ -47,7 +52,38 @@ export function resolveGrant(grant: TokenGrant): ResolvedGrant {
     if (name === '*') all = true;
     else if (channel) channels.add(channel);
   }
-  return { token: grant.token, all, channels, admin: grant.admin === true };
+  return { digest: tokenDigest(grant.token), all, channels, admin: grant.admin === true };
+}
+
+export function tokenDigest(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/**
+ * Grants by the SHA-256 of their token, never by the token itself. Looking a presented token
+ * up by itself (a Map keyed by tokens, or `===`) takes time that grows with how much of it
+ * matches a real token, and an attacker who can time answers recovers a token one character at
+ * a time. Here the presented token is hashed first (in time that depends only on its length)
+ * and the digest is what the Map compares: learning that the digest of a guess shares leading
+ * characters with the digest of a real token says nothing about which guess to try next, since
+ * SHA-256 cannot be inverted. So a Map lookup of the digest leaks nothing useful, and the
+ * throttle in auth-throttle.ts caps the guesses anyway. Later grants for the same token win.
+ */
+export type GrantTable = ReadonlyMap<string, ResolvedGrant>;
+
+/** Check grants given in code or read from a file and index them; throws like validateGrants. */
+export function grantTable(tokens: TokenGrant[]): GrantTable {
+  return new Map(
+    validateGrants(tokens).map((g) => {
+      const resolved = resolveGrant(g);
+      return [resolved.digest, resolved] as const;
+    }),
+  );
+}
+
+/** The grant of a presented token, or null. */
+export function findGrant(table: GrantTable, token: string): ResolvedGrant | null {
+  return table.get(tokenDigest(token)) ?? null;
 }
 
 export function mayRead(grant: ResolvedGrant, channel: Channel): boolean {

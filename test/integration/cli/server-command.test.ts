@@ -131,6 +131,31 @@ describe('katya server', () => {
     expect((await c.closed).code).toBe(1001);
   });
 
+  it('warns on stderr when it listens beyond this computer with plain ws://, not on loopback', async () => {
+    const args = ['server', '--port', '0', '--tokens', tokensFile, '--demo-rate', '0'];
+    const wide = KatyaProcess.start(bin, [...args, '--host', '0.0.0.0']);
+    running.push(wide);
+    const first = await wide.until(() => wide.stdout[0], 'first stdout line');
+    expect(first).toMatch(/^listening ws:\/\/0\.0\.0\.0:\d+\/v1\/ws$/);
+    const warning = await wide.until(
+      () => /^katya server: warning: .*$/m.exec(wide.stderr)?.[0],
+      'the warning',
+    );
+    expect(warning).toMatch(/0\.0\.0\.0/);
+    expect(warning).toMatch(/ws:\/\//);
+    expect(warning).toMatch(/clear text/);
+    expect(warning).toMatch(/wss:\/\//);
+    expect(wide.stdout).toHaveLength(1); // the warning goes to stderr only
+
+    for (const host of ['127.0.0.1', 'localhost']) {
+      const local = KatyaProcess.start(bin, [...args, '--host', host]);
+      running.push(local);
+      // The last line of the start-up log: everything before it has been written.
+      await local.until(() => local.stderr.includes('publish: POST'), 'the start-up log');
+      expect(local.stderr, host).not.toMatch(/warning/);
+    }
+  });
+
   it('exits 1 with a reason for a broken tokens file or a port in use', async () => {
     const broken = path.join(dir, 'broken.json');
     writeFileSync(broken, '{"tokens": [');

@@ -37,6 +37,20 @@ describe('HTTP', () => {
     expect(await r.json()).toMatchObject({ status: 'ok', clients: 0 });
   });
 
+  it('measures uptime per server, from its own start', async () => {
+    s = await startKatyaServer({ tokens: TOKENS });
+    await new Promise((r) => setTimeout(r, 1600));
+    const later = await startKatyaServer({ tokens: TOKENS });
+    try {
+      const uptime = async (url: string) =>
+        ((await (await fetch(`${url}/healthz`)).json()) as { uptimeSeconds: number }).uptimeSeconds;
+      expect(await uptime(s.httpUrl)).toBeGreaterThanOrEqual(1);
+      expect(await uptime(later.httpUrl)).toBe(0);
+    } finally {
+      await later.close();
+    }
+  });
+
   it('publishes an admin POST to every subscriber, filling id, timestamp and channel', async () => {
     s = await startKatyaServer({ tokens: TOKENS });
     const bySecurity = await RawClient.open(s.url, bearer('admin-secret'));
