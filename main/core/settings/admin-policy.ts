@@ -1,8 +1,10 @@
 // The optional admin policy file: a read-only JSON file in a system location that presets and
 // locks the server URL, the auth method, the subscriptions and the notification rules, for
 // fleets of admin desktops. Every field present in the file is locked. See docs/admin-policy.md.
-import { readFileSync, statSync } from 'node:fs';
-import { win32, posix } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import type { Stats } from 'node:fs';
+import { posix } from 'node:path';
 import { z } from 'zod';
 import { AUTH_METHODS, SEVERITIES } from '../protocol';
 import {
@@ -88,15 +90,65 @@ export function policyFromDocument(
 }
 
 /**
- * Read the policy file. No file is the normal case (no policy, no error). A file that cannot be
- * read or is invalid gives no policy and an error sentence for the window and the log: the app
- * still starts, with the user's own settings.
+ * Why a policy file at `path` cannot be trusted, or null when it can: the file and every folder
+ * above it (links resolved) must be owned by root and writable by nobody else, since whoever
+ * can write any of them can rewrite the policy. A world-writable folder passes only with the
+ * sticky bit (like /tmp), where others cannot replace what root owns. Tests add their own uid
+ * to `owners` and present other owners through `stat`.
  */
-export function loadAdminPolicy(path: string): { policy: AdminPolicy | null; error?: string } {
+export function posixPolicyDistrust(
+  path: string,
+  opts: {
+    owners?: readonly number[];
+    stat?: (p: string) => Pick<Stats, 'uid' | 'gid' | 'mode' | 'isDirectory'>;
+  } = {},
+): string | null {
+  const owners = opts.owners ?? [0];
+  const stat = opts.stat ?? lstatSync;
+  let p = realpathSync(path);
+  for (;;) {
+    const st = stat(p);
+    const stickyDir = st.isDirectory() && (st.mode & 0o1000) !== 0;
+    if (!owners.includes(st.uid)) return `${p} is owned by user ${st.uid}, not by root`;
+    if ((st.mode & 0o002) !== 0 && !stickyDir) return `${p} is writable by every user`;
+    if ((st.mode & 0o020) !== 0 && st.gid !== 0 && !stickyDir) {
+      return `${p} is writable by group ${st.gid}`;
+    }
+    const parent = posix.dirname(p);
+    if (parent === p) return null;
+    p = parent;
+  }
+}
+
+export interface LoadPolicyOptions {
+  /**
+   * Why the file is not to be trusted, or null. Default: the owner check of posixPolicyDistrust.
+   * The preview passes `() => null` for a file its developer named on the command line.
+   */
+  distrust?: (path: string) => string | null;
+}
+
+/**
+ * Read the policy file. No file is the normal case (no policy, no error). A file that cannot be
+ * read, is invalid or could have been written by someone other than an administrator gives no
+ * policy and an error sentence for the window and the log: the app still starts, with the
+ * user's own settings.
+ */
+export function loadAdminPolicy(
+  path: string,
+  opts: LoadPolicyOptions = {},
+): { policy: AdminPolicy | null; error?: string } {
   let text: string;
   try {
     if (statSync(path).size > MAX_POLICY_BYTES) {
       return { policy: null, error: `admin policy ${path} is larger than 256 KiB and was ignored` };
+    }
+    const distrust = (opts.distrust ?? posixPolicyDistrust)(path);
+    if (distrust !== null) {
+      return {
+        policy: null,
+        error: `admin policy ${path} was ignored: ${distrust}; only an administrator may be able to write it`,
+      };
     }
     text = readFileSync(path, 'utf8');
   } catch (err) {
@@ -107,29 +159,101 @@ export function loadAdminPolicy(path: string): { policy: AdminPolicy | null; err
       error: `admin policy ${path} cannot be read and was ignored: ${(err as Error).message}`,
     };
   }
+  return policyFromText(text, path);
+}
+
+function policyFromText(
+  text: string,
+  source: string,
+): { policy: AdminPolicy | null; error?: string } {
   let doc: unknown;
   try {
     doc = JSON.parse(text.replace(/^\uFEFF/, '')); // Notepad writes a BOM
   } catch (err) {
     return {
       policy: null,
-      error: `admin policy ${path} is not valid JSON and was ignored: ${(err as Error).message}`,
+      error: `admin policy ${source} is not valid JSON and was ignored: ${(err as Error).message}`,
     };
   }
-  return policyFromDocument(doc, path);
+  return policyFromDocument(doc, source);
 }
 
-/** The one documented location per OS (docs/admin-policy.md). */
-export function defaultPolicyPath(
-  platform: NodeJS.Platform,
-  env: Record<string, string | undefined> = process.env,
-): string {
-  switch (platform) {
-    case 'win32':
-      return win32.join(env.ProgramData || 'C:\\ProgramData', 'Katya Desktop', 'policy.json');
-    case 'darwin':
-      return '/Library/Application Support/Katya Desktop/policy.json';
-    default:
-      return posix.join('/etc', 'katya-desktop', 'policy.json');
+/** The one documented location per OS (docs/admin-policy.md); Windows uses the registry. */
+export function defaultPolicyPath(platform: NodeJS.Platform): string {
+  return platform === 'darwin'
+    ? '/Library/Application Support/Katya Desktop/policy.json'
+    : posix.join('/etc', 'katya-desktop', 'policy.json');
+}
+
+/**
+ * On Windows the policy lives in the registry, where only administrators can write: any user
+ * may create %ProgramData%\Katya Desktop\, so a file there proves nothing. The value is the
+ * same JSON document as the file, as a string (REG_SZ or REG_EXPAND_SZ).
+ */
+export const WINDOWS_POLICY_KEY = 'HKLM\\SOFTWARE\\Policies\\Katya Desktop';
+export const WINDOWS_POLICY_VALUE = 'Policy';
+
+/**
+ * Read the Windows policy through `reg query` (its output is given by `query`, which returns
+ * null when the key or value does not exist). Same outcomes as loadAdminPolicy.
+ */
+export function loadRegistryPolicy(query: () => string | null): {
+  policy: AdminPolicy | null;
+  error?: string;
+} {
+  const source = `${WINDOWS_POLICY_KEY}\\${WINDOWS_POLICY_VALUE}`;
+  let output: string | null;
+  try {
+    output = query();
+  } catch (err) {
+    return {
+      policy: null,
+      error: `admin policy ${source} cannot be read and was ignored: ${(err as Error).message}`,
+    };
   }
+  if (output === null) return { policy: null };
+  if (output.length > MAX_POLICY_BYTES * 2) {
+    return { policy: null, error: `admin policy ${source} is larger than 256 KiB and was ignored` };
+  }
+  // `reg query` prints "    Policy    REG_SZ    {...}" under the key's name.
+  const line = output
+    .split(/\r?\n/)
+    .map((l) => /^\s+(\S+)\s+(REG_SZ|REG_EXPAND_SZ)\s+(.*)$/.exec(l))
+    .find((m) => m !== null && m[1]!.toLowerCase() === WINDOWS_POLICY_VALUE.toLowerCase());
+  if (!line) {
+    return {
+      policy: null,
+      error: `admin policy ${source} is not a string value (REG_SZ) and was ignored`,
+    };
+  }
+  return policyFromText(line[3]!, source);
+}
+
+/** `reg query` for the policy value; null when the key or value is absent (exit status 1). */
+export function queryRegistryPolicy(): string | null {
+  try {
+    return execFileSync('reg', ['query', WINDOWS_POLICY_KEY, '/v', WINDOWS_POLICY_VALUE], {
+      encoding: 'utf8',
+      windowsHide: true,
+      timeout: 10_000,
+      maxBuffer: MAX_POLICY_BYTES * 4,
+    });
+  } catch (err) {
+    if ((err as { status?: number }).status === 1) return null;
+    throw err;
+  }
+}
+
+/** The policy of this machine, from where its OS keeps it (docs/admin-policy.md). */
+export function loadMachinePolicy(
+  platform: NodeJS.Platform,
+  query: () => string | null = queryRegistryPolicy,
+): { policy: AdminPolicy | null; error?: string; source?: string } {
+  if (platform === 'win32') {
+    const found = loadRegistryPolicy(query);
+    return { ...found, source: `${WINDOWS_POLICY_KEY}\\${WINDOWS_POLICY_VALUE}` };
+  }
+  const path = defaultPolicyPath(platform);
+  if (!existsSync(path)) return { policy: null };
+  return { ...loadAdminPolicy(path), source: path };
 }

@@ -12,7 +12,12 @@ import { migrate } from './migrations';
 import type { RawSettings } from './migrations';
 import type { AdminPolicy } from './admin-policy';
 
-export { loadAdminPolicy, defaultPolicyPath, policyFromDocument } from './admin-policy';
+export {
+  loadAdminPolicy,
+  loadMachinePolicy,
+  defaultPolicyPath,
+  policyFromDocument,
+} from './admin-policy';
 export type { AdminPolicy } from './admin-policy';
 
 export interface SettingsBackend {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,7 +7,9 @@ import {
   confBackend,
   defaultPolicyPath,
   loadAdminPolicy,
+  loadMachinePolicy,
 } from '../../../main/core/settings/settings';
+import { loadRegistryPolicy, posixPolicyDistrust } from '../../../main/core/settings/admin-policy';
 import { DEFAULT_SETTINGS } from '../../../main/core/settings/schema';
 
 let dir: string;
@@ -30,8 +32,12 @@ const FLEET = {
   notifications: { threshold: 'medium', quietHours: { enabled: true } },
 };
 
+// The files here belong to whoever runs the tests; a machine's policy must belong to root.
+const me = process.getuid?.() ?? 0;
+const asTests = { distrust: (p: string) => posixPolicyDistrust(p, { owners: [0, me] }) };
+
 function service(doc: unknown = FLEET) {
-  const { policy, error } = loadAdminPolicy(policyFile(doc));
+  const { policy, error } = loadAdminPolicy(policyFile(doc), asTests);
   return new SettingsService({
     backend: confBackend({ cwd: join(dir, 'user') }),
     policy,
@@ -121,14 +127,135 @@ describe('admin policy', () => {
     expect(s.locks().locked.authMethod).toMatch(/admin policy/);
   });
 
-  it('has one documented location per OS', () => {
+  it('has one documented file location per POSIX OS; Windows reads the registry', () => {
     expect(defaultPolicyPath('linux')).toBe('/etc/katya-desktop/policy.json');
     expect(defaultPolicyPath('darwin')).toBe(
       '/Library/Application Support/Katya Desktop/policy.json',
     );
-    expect(defaultPolicyPath('win32', { ProgramData: 'D:\\PD' })).toBe(
-      'D:\\PD\\Katya Desktop\\policy.json',
-    );
-    expect(defaultPolicyPath('win32', {})).toBe('C:\\ProgramData\\Katya Desktop\\policy.json');
+    expect(loadMachinePolicy('win32', () => null)).toMatchObject({
+      policy: null,
+      source: 'HKLM\\SOFTWARE\\Policies\\Katya Desktop\\Policy',
+    });
+  });
+});
+
+describe('admin policy: what it leaves alone and what it refuses', () => {
+  it("keeps the user's own server URL when the policy does not name one", () => {
+    const userDir = join(dir, 'user');
+    const mine = new SettingsService({ backend: confBackend({ cwd: userDir }), policy: null });
+    expect(mine.update({ serverUrl: 'wss://mine.example/v1/ws' }).ok).toBe(true);
+    const { policy } = loadAdminPolicy(policyFile({ authMethod: 'message' }), asTests);
+    const s = new SettingsService({ backend: confBackend({ cwd: userDir }), policy });
+    expect(s.get().serverUrl).toBe('wss://mine.example/v1/ws');
+    expect(s.get().authMethod).toBe('message');
+    expect(Object.keys(policy!.values)).toEqual(['authMethod']);
+  });
+
+  it('says so when the file exists but cannot be read', () => {
+    const p = join(dir, 'policy.json');
+    mkdirSync(p); // a folder where the file should be: EISDIR on read
+    expect(loadAdminPolicy(p, asTests)).toEqual({
+      policy: null,
+      error: expect.stringMatching(/cannot be read and was ignored/),
+    });
+  });
+
+  it('ignores a file over 256 KiB, and takes one just under it', () => {
+    const big = JSON.stringify({ message: 'x', version: 1 }).padEnd(256 * 1024 + 1, ' ');
+    expect(loadAdminPolicy(policyFile(big), asTests).error).toMatch(/larger than 256 KiB/);
+    const fits = JSON.stringify({ version: 1 }).padEnd(256 * 1024, ' ');
+    expect(loadAdminPolicy(policyFile(fits), asTests).error).toBeUndefined();
+  });
+
+  it.each(['7:00', '24:00', '12:60', '1200', ''])(
+    'refuses quiet hours starting at "%s"',
+    (start) => {
+      const doc = { notifications: { quietHours: { start } } };
+      expect(loadAdminPolicy(policyFile(doc), asTests).error).toMatch(
+        /quietHours\.start: use the 24-hour form HH:MM/,
+      );
+    },
+  );
+
+  it.each(['00:00', '07:30', '23:59'])('takes quiet hours starting at "%s"', (start) => {
+    const doc = { notifications: { quietHours: { start } } };
+    const { policy } = loadAdminPolicy(policyFile(doc), asTests);
+    expect(policy?.values.notifications?.quietHours.start).toBe(start);
+  });
+});
+
+describe('admin policy: only an administrator may have written it', () => {
+  it('is read when its owner and the owners of its folders alone can write them', () => {
+    const p = policyFile(FLEET);
+    chmodSync(p, 0o644);
+    expect(loadAdminPolicy(p, asTests).policy?.values.serverUrl).toBe(FLEET.serverUrl);
+  });
+
+  it('is ignored, with the reason, when every user can write it', () => {
+    const p = policyFile(FLEET);
+    chmodSync(p, 0o666);
+    const { policy, error } = loadAdminPolicy(p, asTests);
+    expect(policy).toBeNull();
+    expect(error).toMatch(/writable by every user; only an administrator may be able to write it/);
+  });
+
+  it('is ignored when a folder above it can be written by others, unless it is sticky', () => {
+    const p = policyFile(FLEET);
+    chmodSync(dir, 0o777);
+    expect(loadAdminPolicy(p, asTests).error).toMatch(`${dir} is writable by every user`);
+    chmodSync(dir, 0o1777); // like /tmp: others may add files, not replace the owner's
+    expect(loadAdminPolicy(p, asTests).policy).not.toBeNull();
+  });
+
+  it('follows links to the real file and judges that', () => {
+    const real = policyFile(FLEET);
+    const link = join(dir, 'link.json');
+    symlinkSync(real, link);
+    chmodSync(real, 0o666);
+    expect(loadAdminPolicy(link, asTests).error).toMatch(`${real} is writable by every user`);
+  });
+
+  it('trusts root alone by default, as the OS reports owners', () => {
+    const as = (uid: number, gid: number, mode: number) => ({
+      stat: () => ({ uid, gid, mode, isDirectory: () => true }),
+    });
+    expect(posixPolicyDistrust(dir, as(0, 0, 0o755))).toBeNull();
+    expect(posixPolicyDistrust(dir, as(501, 20, 0o755))).toMatch(/owned by user 501, not by root/);
+    expect(posixPolicyDistrust(dir, as(0, 0, 0o775))).toBeNull(); // group root may write
+    expect(posixPolicyDistrust(dir, as(0, 1000, 0o775))).toMatch(/writable by group 1000/);
+  });
+});
+
+describe('admin policy on Windows: the registry', () => {
+  const output = (type: string, value: string) =>
+    `\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Katya Desktop\r\n    Policy    ${type}    ${value}\r\n\r\n`;
+
+  it('reads the JSON string value, the same document as the file', () => {
+    const { policy, error } = loadRegistryPolicy(() => output('REG_SZ', JSON.stringify(FLEET)));
+    expect(error).toBeUndefined();
+    expect(policy?.values.serverUrl).toBe(FLEET.serverUrl);
+    expect(policy?.source).toBe('HKLM\\SOFTWARE\\Policies\\Katya Desktop\\Policy');
+  });
+
+  it('no key or value: no policy, no error', () => {
+    expect(loadRegistryPolicy(() => null)).toEqual({ policy: null });
+  });
+
+  it.each([
+    ['a number value', output('REG_DWORD', '0x1'), /not a string value/],
+    ['not JSON', output('REG_SZ', '{"serverUrl":'), /not valid JSON/],
+    ['an unknown field', output('REG_SZ', '{"serverURL":"x"}'), /invalid.*serverURL/],
+  ])('%s is ignored with the reason', (_n, text, reason) => {
+    expect(loadRegistryPolicy(() => text)).toEqual({
+      policy: null,
+      error: expect.stringMatching(reason),
+    });
+  });
+
+  it('a registry that cannot be read is ignored with the reason', () => {
+    const failing = () => {
+      throw new Error('reg.exe failed');
+    };
+    expect(loadRegistryPolicy(failing).error).toMatch(/cannot be read and was ignored: reg.exe/);
   });
 });
