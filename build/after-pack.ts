@@ -10,6 +10,11 @@
 // - Embedded asar integrity validation on (macOS and Windows, the platforms Electron supports
 //   it on): app.asar is checked against the hash electron-builder embeds at package time.
 // - Cookie encryption on: the cookie store on disk is encrypted with the OS key store.
+// - GrantFileProtocolExtraPrivileges off: file:// pages get no more than other origins; the
+//   window loads app://, so nothing of ours needs them.
+// - The rest (the browser-process V8 snapshot) set to Electron's default, explicitly: the
+//   config uses strictlyRequireAllFuses, so every fuse @electron/fuses knows must be named, and
+//   an Electron with a fuse it does not know fails the build rather than ship that fuse unset.
 //
 // The Electron end-to-end suite never sees a fused binary: it launches node_modules/electron
 // against dist/ (Playwright's _electron needs the inspect arguments). `npm run dist -- --unfused`
@@ -39,12 +44,16 @@ export function releaseFuses(platform: string, arch: number): FuseV1Config {
     // Flipping bytes breaks the ad-hoc signature Apple silicon requires to run at all; re-sign
     // ad hoc (a real identity, if any, signs over it later).
     resetAdHocDarwinSignature: isMac(platform) && (arch === ARM64 || arch === UNIVERSAL),
+    strictlyRequireAllFuses: true,
     [FuseV1Options.RunAsNode]: false,
     [FuseV1Options.EnableCookieEncryption]: true,
     [FuseV1Options.EnableNodeOptionsEnvironmentVariable]: false,
     [FuseV1Options.EnableNodeCliInspectArguments]: false,
+    // Electron supports it on macOS and Windows only; off (its default) on Linux.
+    [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: asarIntegrity,
     [FuseV1Options.OnlyLoadAppFromAsar]: true,
-    ...(asarIntegrity ? { [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: true } : {}),
+    [FuseV1Options.LoadBrowserProcessSpecificV8Snapshot]: false,
+    [FuseV1Options.GrantFileProtocolExtraPrivileges]: false,
   };
 }
 
@@ -56,23 +65,22 @@ export function packagedBinary(context: PackedApp): string {
   return path.join(appOutDir, packager.executableName ?? packager.appInfo.productFilename);
 }
 
-/** Flip the release fuses in `binary` and read them back; throws if any did not take. */
+/** Flip the release fuses in `binary` and read every one back; throws if any did not take. */
 export async function applyReleaseFuses(
   binary: string,
   platform: string,
   arch: number,
 ): Promise<void> {
   const wanted = releaseFuses(platform, arch);
+  // Strict mode throws here if the binary's wire has a fuse the config does not name.
   await flipFuses(binary, wanted);
-  const wire = (await getCurrentFuseWire(binary)) as unknown as Record<string, number>;
+  const wire = (await getCurrentFuseWire(binary)) as unknown as Record<number, number>;
   const fuseNumbers = Object.values(FuseV1Options).filter(
     (v): v is number => typeof v === 'number',
   );
   for (const fuse of fuseNumbers) {
-    const value = (wanted as Partial<Record<number, boolean>>)[fuse];
-    if (value === undefined) continue;
     // The wire stores ASCII '1' (enabled) or '0' (disabled).
-    const expected = value ? 0x31 : 0x30;
+    const expected = wanted[fuse as FuseV1Options] ? 0x31 : 0x30;
     if (wire[fuse] !== expected) {
       throw new Error(`fuse ${FuseV1Options[fuse]} did not take in ${binary}`);
     }

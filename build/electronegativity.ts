@@ -91,7 +91,7 @@ export const ACCEPTED: AcceptedFinding[] = [
     file: 'main/index.ts',
     at: WINDOW_OPTIONS_CALL,
     reason:
-      'A middle-click can only ask for a new window, and main/adapters/security.ts denies every one (setWindowOpenHandler) and blocks will-navigate.',
+      "windowOptions() in main/adapters/window.ts sets disableBlinkFeatures: 'Auxclick'; the tool cannot follow the call.",
   },
 ];
 

@@ -19,7 +19,7 @@ import {
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { AppService } from './app/app-service';
-import { APP_ORIGIN, WindowManager, windowOptions } from './adapters/window';
+import { APP_ORIGIN, WindowManager, applicationMenu, windowOptions } from './adapters/window';
 import { registerAppScheme, serveRenderer } from './adapters/app-protocol';
 import { NativeNotifications } from './adapters/notifications';
 import { TrayController, trayIconFile } from './adapters/tray';
@@ -31,7 +31,7 @@ import { electronStoreBackend } from './adapters/settings-store';
 import { ownWindowSender, registerIpc } from './ipc/router';
 import { startDemoServer } from './app/demo';
 import { probeServer } from './core/doctor';
-import { defaultPolicyPath, loadAdminPolicy } from './core/settings/settings';
+import { loadMachinePolicy } from './core/settings/settings';
 import { systemClock } from './core/clock';
 import type { TrayIcon } from './core/tray-state';
 import type { EmitToWindow } from '../preload/contract';
@@ -77,14 +77,14 @@ function main() {
   app
     .whenReady()
     .then(async () => {
+      // Replaces Electron's default menu, whose View menu reloads and opens DevTools.
+      const menu = applicationMenu(app.isPackaged, process.platform);
+      Menu.setApplicationMenu(menu && Menu.buildFromTemplate(menu));
       hardenSession(session.defaultSession);
       serveRenderer(protocol, path.join(distDir, 'renderer'));
       const platform = process.platform;
       const login = autostart(app, platform);
-      const policyPath = defaultPolicyPath(platform);
-      const policy = existsSync(policyPath)
-        ? { ...loadAdminPolicy(policyPath), source: policyPath }
-        : { policy: null };
+      const policy = loadMachinePolicy(platform);
 
       const emit: EmitToWindow = (channel, payload) => windows?.send(channel, payload);
       const notifications = new NativeNotifications({

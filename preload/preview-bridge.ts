@@ -1,22 +1,58 @@
 // The browser preview's stand-in for the Electron preload: the same `window.katya` (KatyaApi),
-// carried over a WebSocket to the preview server on loopback instead of Electron IPC. The
-// per-run secret comes in the page's URL fragment, which is never sent over HTTP.
+// carried over a WebSocket to the preview server on loopback instead of Electron IPC.
 // Built only into dist/preview, which no packaged build contains.
+//
+// Secrets: the per-run launch secret comes in the page's URL fragment (never sent over HTTP),
+// but the same URL is on the browser's command line, readable by every local user. So the
+// bridge trades it, on its first connect, for a session secret the server makes for this page,
+// and the launch secret is dead from then on. The session secret is kept in sessionStorage
+// rather than only in memory so that a reload (the UI loop: rebuild the renderer, press F5)
+// still connects: sessionStorage belongs to this tab and this origin only and ends with the
+// tab, and any script able to read it already runs in the page and could call window.katya.
 import { EVENT_CHANNELS, INVOKE_CHANNELS, SEND_CHANNELS } from './channels';
 import type { EventChannel, EventPayloads, KatyaApi } from './contract';
 
 type Outgoing =
-  | { t: 'hello'; secret: string }
+  | { t: 'hello'; launch: string }
+  | { t: 'hello'; session: string }
   | { t: 'invoke'; id: number; channel: string; args: unknown[] }
   | { t: 'send'; channel: string; args: unknown[] };
 
 type Incoming =
-  | { t: 'ready' }
+  | { t: 'ready'; session?: string }
   | { t: 'result'; id: number; ok: true; value: unknown }
   | { t: 'result'; id: number; ok: false; error: string }
   | { t: 'event'; channel: string; payload: unknown };
 
-const secret = new URLSearchParams(location.hash.slice(1)).get('s') ?? '';
+const SESSION_KEY = 'katya-preview-session';
+
+function loadSession(): string | null {
+  try {
+    return sessionStorage.getItem(SESSION_KEY);
+  } catch {
+    return null; // storage disabled: the session lives in memory only, until a reload
+  }
+}
+
+function saveSession(value: string) {
+  try {
+    sessionStorage.setItem(SESSION_KEY, value);
+  } catch {
+    // as above
+  }
+}
+
+/** The launch secret from the fragment, removed from the address bar and history: it works once. */
+function takeLaunchSecret(): string | null {
+  const launch = new URLSearchParams(location.hash.slice(1)).get('s');
+  if (launch !== null) history.replaceState(history.state, '', location.pathname + location.search);
+  return launch;
+}
+
+// A launch URL wins over a stored session: it means a new preview run (the old session died
+// with the old server).
+let launch = takeLaunchSecret();
+let session = launch === null ? loadSession() : null;
 const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 const listeners = new Map<string, Set<(payload: unknown) => void>>();
 let queue: Outgoing[] = [];
@@ -30,12 +66,18 @@ function post(message: Outgoing) {
   else queue.push(message);
 }
 
+/** The session secret once we have one; before that, the launch secret to exchange. */
+function hello(): Outgoing {
+  if (session !== null) return { t: 'hello', session };
+  return { t: 'hello', launch: launch ?? '' };
+}
+
 function connect() {
   const ws = new WebSocket(
     `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/bridge`,
   );
   socket = ws;
-  ws.onopen = () => ws.send(JSON.stringify({ t: 'hello', secret } satisfies Outgoing));
+  ws.onopen = () => ws.send(JSON.stringify(hello()));
   ws.onmessage = (e) => {
     let m: Incoming;
     try {
@@ -44,6 +86,11 @@ function connect() {
       return;
     }
     if (m.t === 'ready') {
+      if (typeof m.session === 'string') {
+        session = m.session;
+        launch = null;
+        saveSession(session);
+      }
       ready = true;
       retryMs = 250;
       const waiting = queue;

@@ -1,6 +1,11 @@
 // The main window: created hardened, hidden (not closed) when the user closes it, destroyed
 // after it has stayed hidden for a while to give its memory back, and rebuilt when opened.
-import type { BrowserWindow, BrowserWindowConstructorOptions } from 'electron';
+// Also the application menu the window shows.
+import type {
+  BrowserWindow,
+  BrowserWindowConstructorOptions,
+  MenuItemConstructorOptions,
+} from 'electron';
 import type { Clock, TimerHandle } from '../core/clock';
 
 export const APP_ORIGIN = 'app://katya';
@@ -33,8 +38,33 @@ export function windowOptions(
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,
+      // A middle-click on a link asks for a new window: refused anyway (security.ts denies every
+      // window.open), but with the event gone the page cannot be made to ask at all.
+      disableBlinkFeatures: 'Auxclick',
     },
   };
+}
+
+/**
+ * The application menu, or null for none. A packaged build has no DevTools toggle and no
+ * reload: both are ways into a running app that a user never needs. macOS keeps its standard
+ * app and edit menus, since copy, paste and Quit only have shortcuts there through a menu;
+ * Windows and Linux get no menu bar (their text fields handle the editing keys themselves).
+ * Development builds keep the View menu with reload and DevTools.
+ */
+export function applicationMenu(
+  isPackaged: boolean,
+  platform: NodeJS.Platform,
+): MenuItemConstructorOptions[] | null {
+  const mac = platform === 'darwin';
+  if (isPackaged)
+    return mac ? [{ role: 'appMenu' }, { role: 'editMenu' }, { role: 'windowMenu' }] : null;
+  return [
+    { role: mac ? 'appMenu' : 'fileMenu' },
+    { role: 'editMenu' },
+    { role: 'viewMenu' },
+    { role: 'windowMenu' },
+  ];
 }
 
 /** The part of BrowserWindow the lifecycle uses; test/fakes/window.ts implements it. */

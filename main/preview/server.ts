@@ -5,7 +5,9 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
@@ -15,7 +17,8 @@ import { confBackend, loadAdminPolicy } from '../core/settings/settings';
 import { probeServer } from '../core/doctor';
 import { dispatchInvoke, dispatchSend, isInvokeChannel, isSendChannel } from '../ipc/dispatch';
 import { startDemoServer } from '../app/demo';
-import type { EmitToWindow, ShownNotification } from '../../preload/contract';
+import { requestTarget } from '../server/http';
+import type { EmitToWindow, ShownNotification, TokenStatus } from '../../preload/contract';
 import { fileKeyEncryptor } from './encryptor';
 import { resolveInside, windowCsp, windowHeaders } from '../core/window-files';
 
@@ -42,7 +45,7 @@ export interface PreviewOptions {
 }
 
 export interface Preview {
-  /** the page to open, with this run's secret in the fragment */
+  /** the page to open, with this run's launch secret (good for one page) in the fragment */
   url: string;
   port: number;
   app: AppService;
@@ -50,7 +53,7 @@ export interface Preview {
 }
 
 type BridgeIn =
-  | { t: 'hello'; secret: string }
+  | { t: 'hello'; launch?: unknown; session?: unknown }
   | { t: 'invoke'; id: number; channel: string; args: unknown[] }
   | { t: 'send'; channel: string; args: unknown[] };
 
@@ -60,8 +63,82 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/**
+ * The bridge's two secrets. The launch secret travels in the page URL, which ends up on the
+ * browser's command line where every local user can read it (`ps`), so it is good for one
+ * exchange only: the first page to present it gets a fresh session secret, which travels only
+ * over the bridge socket (never on a command line or in a URL), and the launch secret is dead
+ * from then on.
+ */
+interface BridgeSecrets {
+  readonly launch: string;
+  /** The session secret for the launch secret, the first time only; otherwise null. */
+  exchange(candidate: string): string | null;
+  isSession(candidate: string): boolean;
+  /** whether the launch secret has been exchanged already */
+  readonly spent: boolean;
+}
+
+function bridgeSecrets(): BridgeSecrets {
+  const launch = randomBytes(24).toString('hex');
+  let unspent: string | null = launch;
+  let session: string | null = null;
+  return {
+    launch,
+    exchange(candidate) {
+      if (unspent === null || !sameSecret(candidate, unspent)) return null;
+      unspent = null;
+      session = randomBytes(32).toString('hex');
+      return session;
+    },
+    isSession: (candidate) => session !== null && sameSecret(candidate, session),
+    get spent() {
+      return unspent === null;
+    },
+  };
+}
+
+/**
+ * The Host values the preview answers to: the loopback names at its own port. Anything else
+ * is a DNS-rebinding page (evil.example resolved to 127.0.0.1) reaching our port from outside.
+ */
+function loopbackHosts(port: number): ReadonlySet<string> {
+  return new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+}
+
+type Checked = { ok: true; url: URL } | { ok: false; status: 400 | 403 };
+
+/**
+ * Every request and upgrade goes through here first: 400 for a target that is not a URL, 403
+ * for a Host (or an Origin, when one is sent) that is not ours.
+ */
+function checkRequest(req: http.IncomingMessage, hosts: ReadonlySet<string>): Checked {
+  const headers: IncomingHttpHeaders = req.headers;
+  const url = requestTarget(req);
+  if (!url) return { ok: false, status: 400 };
+  const host = headers.host?.toLowerCase();
+  if (host === undefined || !hosts.has(host)) return { ok: false, status: 403 };
+  const origin = headers.origin?.toLowerCase();
+  if (origin !== undefined && !isOwnOrigin(origin, hosts)) return { ok: false, status: 403 };
+  return { ok: true, url };
+}
+
+function isOwnOrigin(origin: string, hosts: ReadonlySet<string>): boolean {
+  return origin.startsWith('http://') && hosts.has(origin.slice('http://'.length));
+}
+
+/** Answer an upgrade we will not take, then hang up. */
+function refuseUpgrade(socket: Duplex, status: 400 | 403): void {
+  socket.on('error', () => undefined);
+  socket.end(
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+  );
+}
+
 export async function startPreview(opts: PreviewOptions): Promise<Preview> {
-  const secret = randomBytes(24).toString('hex');
+  const secrets = bridgeSecrets();
+  // Set once listening; no request arrives before.
+  let hosts: ReadonlySet<string> = new Set();
   const log = opts.log ?? (() => undefined);
   const clients = new Set<WebSocket>();
 
@@ -72,7 +149,11 @@ export async function startPreview(opts: PreviewOptions): Promise<Preview> {
   };
 
   const policy = opts.policyFile
-    ? { ...loadAdminPolicy(opts.policyFile), source: opts.policyFile }
+    ? {
+        // The developer named this file on the command line: whoever owns it, it is theirs.
+        ...loadAdminPolicy(opts.policyFile, { distrust: () => null }),
+        source: opts.policyFile,
+      }
     : undefined;
   const app = await AppService.start({
     dataDir: opts.dataDir,
@@ -96,17 +177,24 @@ export async function startPreview(opts: PreviewOptions): Promise<Preview> {
     connection: opts.connection,
   });
 
-  // --server and --token go through the same paths as the settings form.
-  if (opts.token) {
-    const status = await app.handlers.invoke['token:set']({ token: opts.token });
-    if (!status.stored) throw new Error('the token could not be stored');
-  }
+  // --server and --token go through the same paths as the settings form, server first: a
+  // token is bound to the server it is entered for.
   if (opts.server !== undefined) {
     const result = await app.handlers.invoke['settings:update']({ serverUrl: opts.server });
     if (!result.ok) {
       await app.stop();
       throw new Error(`--server: ${result.errors.map((e) => e.message).join('; ')}`);
     }
+  }
+  if (opts.token) {
+    let status: TokenStatus;
+    try {
+      status = await app.handlers.invoke['token:set']({ token: opts.token });
+    } catch (err) {
+      await app.stop();
+      throw new Error(`--token: ${(err as Error).message}`, { cause: err });
+    }
+    if (!status.stored) throw new Error('the token could not be stored');
   }
 
   const indexHtml = async () => {
@@ -116,48 +204,75 @@ export async function startPreview(opts: PreviewOptions): Promise<Preview> {
   };
 
   const server = http.createServer((req, res) => {
-    void (async () => {
-      const url = new URL(req.url ?? '/', 'http://preview');
-      if (req.method !== 'GET') {
-        res.writeHead(405).end();
-        return;
-      }
-      let body: Buffer | string;
-      let file: string;
-      try {
-        if (url.pathname === '/' || url.pathname === '/index.html') {
-          file = 'index.html';
-          body = await indexHtml();
-        } else if (url.pathname === '/bridge.js') {
-          file = opts.bridgeFile;
-          body = await readFile(opts.bridgeFile);
-        } else {
-          const inside = resolveInside(opts.rendererDir, url.pathname);
-          if (!inside) throw new Error('outside the renderer folder');
-          file = inside;
-          body = await readFile(file);
-        }
-      } catch {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-        return;
-      }
-      res.writeHead(200, { ...windowHeaders(file, PREVIEW_CSP), 'cache-control': 'no-store' });
-      res.end(body);
-    })();
+    const checked = checkRequest(req, hosts);
+    if (!checked.ok) {
+      res.writeHead(checked.status, { connection: 'close' }).end();
+      return;
+    }
+    if (req.method !== 'GET') {
+      res.writeHead(405).end();
+      return;
+    }
+    void serveFile(checked.url, res).catch(() => {
+      // A broken client or file must not become an unhandled rejection that ends the preview.
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
   });
+
+  async function serveFile(url: URL, res: http.ServerResponse): Promise<void> {
+    let body: Buffer | string;
+    let file: string;
+    try {
+      if (url.pathname === '/' || url.pathname === '/index.html') {
+        file = 'index.html';
+        body = await indexHtml();
+      } else if (url.pathname === '/bridge.js') {
+        file = opts.bridgeFile;
+        body = await readFile(opts.bridgeFile);
+      } else {
+        const inside = resolveInside(opts.rendererDir, url.pathname);
+        if (!inside) throw new Error('outside the renderer folder');
+        file = inside;
+        body = await readFile(file);
+      }
+    } catch {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    res.writeHead(200, { ...windowHeaders(file, PREVIEW_CSP), 'cache-control': 'no-store' });
+    res.end(body);
+  }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://preview');
-    const origin = req.headers.origin;
-    const own = `http://${req.headers.host}`;
-    // Other web pages may try to reach a loopback port; only our own page may use the bridge.
-    if (url.pathname !== '/bridge' || origin !== own) {
-      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+    const checked = checkRequest(req, hosts);
+    if (!checked.ok) {
+      refuseUpgrade(socket, checked.status);
+      return;
+    }
+    // Other web pages may try to reach a loopback port; only our own page may use the bridge,
+    // and a browser always sends its Origin with a WebSocket.
+    if (checked.url.pathname !== '/bridge' || req.headers.origin !== `http://${req.headers.host}`) {
+      refuseUpgrade(socket, 403);
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => accept(ws));
   });
+
+  /** The reply to a hello, or null to refuse it. */
+  function welcome(m: { launch?: unknown; session?: unknown }): object | null {
+    if (typeof m.session === 'string') return secrets.isSession(m.session) ? { t: 'ready' } : null;
+    if (typeof m.launch !== 'string') return null;
+    const session = secrets.exchange(m.launch);
+    if (session) return { t: 'ready', session };
+    if (secrets.spent && sameSecret(m.launch, secrets.launch)) {
+      // Our own page exchanges it once and then uses the session secret. A second use means
+      // the URL was opened twice, or someone who read it from the process list got there first.
+      log('preview: refused the launch secret: it was already exchanged for a session');
+    }
+    return null;
+  }
 
   function accept(ws: WebSocket) {
     let authed = false;
@@ -171,11 +286,12 @@ export async function startPreview(opts: PreviewOptions): Promise<Preview> {
         return;
       }
       if (!authed) {
-        if (m?.t === 'hello' && typeof m.secret === 'string' && sameSecret(m.secret, secret)) {
+        const reply = m?.t === 'hello' ? welcome(m) : null;
+        if (reply) {
           authed = true;
           clearTimeout(helloTimer);
           clients.add(ws);
-          ws.send(JSON.stringify({ t: 'ready' }));
+          ws.send(JSON.stringify(reply));
         } else {
           log('preview: refused a bridge client without the secret');
           ws.close(4001, 'bad secret');
@@ -211,10 +327,11 @@ export async function startPreview(opts: PreviewOptions): Promise<Preview> {
     server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  hosts = loopbackHosts(port);
   const host = opts.host ?? '127.0.0.1';
 
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/#s=${secret}`,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/#s=${secrets.launch}`,
     port,
     app,
     async close() {

@@ -115,10 +115,10 @@ describe.runIf(process.platform === 'linux')('npm run dist (unpacked, local Elec
     expect(tray.some((f) => f.includes('Template') || f.endsWith('.ico'))).toBe(false);
     expect(existsSync(path.join(unpacked, 'resources/icons/app/512x512.png'))).toBe(true);
 
-    // RunAsNode off, cookie encryption on, NODE_OPTIONS off, inspect off, asar integrity left
-    // as is (not supported on Linux), only-from-asar on, the last two untouched.
-    const expected = `0100${ELECTRON_DEFAULT_WIRE[4]}1${ELECTRON_DEFAULT_WIRE.slice(6)}`;
-    expect(await wireOf(path.join(unpacked, 'katya-desktop'))).toBe(expected);
+    // Every fuse set explicitly: RunAsNode off, cookie encryption on, NODE_OPTIONS off, inspect
+    // off, asar integrity off (not supported on Linux), only-from-asar on, V8 snapshot off,
+    // file:// extra privileges off.
+    expect(await wireOf(path.join(unpacked, 'katya-desktop'))).toBe('01000100');
   });
 
   it('leaves the binary unfused with --unfused, and says so', { timeout: 300_000 }, async () => {

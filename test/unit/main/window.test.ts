@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { MenuItemConstructorOptions } from 'electron';
 import {
   DESTROY_HIDDEN_AFTER_MS,
   WindowManager,
+  applicationMenu,
   windowOptions,
 } from '../../../main/adapters/window';
 import type { WindowLike } from '../../../main/adapters/window';
@@ -11,9 +13,12 @@ import { ManualClock } from '../../fakes/clock';
 function setup() {
   const clock = new ManualClock();
   const created: FakeWindow[] = [];
+  const options: ReturnType<typeof windowOptions>[] = [];
   const manager = new WindowManager({
     clock,
+    // As main/index.ts builds it: a BrowserWindow (here the fake) from windowOptions().
     create: () => {
+      options.push(windowOptions('/app/preload.cjs', '/app/icon.png'));
       const w = new FakeWindow();
       created.push(w);
       return w as unknown as WindowLike;
@@ -26,7 +31,7 @@ function setup() {
     send: (c: string, p: unknown) => manager.send(c, p),
     allowClose: () => manager.allowClose(),
   };
-  return { clock, created, wm };
+  return { clock, created, options, wm };
 }
 
 describe('window lifecycle', () => {
@@ -99,5 +104,59 @@ describe('window lifecycle', () => {
       webviewTag: false,
     });
     expect(prefs.preload).toBe('/app/preload.cjs');
+  });
+
+  it('disables the Auxclick Blink feature in every window it builds, rebuilt ones too', () => {
+    const { wm, clock, options } = setup();
+    wm.open().userClose();
+    clock.advance(DESTROY_HIDDEN_AFTER_MS);
+    wm.open();
+    expect(options).toHaveLength(2);
+    for (const o of options) {
+      // Electron takes a comma-separated list of Blink feature names.
+      const disabled = (o.webPreferences?.disableBlinkFeatures ?? '').split(',');
+      expect(disabled).toContain('Auxclick');
+    }
+  });
+});
+
+/** Every role in a menu template, submenus included. */
+function roles(template: MenuItemConstructorOptions[]): string[] {
+  return template.flatMap((item) => [
+    ...(item.role ? [item.role] : []),
+    ...(Array.isArray(item.submenu) ? roles(item.submenu) : []),
+  ]);
+}
+
+// Roles that open DevTools or reload the page, directly or as part of a stock menu.
+const DEVELOPER_ROLES = ['toggleDevTools', 'reload', 'forceReload', 'viewMenu', 'defaultMenu'];
+const PLATFORMS: NodeJS.Platform[] = ['darwin', 'win32', 'linux'];
+
+describe('application menu', () => {
+  it('has no DevTools toggle and no reload in a packaged build, on any platform', () => {
+    for (const platform of PLATFORMS) {
+      const found = roles(applicationMenu(true, platform) ?? []);
+      for (const role of DEVELOPER_ROLES) expect(found, platform).not.toContain(role);
+    }
+  });
+
+  it('keeps the standard app and edit menus on macOS, so copy and paste work', () => {
+    const found = roles(applicationMenu(true, 'darwin') ?? []);
+    expect(found).toContain('appMenu');
+    expect(found).toContain('editMenu');
+  });
+
+  it('shows no menu bar on Windows and Linux in a packaged build', () => {
+    expect(applicationMenu(true, 'win32')).toBeNull();
+    expect(applicationMenu(true, 'linux')).toBeNull();
+  });
+
+  it('keeps reload and DevTools for development', () => {
+    for (const platform of PLATFORMS) {
+      const found = roles(applicationMenu(false, platform) ?? []);
+      expect(found, platform).toContain('viewMenu');
+      expect(found, platform).toContain('editMenu');
+    }
+    expect(roles(applicationMenu(false, 'darwin') ?? [])).toContain('appMenu');
   });
 });
