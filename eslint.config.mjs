@@ -1,5 +1,7 @@
 // Lint rules, including the import boundaries the design depends on:
-// main/core and renderer/ never import electron; renderer/ never imports Node built-ins.
+// main/core and renderer/ never import electron; renderer/ never imports Node built-ins;
+// renderer/ and preload/ reach into main/ only through main/core/common/, and that folder
+// imports nothing outside itself (so nothing Node-only can arrive transitively).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
@@ -12,6 +14,20 @@ const electronBan = {
     'Only main/ adapters and preload/ may import electron; pass Electron objects in through an interface.',
 };
 const nodeBuiltins = builtinModules.filter((m) => !m.startsWith('_'));
+const nodeBuiltinBan = (message) => ({
+  paths: nodeBuiltins.map((name) => ({ name, message })),
+  patterns: [{ group: ['node:*'], message }],
+});
+const rendererNoNode = nodeBuiltinBan('The renderer runs in a sandboxed page: no Node built-ins.');
+const commonNoNode = nodeBuiltinBan(
+  'main/core/common/ is shared with the window: no Node built-ins.',
+);
+/** What the window may share with main: main/core/common/ and nothing else of main/. */
+const windowSideOfMain = {
+  regex: '^(\\.\\./)+main/(?!core/common/)',
+  message:
+    'The window and the preload share only main/core/common/ with main (see its README); move what they need there.',
+};
 
 export default tseslint.config(
   {
@@ -63,19 +79,11 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [
-            electronBan,
-            ...nodeBuiltins.map((name) => ({
-              name,
-              message: 'The renderer runs in a sandboxed page: no Node built-ins.',
-            })),
-          ],
+          paths: [electronBan, ...rendererNoNode.paths],
           patterns: [
-            {
-              group: ['node:*'],
-              message: 'The renderer runs in a sandboxed page: no Node built-ins.',
-            },
+            ...rendererNoNode.patterns,
             { group: ['electron/*'], message: electronBan.message },
+            windowSideOfMain,
           ],
         },
       ],
@@ -89,6 +97,31 @@ export default tseslint.config(
         {
           selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']",
           message: 'Render server data as text.',
+        },
+      ],
+    },
+  },
+  {
+    files: ['preload/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [windowSideOfMain] }],
+    },
+  },
+  {
+    files: ['main/core/common/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronBan, ...commonNoNode.paths],
+          patterns: [
+            ...commonNoNode.patterns,
+            {
+              regex: '^\\.\\./',
+              message:
+                'main/core/common/ imports only from itself, so the window gets nothing else of main/ through it.',
+            },
+          ],
         },
       ],
     },

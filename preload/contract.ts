@@ -12,8 +12,8 @@
 // and the Electron preload, the preview bridge and the IPC router pick it up from the maps.
 import { z } from 'zod';
 import { EVENT_CHANNELS, INVOKE_CHANNELS, SEND_CHANNELS } from './channels';
-import { settingsPatchSchema } from '../main/core/settings/schema';
-import { feedQuerySchema, snoozeSchema } from '../main/core/views';
+import { settingsPatchSchema } from '../main/core/common/settings-schema';
+import { feedQuerySchema, snoozeSchema } from '../main/core/common/views';
 import type {
   ConnectionView,
   Diagnostics,
@@ -29,9 +29,9 @@ import type {
   SubscriptionStatus,
   TestResult,
   TokenStatus,
-} from '../main/core/views';
+} from '../main/core/common/views';
 
-export * from '../main/core/views';
+export * from '../main/core/common/views';
 
 // ---- argument schemas (renderer -> main; validated at runtime) ---------------------------
 

@@ -18,10 +18,10 @@ import { createLogger } from '../core/log/logger';
 import type { Logger } from '../core/log/logger';
 import { Notifier, fileSeenStore } from '../core/notify/notifier';
 import type { NotificationRequest } from '../core/notify/policy';
-import type { EventMessage } from '../core/protocol';
+import type { EventMessage } from '../core/common/protocol';
 import { SettingsService } from '../core/settings/settings';
 import type { AdminPolicy, SettingsBackend } from '../core/settings/settings';
-import type { Settings, SettingsPatch } from '../core/settings/schema';
+import type { Settings, SettingsPatch } from '../core/common/settings-schema';
 import { trayState } from '../core/tray-state';
 import type { TrayState } from '../core/tray-state';
 import { TokenVault } from '../core/vault/token-vault';
@@ -35,7 +35,7 @@ import type {
   SnoozeChoice,
   StateChange,
   TestResult,
-} from '../core/views';
+} from '../core/common/views';
 import { connectionView, OFFLINE_AFTER_MS } from '../core/connection-view';
 import { MetricsTracker } from '../core/metrics';
 import type { EmitToWindow, EventPayloads, Handlers } from '../../preload/contract';

@@ -2,8 +2,8 @@
 // point can print the command's usage and exit with 2 whatever command found the problem.
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
-import { canonicalChannel, isEventType, CHANNELS, EVENT_TYPES } from '../core/protocol';
-import type { Channel, EventType } from '../core/protocol';
+import { canonicalChannel, isEventType, CHANNELS, EVENT_TYPES } from '../core/common/protocol';
+import type { Channel, EventType } from '../core/common/protocol';
 
 export const EXIT = {
   OK: 0,

@@ -1,7 +1,7 @@
 // `katya doctor`: the doctor probe (main/core/doctor.ts, the same one the app's "Test connection"
 // runs) printed one line per step as it goes, with advice after an arrow when a step failed.
 import { probeServer } from '../core/doctor';
-import type { TestStep } from '../core/views';
+import type { TestStep } from '../core/common/views';
 import { EXIT, intOption, parseCommandArgs } from './args';
 import { clean, painter, wantsColour } from './format';
 import { TARGET_OPTIONS, connectionTarget } from './tail-command';

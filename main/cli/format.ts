@@ -3,8 +3,8 @@
 // through `clean`, so a hostile payload cannot move the cursor or recolour the terminal.
 import { describeForNotification } from '../core/notify/policy';
 import type { NotificationRequest } from '../core/notify/policy';
-import { isChannel } from '../core/protocol';
-import type { Channel, EventMessage, Severity } from '../core/protocol';
+import { isChannel } from '../core/common/protocol';
+import type { Channel, EventMessage, Severity } from '../core/common/protocol';
 import { severityOf } from '../core/severity';
 import type {
   ConnectionState,

@@ -1,6 +1,6 @@
 // `katya server`: the reference server as a process. The server itself is main/server; this
 // file turns flags into options, prints the one line scripts wait for, and shuts down cleanly.
-import { isLoopbackHost } from '../core/protocol';
+import { isLoopbackHost } from '../core/common/protocol';
 import { startKatyaServer } from '../server/server';
 import { loadTokensFile } from '../server/tokens';
 import type { TokenGrant } from '../server/tokens';

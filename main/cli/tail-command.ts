@@ -6,9 +6,9 @@ import { ConnectionEngine } from '../core/connection/engine';
 import type { ConnectionState, SubscriptionStatus } from '../core/connection/types';
 import { Notifier } from '../core/notify/notifier';
 import type { NotificationRequest } from '../core/notify/policy';
-import { AUTH_METHODS, CHANNELS, validateServerUrl } from '../core/protocol';
-import type { AuthMethod, Channel, EventMessage, EventType } from '../core/protocol';
-import { DEFAULT_SETTINGS } from '../core/settings/schema';
+import { AUTH_METHODS, CHANNELS, validateServerUrl } from '../core/common/protocol';
+import type { AuthMethod, Channel, EventMessage, EventType } from '../core/common/protocol';
+import { DEFAULT_SETTINGS } from '../core/common/settings-schema';
 import { EXIT, UsageError, channelList, eventList, intOption, parseCommandArgs } from './args';
 import { boundedOutput } from './bounded-output';
 import {

@@ -1,6 +1,6 @@
 // Help texts. `katya --help` and `katya COMMAND --help` print these; bad usage prints the
 // command's text after the reason on stderr.
-import { CATALOG, CHANNELS } from '../core/protocol';
+import { CATALOG, CHANNELS } from '../core/common/protocol';
 
 const catalogue = CHANNELS.map((c) => `    ${c.padEnd(10)} ${CATALOG[c].join(', ')}`).join('\n');
 

@@ -2,7 +2,7 @@
 // reconnecting (in N s), offline since HH:MM, sign-in needed, paused. A disconnection shorter
 // than OFFLINE_AFTER_MS is "reconnecting"; a longer one is "offline".
 import type { ConnectionState } from './connection/types';
-import type { ConnectionView } from './views';
+import type { ConnectionView } from './common/views';
 
 export const OFFLINE_AFTER_MS = 120_000;
 

@@ -11,9 +11,9 @@ import type { PeerCertificate, TLSSocket } from 'node:tls';
 import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
 import { redact } from './log/redact';
-import { AUTH_METHODS, CHANNELS, ERROR_CODES, validateServerUrl } from './protocol';
-import type { AuthMethod, Channel, EventType } from './protocol';
-import type { TestResult, TestStep } from './views';
+import { AUTH_METHODS, CHANNELS, ERROR_CODES, validateServerUrl } from './common/protocol';
+import type { AuthMethod, Channel, EventType } from './common/protocol';
+import type { TestResult, TestStep } from './common/views';
 
 export interface ProbeInput {
   url: string;

@@ -1,7 +1,7 @@
 // The latest value of each metric per server, with a short series for the sparkline,
 // folded from `analytics.metric.updated` events.
-import type { EventMessage } from './protocol';
-import type { MetricSeries } from './views';
+import type { EventMessage } from './common/protocol';
+import type { MetricSeries } from './common/views';
 
 const RECENT = 60;
 const MAX_SERIES = 500;

@@ -1,6 +1,6 @@
 // The one place that says what an event's severity is (docs/events.md, "Severity").
-import { isSeverity } from './protocol';
-import type { Severity } from './protocol';
+import { isSeverity } from './common/protocol';
+import type { Severity } from './common/protocol';
 
 // A Map, not an object literal: the status is the server's string, and "constructor" must be
 // an unknown status, not Object.prototype's member.

@@ -1,6 +1,6 @@
 // What the tray shows, as a pure function of the app's state: which icon, the tooltip and the
 // menu's status line. The Electron tray adapter only draws what this returns.
-import type { ConnectionView } from './views';
+import type { ConnectionView } from './common/views';
 
 export type TrayIcon = 'connected' | 'connecting' | 'offline' | 'signin' | 'unread' | 'snoozed';
 

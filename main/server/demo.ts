@@ -4,7 +4,7 @@
 // one maintenance window at a time) so that follow-up events refer to things that exist:
 // an alert is updated after it was created, a scan completes after it started, a maintenance
 // window ends after it began. Randomness is injected so tests can seed it.
-import type { EventType, Severity } from '../core/protocol';
+import type { EventType, Severity } from '../core/common/protocol';
 
 export interface DemoEvent {
   event: EventType;

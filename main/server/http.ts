@@ -3,8 +3,8 @@
 //   POST /v1/events   publish an event (admin tokens only):
 //                     Authorization: Bearer TOKEN, body {"event":"...","data":{...}}
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { EVENT_TYPES, isEventType } from '../core/protocol';
-import type { EventType } from '../core/protocol';
+import { EVENT_TYPES, isEventType } from '../core/common/protocol';
+import type { EventType } from '../core/common/protocol';
 import type { ResolvedGrant } from './tokens';
 
 /** What presenting a token from an address came to (the server's `signIn`). */

@@ -14,8 +14,8 @@ import {
   channelOf,
   clientMessageSchema,
   isEventType,
-} from '../core/protocol';
-import type { Channel, EventMessage, EventType } from '../core/protocol';
+} from '../core/common/protocol';
+import type { Channel, EventMessage, EventType } from '../core/common/protocol';
 import { createAuthThrottle } from './auth-throttle';
 import type { AuthThrottleOptions } from './auth-throttle';
 import { createDemoGenerator } from './demo';

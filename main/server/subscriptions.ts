@@ -2,8 +2,8 @@
 // "Subscriptions"): unknown names are refused one by one (4005), channels the token may not
 // read likewise (4002), known names in the same request are applied, and a request that would
 // go over the limit is refused whole (4004).
-import { ERROR_CODES, canonicalChannel, channelOf, isEventType } from '../core/protocol';
-import type { Channel, EventType } from '../core/protocol';
+import { ERROR_CODES, canonicalChannel, channelOf, isEventType } from '../core/common/protocol';
+import type { Channel, EventType } from '../core/common/protocol';
 import { mayRead } from './tokens';
 import type { ResolvedGrant } from './tokens';
 

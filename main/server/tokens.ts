@@ -4,8 +4,8 @@
 import { readFile } from 'node:fs/promises';
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { canonicalChannel } from '../core/protocol';
-import type { Channel } from '../core/protocol';
+import { canonicalChannel } from '../core/common/protocol';
+import type { Channel } from '../core/common/protocol';
 
 export interface TokenGrant {
   token: string;

@@ -7,7 +7,7 @@ import { useApp } from './context';
 import { ChannelIcon } from './icons';
 import { eventLine } from '../format/event-line';
 import { isoTime } from '../format/text';
-import type { FeedEntry } from '../../main/core/views';
+import type { FeedEntry } from '../../main/core/common/views';
 import type { I18n } from '../i18n';
 import { hasFilters } from '../state/feed';
 

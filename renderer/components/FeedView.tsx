@@ -3,7 +3,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import { useApp } from './context';
 import { FeedList } from './FeedList';
 import { DetailPane } from './DetailPane';
-import { CHANNELS, SEVERITIES } from '../../main/core/protocol';
+import { CHANNELS, SEVERITIES } from '../../main/core/common/protocol';
 import { hasFilters } from '../state/feed';
 
 function Toolbar() {

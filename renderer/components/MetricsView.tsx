@@ -1,7 +1,7 @@
 // Metrics: the latest value of each metric per server, with its unit and a sparkline.
 import { useEffect } from 'preact/hooks';
 import { useApp } from './context';
-import type { MetricSeries } from '../../main/core/views';
+import type { MetricSeries } from '../../main/core/common/views';
 import { scalarText } from '../format/text';
 import { formatMetric } from '../format/metric';
 

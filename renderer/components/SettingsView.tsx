@@ -4,12 +4,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import { useApp } from './context';
-import { CATALOG, CHANNELS, SEVERITIES } from '../../main/core/protocol';
-import type { AuthMethod, Channel, EventType } from '../../main/core/protocol';
-import { serverUrlSchema } from '../../main/core/settings/schema';
-import type { LockableField, NotificationRules, Settings } from '../../main/core/settings/schema';
+import { CATALOG, CHANNELS, SEVERITIES } from '../../main/core/common/protocol';
+import type { AuthMethod, Channel, EventType } from '../../main/core/common/protocol';
+import { serverUrlSchema } from '../../main/core/common/settings-schema';
+import type { LockableField, NotificationRules, Settings } from '../../main/core/common/settings-schema';
 import type { I18n } from '../i18n';
-import type { SubscriptionStatus } from '../../main/core/views';
+import type { SubscriptionStatus } from '../../main/core/common/views';
 import { scalarText } from '../format/text';
 
 /** Main's and zod's messages are English; known ones get the user's language. */

@@ -1,7 +1,7 @@
 // The connection in words, with the one action that helps in each state.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useApp } from './context';
-import type { SnoozeChoice } from '../../main/core/views';
+import type { SnoozeChoice } from '../../main/core/common/views';
 
 function SnoozeMenu() {
   const app = useApp();

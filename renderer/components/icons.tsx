@@ -1,6 +1,6 @@
 // Small inline SVG icons (no files to load, nothing the CSP has to allow). Decorative: the
 // text next to each icon carries the meaning.
-import type { Channel } from '../../main/core/views';
+import type { Channel } from '../../main/core/common/views';
 
 const PATHS: Record<Channel, string> = {
   messages: 'M3 4h14v9H8l-4 3v-3H3z',

@@ -1,7 +1,7 @@
 // One readable line per event type: who did what, where. Pure functions over untrusted
 // payloads: every field may be missing, of the wrong type, very long or hostile, so each is
 // read through scalarText/firstText and the result is plain text.
-import type { FeedEvent } from '../../main/core/views';
+import type { FeedEvent } from '../../main/core/common/views';
 import type { I18n, StringKey } from '../i18n';
 import { firstText, listText, numberOf, scalarText } from './text';
 import { formatMetric } from './metric';

@@ -12,8 +12,8 @@ import type {
   SnoozeChoice,
   SubscriptionStatus,
   TokenStatus,
-} from '../../main/core/views';
-import { DEFAULT_SETTINGS } from '../../main/core/settings/schema';
+} from '../../main/core/common/views';
+import { DEFAULT_SETTINGS } from '../../main/core/common/settings-schema';
 import { createI18n, resolveLang } from '../i18n';
 import { eventLine } from '../format/event-line';
 import { createFeedState } from './feed';

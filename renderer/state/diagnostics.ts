@@ -2,7 +2,7 @@
 // main prepares (token redacted there).
 import { signal } from '@preact/signals';
 import type { KatyaApi } from '../../preload/contract';
-import type { Diagnostics } from '../../main/core/views';
+import type { Diagnostics } from '../../main/core/common/views';
 
 export function createDiagnosticsState(api: KatyaApi) {
   const data = signal<Diagnostics | null>(null);

@@ -7,14 +7,14 @@
 // still in main's history (until main prunes it too) and comes back by scrolling down.
 import { batch, computed, signal } from '@preact/signals';
 import type { KatyaApi } from '../../preload/contract';
-import type { Channel, FeedEntry, FeedEvent, FeedQuery, Severity } from '../../main/core/views';
-import { DEFAULT_SETTINGS } from '../../main/core/settings/schema';
+import type { Channel, FeedEntry, FeedEvent, FeedQuery, Severity } from '../../main/core/common/views';
+import { DEFAULT_SETTINGS } from '../../main/core/common/settings-schema';
 import { searchableText } from '../format/text';
 
 export const PAGE_SIZE = 500;
 /** the most a feed:query may ask for (feedQuerySchema's limit) */
 const MAX_QUERY_LIMIT = 10_000;
-/** the range settings allow for history.maxEvents (main/core/settings/schema.ts) */
+/** the range settings allow for history.maxEvents (main/core/common/settings-schema.ts) */
 const MIN_WINDOW_LIMIT = 100;
 const MAX_WINDOW_LIMIT = 100_000;
 /** how far finding the place of a trimmed list's oldest entry may walk before giving up */

@@ -1,7 +1,7 @@
 // Metrics: the latest value of each metric per server, kept up to date by 'metrics:changed'.
 import { signal } from '@preact/signals';
 import type { KatyaApi } from '../../preload/contract';
-import type { MetricSeries } from '../../main/core/views';
+import type { MetricSeries } from '../../main/core/common/views';
 
 function isSeries(value: unknown): value is MetricSeries {
   if (!value || typeof value !== 'object') return false;

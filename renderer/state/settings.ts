@@ -3,10 +3,10 @@
 import { signal } from '@preact/signals';
 import type { Signal } from '@preact/signals';
 import type { KatyaApi } from '../../preload/contract';
-import type { Settings, TestResult, TokenStatus } from '../../main/core/views';
-import { settingsPatchSchema } from '../../main/core/settings/schema';
-import type { SettingsPatch } from '../../main/core/settings/schema';
-import type { AuthMethod } from '../../main/core/protocol';
+import type { Settings, TestResult, TokenStatus } from '../../main/core/common/views';
+import { settingsPatchSchema } from '../../main/core/common/settings-schema';
+import type { SettingsPatch } from '../../main/core/common/settings-schema';
+import type { AuthMethod } from '../../main/core/common/protocol';
 
 export interface FieldError {
   field: string;

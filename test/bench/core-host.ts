@@ -14,8 +14,8 @@ import path from 'node:path';
 import { AppService } from '../../main/app/app-service';
 import { probeServer } from '../../main/core/doctor';
 import { confBackend } from '../../main/core/settings/settings';
-import type { NotificationRules } from '../../main/core/settings/schema';
-import type { FeedEntry } from '../../main/core/views';
+import type { NotificationRules } from '../../main/core/common/settings-schema';
+import type { FeedEntry } from '../../main/core/common/views';
 import { fakeEncryptor } from '../fakes/encryptor';
 import { epochNow, failToParent, tellParent, tempDir, until } from './lib';
 

@@ -3,8 +3,8 @@
 // run and every client sees the same mix. Payloads are serialised once; a frame is the envelope
 // of protocol.md around one of them with a fresh id.
 import { createDemoGenerator, seededRandom } from '../../main/server/demo';
-import { channelOf } from '../../main/core/protocol';
-import type { EventType } from '../../main/core/protocol';
+import { channelOf } from '../../main/core/common/protocol';
+import type { EventType } from '../../main/core/common/protocol';
 
 export interface PooledEvent {
   event: EventType;

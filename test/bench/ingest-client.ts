@@ -9,7 +9,7 @@
 // (idle CPU) and {type:'collect'} (arrival time of every event id, for transport latency).
 import WebSocket from 'ws';
 import { ConnectionEngine } from '../../main/core/connection/engine';
-import { CHANNELS } from '../../main/core/protocol';
+import { CHANNELS } from '../../main/core/common/protocol';
 import { KatyaWebSocketClient } from './document-client';
 import { epochNow, failToParent, tellParent } from './lib';
 

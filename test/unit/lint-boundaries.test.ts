@@ -48,4 +48,45 @@ describe('import boundaries', () => {
       ),
     ).not.toContain('no-restricted-imports');
   });
+  it('lets the window reach main only through main/core/common/', async () => {
+    // The history uses node:fs: tsc alone accepted this import into the renderer.
+    expect(
+      await ruleIds(
+        "import { EventHistory } from '../../main/core/history/history';\nexport const h = EventHistory;\n",
+        'renderer/state/fixture.ts',
+      ),
+    ).toContain('no-restricted-imports');
+    expect(
+      await ruleIds(
+        "import { dispatchInvoke } from '../main/ipc/dispatch';\nexport const d = dispatchInvoke;\n",
+        'preload/fixture.ts',
+      ),
+    ).toContain('no-restricted-imports');
+    expect(
+      await ruleIds(
+        "import { CHANNELS } from '../../main/core/common/protocol';\nexport const c = CHANNELS;\n",
+        'renderer/state/fixture.ts',
+      ),
+    ).not.toContain('no-restricted-imports');
+  });
+  it('keeps main/core/common/ to itself, so nothing Node-only arrives transitively', async () => {
+    expect(
+      await ruleIds(
+        "import { severityOf } from '../severity';\nexport const s = severityOf;\n",
+        'main/core/common/fixture.ts',
+      ),
+    ).toContain('no-restricted-imports');
+    expect(
+      await ruleIds(
+        "import fs from 'node:fs';\nexport const a = fs;\n",
+        'main/core/common/fixture.ts',
+      ),
+    ).toContain('no-restricted-imports');
+    expect(
+      await ruleIds(
+        "import { CHANNELS } from './protocol';\nexport const c = CHANNELS;\n",
+        'main/core/common/fixture.ts',
+      ),
+    ).not.toContain('no-restricted-imports');
+  });
 });

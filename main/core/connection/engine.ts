@@ -17,8 +17,8 @@ import {
   isEventType,
   parseServerMessage,
   validateServerUrl,
-} from '../protocol';
-import type { AuthMethod, ClientMessage, EventMessage, ServerMessage } from '../protocol';
+} from '../common/protocol';
+import type { AuthMethod, ClientMessage, EventMessage, ServerMessage } from '../common/protocol';
 import { systemClock } from '../clock';
 import { redact as redactSecrets } from '../log/redact';
 import type { Clock, TimerHandle } from '../clock';

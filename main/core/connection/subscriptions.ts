@@ -2,8 +2,8 @@
 // in force on the current connection, and a status per desired name. The engine asks it for
 // the requests to send (a diff while connected, the whole set after a reconnect) and feeds
 // it the server's responses and errors. No sockets here, so every rule is unit-tested.
-import { CHANNEL_ALIASES, ERROR_CODES } from '../protocol';
-import type { Channel, EventType } from '../protocol';
+import { CHANNEL_ALIASES, ERROR_CODES } from '../common/protocol';
+import type { Channel, EventType } from '../common/protocol';
 import type { DesiredSubscriptions, SubscriptionStatus } from './types';
 
 type Kind = 'channel' | 'event';

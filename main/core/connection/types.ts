@@ -1,45 +1,20 @@
 // Public shape of the connection engine (engine.ts). Consumers (the app service, the preview,
 // `katya tail`, the benchmarks) depend on this file only.
-import type { AuthMethod, Channel, EventMessage, EventType } from '../protocol';
+import type { AuthMethod, EventMessage } from '../common/protocol';
 import type { Clock } from '../clock';
 
-export type ConnectionState =
-  | { state: 'connecting'; since: number }
-  | { state: 'open'; since: number }
-  | {
-      state: 'reconnecting';
-      since: number;
-      attempt: number;
-      delayMs: number;
-      retryAt: number;
-      lastError?: string;
-    }
-  | { state: 'auth_failed'; since: number; reason: string }
-  | { state: 'closed'; since: number };
+import type {
+  ConnectionState,
+  DesiredSubscriptions,
+  SubscriptionStatus,
+} from '../common/connection-types';
 
-export type SubscriptionStatus =
-  | { kind: 'channel' | 'event'; name: string; status: 'pending' | 'active' }
-  | { kind: 'channel' | 'event'; name: string; status: 'rejected'; code: string; message: string };
-
-export interface DesiredSubscriptions {
-  channels: readonly Channel[];
-  events: readonly EventType[];
-}
-
-export interface ConnectionStats {
-  /** ms the current connection has been open; 0 when not open */
-  uptimeMs: number;
-  connectedAt: number | null;
-  messagesReceived: number;
-  messagesSent: number;
-  errors: number;
-  reconnects: number;
-  lastPing: number | null;
-  /** last measured client ping round trip in ms */
-  rttMs: number | null;
-  duplicatesDropped: number;
-  invalidDropped: number;
-}
+export type {
+  ConnectionState,
+  ConnectionStats,
+  DesiredSubscriptions,
+  SubscriptionStatus,
+} from '../common/connection-types';
 
 export interface Gap {
   /** epoch ms when the connection was lost */

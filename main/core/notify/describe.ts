@@ -2,8 +2,8 @@
 // Russian (the phrases are in texts.ts).
 // Server data is untrusted: every field is checked for type, cleaned of control characters
 // and cut to length, and a missing field falls back to something still readable.
-import { isEventType } from '../protocol';
-import type { EventMessage, Severity } from '../protocol';
+import { isEventType } from '../common/protocol';
+import type { EventMessage, Severity } from '../common/protocol';
 import { severityOf } from '../severity';
 import { textsFor } from './texts';
 import type { NotifyLanguage, NotifyTexts } from './texts';

@@ -5,11 +5,11 @@
 // withdrawn when it returns. Time comes from the injected Clock only.
 import type { Clock, TimerHandle } from '../clock';
 import type { ConnectionState } from '../connection/types';
-import { channelOf, isEventType, severityRank } from '../protocol';
-import type { Channel, EventMessage, Severity } from '../protocol';
+import { channelOf, isEventType, severityRank } from '../common/protocol';
+import type { Channel, EventMessage, Severity } from '../common/protocol';
 import { severityOf } from '../severity';
-import type { NotificationRules } from '../settings/schema';
-import type { SnoozeChoice } from '../views';
+import type { NotificationRules } from '../common/settings-schema';
+import type { SnoozeChoice } from '../common/views';
 import { decide, eventNotification, snoozeUntil } from './policy';
 import type { NotificationRequest } from './policy';
 import { memorySeenStore } from './seen-store';

@@ -2,17 +2,17 @@
 // (design.md, "Notifications"), whether quiet hours or a snooze hold one back, and what it
 // says. The Notifier (notifier.ts) adds what needs memory and time: never twice, bursts,
 // the offline notice. `katya tail` uses the same functions.
-import { channelOf, isEventType, severityRank } from '../protocol';
-import type { Channel, EventMessage, EventType } from '../protocol';
+import { channelOf, isEventType, severityRank } from '../common/protocol';
+import type { Channel, EventMessage, EventType } from '../common/protocol';
 import { severityOf } from '../severity';
-import type { NotificationRules } from '../settings/schema';
-import type { ShownNotification } from '../views';
+import type { NotificationRules } from '../common/settings-schema';
+import type { ShownNotification } from '../common/views';
 import { describeForNotification } from './describe';
 import { textsFor } from './texts';
 import type { NotifyLanguage } from './texts';
 
 export { describeForNotification };
-export type { NotificationRules } from '../settings/schema';
+export type { NotificationRules } from '../common/settings-schema';
 export type { NotifyLanguage } from './texts';
 
 /** What the notifier asks to show: the window's ShownNotification, plus what it is about. */

@@ -1,7 +1,7 @@
 // Our own words in native notifications, in English and Russian. Server data (titles, names,
 // statuses) is passed in already cleaned and is never translated. Both languages are typed by one
 // interface, so a phrase missing in Russian is a compile error.
-import type { Channel, Severity } from '../protocol';
+import type { Channel, Severity } from '../common/protocol';
 
 export type NotifyLanguage = 'en' | 'ru';
 

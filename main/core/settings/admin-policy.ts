@@ -6,14 +6,14 @@ import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'nod
 import type { Stats } from 'node:fs';
 import { posix } from 'node:path';
 import { z } from 'zod';
-import { AUTH_METHODS, SEVERITIES } from '../protocol';
+import { AUTH_METHODS, SEVERITIES } from '../common/protocol';
 import {
   DEFAULT_SETTINGS,
   notificationRulesSchema,
   serverUrlSchema,
   settingsSchema,
-} from './schema';
-import type { LockableField, Settings } from './schema';
+} from '../common/settings-schema';
+import type { LockableField, Settings } from '../common/settings-schema';
 
 export const POLICY_VERSION = 1;
 

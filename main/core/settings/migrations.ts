@@ -1,9 +1,9 @@
 // Settings migrations: each step turns a document of version N into version N+1. They work on
 // plain JSON (never on the typed Settings), because an old file matches no current type. The
 // service runs them in order before it validates, so adding a version means: bump
-// SETTINGS_VERSION in schema.ts, change the schema, and add the step from the previous version
+// SETTINGS_VERSION in ../common/settings-schema.ts, change the schema, and add the step from the previous version
 // here (with a test in test/unit/settings/).
-import { SETTINGS_VERSION } from './schema';
+import { SETTINGS_VERSION } from '../common/settings-schema';
 
 export type RawSettings = Record<string, unknown>;
 

@@ -5,9 +5,9 @@
 import { copyFileSync, existsSync } from 'node:fs';
 import Conf from 'conf';
 import { isDeepStrictEqual } from 'node:util';
-import { DEFAULT_SETTINGS, LOCKABLE_FIELDS, settingsPatchSchema, settingsSchema } from './schema';
-import type { LockableField, Settings, SettingsPatch } from './schema';
-import type { PolicyLocks, SettingsResult } from '../views';
+import { DEFAULT_SETTINGS, LOCKABLE_FIELDS, settingsPatchSchema, settingsSchema } from '../common/settings-schema';
+import type { LockableField, Settings, SettingsPatch } from '../common/settings-schema';
+import type { PolicyLocks, SettingsResult } from '../common/views';
 import { migrate } from './migrations';
 import type { RawSettings } from './migrations';
 import type { AdminPolicy } from './admin-policy';

@@ -22,7 +22,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
-import type { TokenStatus } from '../views';
+import type { TokenStatus } from '../common/views';
 
 /** safeStorage-shaped. `backend()` folds safeStorage.getSelectedStorageBackend() into three cases. */
 export interface Encryptor {

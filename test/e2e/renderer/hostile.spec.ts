@@ -3,7 +3,7 @@
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { EVENT_TYPES, makeEvent, openWindow, sampleData } from '../support/scripted-katya';
-import type { FeedEvent } from '../../../main/core/views';
+import type { FeedEvent } from '../../../main/core/common/views';
 
 const PAYLOADS = [
   '<img src=x onerror="window.__pwned=(window.__pwned||0)+1">',

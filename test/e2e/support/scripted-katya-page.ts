@@ -22,8 +22,8 @@ import type {
   TestResult,
   TokenStatus,
 } from '../../../preload/contract';
-import { DEFAULT_SETTINGS, settingsPatchSchema } from '../../../main/core/settings/schema';
-import { validateServerUrl } from '../../../main/core/protocol';
+import { DEFAULT_SETTINGS, settingsPatchSchema } from '../../../main/core/common/settings-schema';
+import { validateServerUrl } from '../../../main/core/common/protocol';
 import { makeEvent } from './scripted-katya-samples';
 
 export interface ScriptOptions {

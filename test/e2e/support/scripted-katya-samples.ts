@@ -1,9 +1,9 @@
 // Sample payloads for all 22 event types, in the shapes docs/events.md fixes. Used by the
 // scripted window API (in the page) and by the specs (in Node), so both agree on content.
-import { CATALOG, EVENT_TYPES, channelOf } from '../../../main/core/protocol';
-import type { EventType } from '../../../main/core/protocol';
+import { CATALOG, EVENT_TYPES, channelOf } from '../../../main/core/common/protocol';
+import type { EventType } from '../../../main/core/common/protocol';
 import { severityOf } from '../../../main/core/severity';
-import type { FeedEvent } from '../../../main/core/views';
+import type { FeedEvent } from '../../../main/core/common/views';
 
 export { CATALOG, EVENT_TYPES };
 

@@ -2,7 +2,7 @@
 // and a status per name from the server's responses and errors (4002, 4004, 4005).
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SubscriptionStatus } from '../../../main/core/connection/types';
-import type { Channel, EventType } from '../../../main/core/protocol';
+import type { Channel, EventType } from '../../../main/core/common/protocol';
 import { KatyaTestServer } from './support/katya-test-server';
 import { cleanup, engine, server, stateIs } from './support/harness';
 import { TestClock, waitFor } from './support/test-clock';

@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { probeServer } from '../../../main/core/doctor';
 import type { ProbeResult } from '../../../main/core/doctor';
-import type { AuthMethod } from '../../../main/core/protocol';
-import type { TestStep } from '../../../main/core/views';
+import type { AuthMethod } from '../../../main/core/common/protocol';
+import type { TestStep } from '../../../main/core/common/views';
 import { startKatyaServer } from '../../../main/server/server';
 import type { KatyaServer } from '../../../main/server/server';
 

@@ -1,7 +1,7 @@
 // The demo generator, seeded: every event type in the shapes of docs/events.md, and a world
 // that hangs together (updates follow creations, ends follow starts).
 import { describe, expect, it } from 'vitest';
-import { EVENT_TYPES, SEVERITIES } from '../../../main/core/protocol';
+import { EVENT_TYPES, SEVERITIES } from '../../../main/core/common/protocol';
 import { createDemoGenerator, seededRandom } from '../../../main/server/demo';
 import type { DemoEvent } from '../../../main/server/demo';
 

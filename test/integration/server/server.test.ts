@@ -1,8 +1,8 @@
 // Conformance of the reference server to docs/protocol.md, checked with a raw `ws` client on
 // loopback: authentication, permissions, subscriptions, errors, liveness, limits, failures.
 import { afterEach, describe, expect, it } from 'vitest';
-import { channelOf } from '../../../main/core/protocol';
-import type { EventType } from '../../../main/core/protocol';
+import { channelOf } from '../../../main/core/common/protocol';
+import type { EventType } from '../../../main/core/common/protocol';
 import { startKatyaServer } from '../../../main/server/server';
 import type { KatyaServer, KatyaServerOptions } from '../../../main/server/server';
 import { RawClient, bearer, eventually } from './raw-client';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SubscriptionLedger } from '../../../main/core/connection/subscriptions';
-import type { Channel } from '../../../main/core/protocol';
+import type { Channel } from '../../../main/core/common/protocol';
 
 describe('SubscriptionLedger', () => {
   it('sends the whole desired set on a fresh connection, then only diffs', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MetricsTracker } from '../../../main/core/metrics';
-import type { EventMessage } from '../../../main/core/protocol';
+import type { EventMessage } from '../../../main/core/common/protocol';
 
 let n = 0;
 function metric(data: Record<string, unknown>): EventMessage {

@@ -7,7 +7,7 @@ import {
   parseServerMessage,
   serverMessageSchema,
   validateServerUrl,
-} from '../../../main/core/protocol';
+} from '../../../main/core/common/protocol';
 
 describe('catalogue', () => {
   it('has the 22 event types of six channels, each in its own channel', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { trayState } from '../../../main/core/tray-state';
 import type { TrayInput } from '../../../main/core/tray-state';
-import type { ConnectionView } from '../../../main/core/views';
+import type { ConnectionView } from '../../../main/core/common/views';
 
 const now = Date.UTC(2026, 10, 26, 12, 0, 0);
 const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);

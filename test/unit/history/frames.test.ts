@@ -7,8 +7,8 @@ import { ManualClock } from '../../fakes/clock';
 import { EventHistory, HISTORY_FILE } from '../../../main/core/history/history';
 import { decodeRecord, encodeRecord } from '../../../main/core/history/record';
 import { RecordBuffer } from '../../../main/core/history/record-buffer';
-import { parseServerMessage } from '../../../main/core/protocol';
-import type { EventMessage } from '../../../main/core/protocol';
+import { parseServerMessage } from '../../../main/core/common/protocol';
+import type { EventMessage } from '../../../main/core/common/protocol';
 
 let dir: string;
 let clock: ManualClock;

@@ -13,7 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../fakes/clock';
 import { DAMAGED_COPY, EventHistory, HISTORY_FILE } from '../../../main/core/history/history';
 import { crc32, decodeRecord, encodeRecord } from '../../../main/core/history/record';
-import type { EventMessage, EventType, Severity } from '../../../main/core/protocol';
+import type { EventMessage, EventType, Severity } from '../../../main/core/common/protocol';
 
 let dir: string;
 let clock: ManualClock;

@@ -11,8 +11,8 @@ import {
   checkServerMessage,
   parseServerMessage,
   shapeProblem,
-} from '../../../main/core/protocol';
-import type { EventMessage } from '../../../main/core/protocol';
+} from '../../../main/core/common/protocol';
+import type { EventMessage } from '../../../main/core/common/protocol';
 
 /** `{"a":{"a":…}}` with `levels` objects, built without recursion. */
 function nested(levels: number): Record<string, unknown> {

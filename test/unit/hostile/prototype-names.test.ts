@@ -8,10 +8,10 @@ import { eventLine } from '../../../main/cli/format';
 import { SubscriptionLedger } from '../../../main/core/connection/subscriptions';
 import { Notifier } from '../../../main/core/notify/notifier';
 import type { NotificationRequest } from '../../../main/core/notify/policy';
-import { canonicalChannel } from '../../../main/core/protocol';
-import type { Channel, EventMessage } from '../../../main/core/protocol';
+import { canonicalChannel } from '../../../main/core/common/protocol';
+import type { Channel, EventMessage } from '../../../main/core/common/protocol';
 import { severityOf } from '../../../main/core/severity';
-import { DEFAULT_SETTINGS } from '../../../main/core/settings/schema';
+import { DEFAULT_SETTINGS } from '../../../main/core/common/settings-schema';
 import { formatMetric } from '../../../renderer/format/metric';
 import { createI18n } from '../../../renderer/i18n';
 

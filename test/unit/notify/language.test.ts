@@ -9,8 +9,8 @@ import {
 } from '../../../main/core/notify/policy';
 import type { NotificationRequest, NotifyLanguage } from '../../../main/core/notify/policy';
 import { EN, RU, ruPlural } from '../../../main/core/notify/texts';
-import { DEFAULT_SETTINGS } from '../../../main/core/settings/schema';
-import type { EventMessage } from '../../../main/core/protocol';
+import { DEFAULT_SETTINGS } from '../../../main/core/common/settings-schema';
+import type { EventMessage } from '../../../main/core/common/protocol';
 import { ALL_TYPES, sample } from './samples';
 
 const NOON = new Date(2026, 10, 26, 12, 0).getTime();

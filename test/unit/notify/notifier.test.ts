@@ -10,8 +10,8 @@ import {
 } from '../../../main/core/notify/notifier';
 import type { NotifierOptions } from '../../../main/core/notify/notifier';
 import type { NotificationRequest, NotificationRules } from '../../../main/core/notify/policy';
-import { DEFAULT_SETTINGS } from '../../../main/core/settings/schema';
-import type { EventMessage } from '../../../main/core/protocol';
+import { DEFAULT_SETTINGS } from '../../../main/core/common/settings-schema';
+import type { EventMessage } from '../../../main/core/common/protocol';
 import { sample } from './samples';
 
 const rules = (patch: Partial<NotificationRules> = {}): NotificationRules => ({

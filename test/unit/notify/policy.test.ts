@@ -8,9 +8,9 @@ import {
   wantsNotification,
 } from '../../../main/core/notify/policy';
 import type { NotificationRules } from '../../../main/core/notify/policy';
-import { DEFAULT_SETTINGS } from '../../../main/core/settings/schema';
-import { SEVERITIES, severityRank } from '../../../main/core/protocol';
-import type { EventMessage, EventType, Severity } from '../../../main/core/protocol';
+import { DEFAULT_SETTINGS } from '../../../main/core/common/settings-schema';
+import { SEVERITIES, severityRank } from '../../../main/core/common/protocol';
+import type { EventMessage, EventType, Severity } from '../../../main/core/common/protocol';
 import { ALL_TYPES, sample } from './samples';
 
 const defaults: NotificationRules = structuredClone(DEFAULT_SETTINGS.notifications);

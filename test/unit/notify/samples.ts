@@ -1,6 +1,6 @@
 // One realistic event per type (docs/events.md), with the severity where the type has one.
-import { EVENT_TYPES } from '../../../main/core/protocol';
-import type { EventMessage, EventType, Severity } from '../../../main/core/protocol';
+import { EVENT_TYPES } from '../../../main/core/common/protocol';
+import type { EventMessage, EventType, Severity } from '../../../main/core/common/protocol';
 
 const STATUS_FOR: Record<Severity, string> = {
   low: 'operational',

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../fakes/clock';
 import { Notifier, fileSeenStore } from '../../../main/core/notify/notifier';
-import { DEFAULT_SETTINGS } from '../../../main/core/settings/schema';
+import { DEFAULT_SETTINGS } from '../../../main/core/common/settings-schema';
 import { sample } from './samples';
 
 let dir: string;

@@ -10,7 +10,7 @@ import {
   loadMachinePolicy,
 } from '../../../main/core/settings/settings';
 import { loadRegistryPolicy, posixPolicyDistrust } from '../../../main/core/settings/admin-policy';
-import { DEFAULT_SETTINGS } from '../../../main/core/settings/schema';
+import { DEFAULT_SETTINGS } from '../../../main/core/common/settings-schema';
 
 let dir: string;
 beforeEach(() => {

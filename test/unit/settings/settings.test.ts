@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SettingsService, confBackend } from '../../../main/core/settings/settings';
 import type { SettingsBackend } from '../../../main/core/settings/settings';
-import { DEFAULT_SETTINGS, SETTINGS_VERSION } from '../../../main/core/settings/schema';
-import type { Settings } from '../../../main/core/settings/schema';
+import { DEFAULT_SETTINGS, SETTINGS_VERSION } from '../../../main/core/common/settings-schema';
+import type { Settings } from '../../../main/core/common/settings-schema';
 import { MIGRATIONS, migrate } from '../../../main/core/settings/migrations';
 
 let dir: string;

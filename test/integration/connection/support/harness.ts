@@ -8,7 +8,7 @@ import type {
   ProtocolErrorInfo,
   SubscriptionStatus,
 } from '../../../../main/core/connection/types';
-import type { EventMessage } from '../../../../main/core/protocol';
+import type { EventMessage } from '../../../../main/core/common/protocol';
 import { KatyaTestServer } from './katya-test-server';
 import type { TestServerOptions } from './katya-test-server';
 import { TestClock } from './test-clock';

@@ -1,8 +1,8 @@
 // The settings document: its schema, defaults and version. Node-free, because the IPC
 // contract and the renderer's settings form validate against the same schema.
 import { z } from 'zod';
-import { AUTH_METHODS, CHANNELS, EVENT_TYPES, SEVERITIES, validateServerUrl } from '../protocol';
-import type { Channel, EventType } from '../protocol';
+import { AUTH_METHODS, CHANNELS, EVENT_TYPES, SEVERITIES, validateServerUrl } from './protocol';
+import type { Channel, EventType } from './protocol';
 
 export const SETTINGS_VERSION = 1;
 

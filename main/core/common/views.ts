@@ -4,8 +4,8 @@
 import { z } from 'zod';
 import { CHANNELS, EVENT_TYPES, SEVERITIES } from './protocol';
 import type { Channel, EventType, Severity } from './protocol';
-import type { LockableField, Settings } from './settings/schema';
-import type { ConnectionStats, SubscriptionStatus } from './connection/types';
+import type { LockableField, Settings } from './settings-schema';
+import type { ConnectionStats, SubscriptionStatus } from './connection-types';
 
 export type {
   Channel,
