@@ -6,6 +6,7 @@ import type { NotificationRequest } from '../core/notify/policy';
 import { isChannel } from '../core/common/protocol';
 import type { Channel, EventMessage, Severity } from '../core/common/protocol';
 import { severityOf } from '../core/severity';
+import { displayText } from '../core/common/untrusted-text';
 import type {
   ConnectionState,
   ProtocolErrorInfo,
@@ -40,14 +41,9 @@ export function wantsColour(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv):
   return stream.isTTY === true && env.TERM !== 'dumb';
 }
 
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
-
+/** Anything, as one cleaned line for the terminal (displayText; see untrusted-text.ts). */
 export function clean(value: unknown, max = 200): string {
-  const s = String(value ?? '')
-    .replace(CONTROL, ' ')
-    .trim();
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+  return displayText(String(value ?? ''), max);
 }
 
 const SEVERITY_STYLE: Record<Severity, Colour[]> = {

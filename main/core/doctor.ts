@@ -10,6 +10,7 @@ import { connect as tlsConnect } from 'node:tls';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
+import { displayText } from './common/untrusted-text';
 import { redact } from './log/redact';
 import { AUTH_METHODS, CHANNELS, ERROR_CODES, validateServerUrl } from './common/protocol';
 import type { AuthMethod, Channel, EventType } from './common/protocol';
@@ -50,15 +51,9 @@ interface Frame {
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const EARLIER_FAILED = 'an earlier step failed';
-// eslint-disable-next-line no-control-regex -- control characters are exactly what it removes
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
-
 /** Server and system text on one line and of bounded length: it ends up in a terminal or a UI. */
 function oneLine(value: unknown, max = 200): string {
-  const s = String(value ?? '')
-    .replace(CONTROL, ' ')
-    .trim();
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+  return displayText(String(value ?? ''), max);
 }
 
 class TimeoutError extends Error {}

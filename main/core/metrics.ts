@@ -2,12 +2,13 @@
 // folded from `analytics.metric.updated` events.
 import type { EventMessage } from './common/protocol';
 import type { MetricSeries } from './common/views';
+import { displayText } from './common/untrusted-text';
 
 const RECENT = 60;
 const MAX_SERIES = 500;
 
 function text(v: unknown, max = 128): string | null {
-  return typeof v === 'string' && v.length > 0 ? v.slice(0, max) : null;
+  return typeof v === 'string' ? displayText(v, max) || null : null;
 }
 
 export class MetricsTracker {

@@ -1,20 +1,11 @@
 // Turning untrusted server values into short display text. Nothing here produces markup:
 // the result is always put into the page as a text node.
 
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+/g;
+import { scalarText } from '../../main/core/common/untrusted-text';
 
-/** A scalar as one line of text, at most `max` characters; '' for anything else. */
-export function scalarText(value: unknown, max = 120): string {
-  let s: string;
-  if (typeof value === 'string') s = value;
-  else if (typeof value === 'number') s = Number.isFinite(value) ? String(value) : '';
-  else if (typeof value === 'boolean') s = String(value);
-  else return '';
-  // Control and bidi-override characters could make a line lie about its content.
-  s = s.replace(CONTROL, ' ').replace(/\s+/g, ' ').trim();
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
-}
+// The cleaning itself (control, bidi and zero-width characters, length) is the one shared
+// module's; the window adds only its ways of picking and joining values.
+export { scalarText };
 
 /** The first non-empty value as text, else the fallback. */
 export function firstText(values: unknown[], fallback = '—', max = 120): string {

@@ -6,6 +6,7 @@ import { appendFileSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs
 import { join } from 'node:path';
 import type { LogSink } from '../connection/types';
 import { redact } from './redact';
+import { escapeHidden } from '../common/untrusted-text';
 
 export { redact } from './redact';
 
@@ -122,8 +123,9 @@ export function createLogger(opts: LoggerOptions): Logger {
     let text = typeof msg === 'string' ? msg : String(msg);
     if (text.length > MAX_LINE_CHARS) text = text.slice(0, MAX_LINE_CHARS) + ' [...]';
     const secrets = currentSecrets();
-    // One line per entry: embedded newlines would let a payload forge log lines.
-    const oneLine = text.replace(/\r?\n/g, '\\n');
+    // One line per entry, every hidden character visible: a payload must not forge log lines
+    // or reorder what a reader sees (escapeHidden keeps what it was, unlike displayText).
+    const oneLine = escapeHidden(text);
     const line = `${new Date(now()).toISOString()} ${level.toUpperCase().padEnd(5)} ${redact(oneLine, secrets)}`;
     ring.push(line);
     if (ring.length > keepLines) ring.splice(0, ring.length - keepLines);

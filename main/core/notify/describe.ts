@@ -7,21 +7,15 @@ import type { EventMessage, Severity } from '../common/protocol';
 import { severityOf } from '../severity';
 import { textsFor } from './texts';
 import type { NotifyLanguage, NotifyTexts } from './texts';
+import { scalarText } from '../common/untrusted-text';
 
 const TITLE_MAX = 120;
 const BODY_MAX = 300;
 
-// Control characters and line separators: a notification is one title and one short body.
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
-
-/** A short single-line text from an untrusted value, or null when there is none. */
+/** A short single-line text from an untrusted string or number, or null when there is none. */
 function text(v: unknown, max = 80): string | null {
-  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  if (typeof v !== 'string') return null;
-  const clean = v.replace(CONTROL_CHARS, ' ').replace(/\s+/g, ' ').trim();
-  if (!clean) return null;
-  return clean.length > max ? clean.slice(0, max - 1) + '…' : clean;
+  if (typeof v !== 'string' && typeof v !== 'number') return null;
+  return scalarText(v, max) || null;
 }
 
 function list(v: unknown, t: NotifyTexts, max = 5): string | null {
