@@ -7,7 +7,11 @@ import { useApp } from './context';
 import { CATALOG, CHANNELS, SEVERITIES } from '../../main/core/common/protocol';
 import type { AuthMethod, Channel, EventType } from '../../main/core/common/protocol';
 import { serverUrlSchema } from '../../main/core/common/settings-schema';
-import type { LockableField, NotificationRules, Settings } from '../../main/core/common/settings-schema';
+import type {
+  LockableField,
+  NotificationRules,
+  Settings,
+} from '../../main/core/common/settings-schema';
 import type { I18n } from '../i18n';
 import type { SubscriptionStatus } from '../../main/core/common/views';
 import { scalarText } from '../format/text';

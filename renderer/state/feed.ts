@@ -7,7 +7,13 @@
 // still in main's history (until main prunes it too) and comes back by scrolling down.
 import { batch, computed, signal } from '@preact/signals';
 import type { KatyaApi } from '../../preload/contract';
-import type { Channel, FeedEntry, FeedEvent, FeedQuery, Severity } from '../../main/core/common/views';
+import type {
+  Channel,
+  FeedEntry,
+  FeedEvent,
+  FeedQuery,
+  Severity,
+} from '../../main/core/common/views';
 import { DEFAULT_SETTINGS } from '../../main/core/common/settings-schema';
 import { searchableText } from '../format/text';
 

@@ -5,7 +5,12 @@
 import { copyFileSync, existsSync } from 'node:fs';
 import Conf from 'conf';
 import { isDeepStrictEqual } from 'node:util';
-import { DEFAULT_SETTINGS, LOCKABLE_FIELDS, settingsPatchSchema, settingsSchema } from '../common/settings-schema';
+import {
+  DEFAULT_SETTINGS,
+  LOCKABLE_FIELDS,
+  settingsPatchSchema,
+  settingsSchema,
+} from '../common/settings-schema';
 import type { LockableField, Settings, SettingsPatch } from '../common/settings-schema';
 import type { PolicyLocks, SettingsResult } from '../common/views';
 import { migrate } from './migrations';

@@ -5,7 +5,12 @@ import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CATALOG, CHANNEL_ALIASES, isChannel, isEventType } from '../../../../main/core/common/protocol';
+import {
+  CATALOG,
+  CHANNEL_ALIASES,
+  isChannel,
+  isEventType,
+} from '../../../../main/core/common/protocol';
 
 export type AuthWay = 'header' | 'query' | 'message';
 
