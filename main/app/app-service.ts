@@ -2,7 +2,6 @@
 // connection engine) and answers the IPC contract. The Electron shell and the browser preview
 // both run this same object; they differ only in the sinks they pass in (native or in-page
 // notifications, IPC or a loopback bridge, electron-store or conf, safeStorage or a test key).
-import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { systemClock } from '../core/clock';
 import type { Clock } from '../core/clock';
@@ -17,6 +16,7 @@ import { EventHistory } from '../core/history/history';
 import { createLogger } from '../core/log/logger';
 import type { Logger } from '../core/log/logger';
 import { Notifier, fileSeenStore } from '../core/notify/notifier';
+import { fileSnoozeStore } from '../core/notify/snooze-store';
 import type { NotificationRequest } from '../core/notify/policy';
 import type { EventMessage } from '../core/common/protocol';
 import { SettingsService } from '../core/settings/settings';
@@ -92,23 +92,6 @@ const STATE_HISTORY = 50;
 /** how long a connection must stay up after a gap before the gap is shown on its own */
 const GAP_SETTLE_MS = 5_000;
 
-function readSnooze(file: string, now: number): number | null {
-  try {
-    const until = (JSON.parse(readFileSync(file, 'utf8')) as { until?: unknown }).until;
-    return typeof until === 'number' && until > now ? until : null;
-  } catch {
-    return null;
-  }
-}
-
-function writeSnooze(file: string, until: number | null, warn: (m: string) => void) {
-  try {
-    writeFileSync(file, JSON.stringify({ until }));
-  } catch (err) {
-    warn(`could not save the snooze: ${(err as Error).message}`);
-  }
-}
-
 export class AppService {
   readonly log: Logger;
   private readonly clock: Clock;
@@ -150,20 +133,22 @@ export class AppService {
     this.vault = vault;
     this.log = log;
     this.state = { state: 'closed', since: this.clock.now() };
-    const snoozeFile = path.join(deps.dataDir, 'snooze.json');
+    const snoozes = fileSnoozeStore(path.join(deps.dataDir, 'snooze.json'), log.child('snooze'));
     this.notifier = new Notifier({
       clock: this.clock,
       rules: settings.get().notifications,
-      seen: fileSeenStore(path.join(deps.dataDir, 'notified.json'), { log: (m) => log.warn(m) }),
+      seen: fileSeenStore(path.join(deps.dataDir, 'notified.json'), {
+        log: log.child('notified-ids'),
+      }),
       show: (n) => this.showNotification(n),
       withdraw: (id) => deps.notify.withdraw(id),
       // A snooze is a promise to the user: it outlives a restart.
-      snoozedUntil: readSnooze(snoozeFile, this.clock.now()),
+      snoozedUntil: snoozes.read(this.clock.now()),
       onSnoozeChange: (until) => {
-        writeSnooze(snoozeFile, until, (m) => log.warn(m));
+        snoozes.write(until);
         this.unreadChanged();
       },
-      log: (m) => log.info(m),
+      log: log.child('notifier'),
       // Native notifications speak the window's language, read each time one is built.
       language: () => {
         const chosen = this.settings.get().language;
@@ -189,13 +174,13 @@ export class AppService {
       backend: deps.settingsBackend,
       policy: deps.adminPolicy?.policy ?? null,
       policyError: deps.adminPolicy?.error,
-      log: (m) => log.warn(m),
+      log: log.child('settings'),
     });
     vault = new TokenVault({
       file: path.join(deps.dataDir, 'token.bin'),
       encryptor: deps.encryptor,
       acceptWeak: () => settings.get().acceptWeakTokenStorage,
-      log: (m) => log.warn(m),
+      log: log.child('token vault'),
       legacyOriginFile: path.join(deps.dataDir, 'token-server.json'),
     });
     const s = settings.get();
@@ -204,7 +189,7 @@ export class AppService {
       clock,
       maxEvents: s.history.maxEvents,
       maxAgeDays: s.history.maxAgeDays,
-      log: (m) => log.warn(m),
+      log: log.child('history'),
     });
     const app = new AppService(deps, history, settings, vault, log);
     settings.onChange((next) => app.settingsChanged(next));

@@ -9,8 +9,8 @@
  * characters, the byte order mark, interlinear annotation marks, and every bidirectional
  * embedding, override and isolate (U+202A-U+202E, U+2066-U+2069) with the marks beside them.
  */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const HIDDEN =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g;
 const HIDDEN_RUN = new RegExp(`${HIDDEN.source}+`, 'g');
 

@@ -13,6 +13,8 @@ import type { FeedEvent, FeedGap, FeedPage, FeedQuery } from '../common/views';
 import { FeedIndex, clampInt } from './feed-index';
 import type { Entry } from './feed-index';
 import type { HistoryRecord } from './record';
+import { SILENT_LOG } from '../log/scoped';
+import type { ScopedLog } from '../log/scoped';
 import { RecordLog, toRecord } from './record-log';
 
 export { DAMAGED_COPY, HISTORY_FILE } from './record-log';
@@ -30,7 +32,8 @@ export interface HistoryOptions {
   flushIntervalMs?: number;
   /** records tolerated beyond twice the live entries before the file is rewritten; default 1000 */
   compactionSlack?: number;
-  log?: (message: string) => void;
+  /** problems (damage, write failures) at warn */
+  log?: ScopedLog;
 }
 
 export interface HistoryInfo {
@@ -70,7 +73,7 @@ export class EventHistory {
       clock,
       flushMs: clampInt(opts.flushIntervalMs, 10, 1000, 500),
       compactionSlack: clampInt(opts.compactionSlack, 0, 1_000_000, 1000),
-      log: opts.log ?? (() => {}),
+      log: opts.log ?? SILENT_LOG,
       live: {
         all: () => index.all(),
         size: () => index.counts().entries,

@@ -9,6 +9,7 @@ import { copyFile, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promi
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock, TimerHandle } from '../clock';
+import type { ScopedLog } from '../log/scoped';
 import type { Entry } from './feed-index';
 import { decodeRecord } from './record';
 import type { EventRecord, GapRecord, HistoryRecord } from './record';
@@ -31,7 +32,7 @@ export interface RecordLogOptions {
   flushMs: number;
   /** records tolerated beyond twice the live entries before the file is rewritten */
   compactionSlack: number;
-  log: (message: string) => void;
+  log: ScopedLog;
   live: LiveEntries;
   /** apply one record read at open; false when it is damaged */
   replay: (rec: HistoryRecord) => boolean;
@@ -92,9 +93,7 @@ export class RecordLog {
     try {
       line = JSON.stringify(rec);
     } catch (err) {
-      this.#opts.log(
-        `history: a record could not be encoded, not stored: ${(err as Error).message}`,
-      );
+      this.#opts.log.warn(`a record could not be encoded, not stored: ${(err as Error).message}`);
       return;
     }
     this.#pending.append(line);
@@ -182,7 +181,7 @@ export class RecordLog {
     // every later write).
     for (const e of unwritable) {
       this.#opts.live.remove(e);
-      this.#opts.log(`history: event ${e.feed.id.slice(0, 64)} could not be encoded; dropped`);
+      this.#opts.log.warn(`event ${e.feed.id.slice(0, 64)} could not be encoded; dropped`);
     }
     this.#pending.clear();
     const { parts, bytes, records } = snapshot.take();
@@ -242,7 +241,7 @@ export class RecordLog {
     this.#fileBytes = Buffer.byteLength(text, 'utf8');
     this.#opts.replayed();
     if (this.#damaged > 0) {
-      this.#opts.log(`history: skipped ${this.#damaged} damaged record(s) in ${this.#file}`);
+      this.#opts.log.warn(`skipped ${this.#damaged} damaged record(s) in ${this.#file}`);
       await this.#keepDamagedCopy();
       // Rewrite now so that new records never land after a torn line.
       this.#needsCompaction = true;
@@ -268,7 +267,7 @@ export class RecordLog {
 
   #fail(message: string) {
     this.#lastError = message;
-    this.#opts.log(`history: ${message}`);
+    this.#opts.log.warn(message);
   }
 }
 

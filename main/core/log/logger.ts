@@ -7,17 +7,16 @@ import { join } from 'node:path';
 import type { LogSink } from '../connection/types';
 import { redact } from './redact';
 import { escapeHidden } from '../common/untrusted-text';
+import type { LogLevel, ScopedLog } from './scoped';
 
 export { redact } from './redact';
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type { LogLevel, ScopedLog } from './scoped';
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
-export interface Logger {
-  debug(msg: string): void;
-  info(msg: string): void;
-  warn(msg: string): void;
-  error(msg: string): void;
+export interface Logger extends ScopedLog {
+  /** the log of one module: its lines start with `scope:`, at the levels it picks */
+  child(scope: string): ScopedLog;
   /** the last `n` lines (default all kept, at most `keepLines`), oldest first, already redacted */
   recent(n?: number): string[];
   /** fits ConnectionOptions.log */
@@ -140,6 +139,12 @@ export function createLogger(opts: LoggerOptions): Logger {
   const sink: LogSink = (level, message) => write(LEVELS.includes(level) ? level : 'info', message);
 
   return {
+    child: (scope) => ({
+      debug: (m) => write('debug', `${scope}: ${m}`),
+      info: (m) => write('info', `${scope}: ${m}`),
+      warn: (m) => write('warn', `${scope}: ${m}`),
+      error: (m) => write('error', `${scope}: ${m}`),
+    }),
     debug: (m) => write('debug', m),
     info: (m) => write('info', m),
     warn: (m) => write('warn', m),

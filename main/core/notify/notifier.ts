@@ -16,6 +16,8 @@ import { memorySeenStore } from './seen-store';
 import type { SeenStore } from './seen-store';
 import { textsFor } from './texts';
 import type { NotifyLanguage } from './texts';
+import { SILENT_LOG } from '../log/scoped';
+import type { ScopedLog } from '../log/scoped';
 
 export { fileSeenStore, memorySeenStore } from './seen-store';
 export type { FileSeenStore, SeenStore } from './seen-store';
@@ -39,7 +41,8 @@ export interface NotifierOptions {
   snoozedUntil?: number | null;
   /** told when a snooze starts, is turned off, or runs out (for the tray icon) */
   onSnoozeChange?(until: number | null): void;
-  log?(message: string): void;
+  /** problems only: ids that could not be saved (warn), a failed show or withdraw (error) */
+  log?: ScopedLog;
   /** the language of our own words, asked each time a notification is built; default 'en' */
   language?: () => NotifyLanguage;
 }
@@ -61,7 +64,7 @@ export class Notifier {
   readonly #burstLimit: number;
   readonly #burstWindowMs: number;
   readonly #onSnoozeChange: (until: number | null) => void;
-  readonly #log: (m: string) => void;
+  readonly #log: ScopedLog;
   readonly #language: () => NotifyLanguage;
   #rules: NotificationRules;
   #snoozedUntil: number | null = null;
@@ -83,7 +86,7 @@ export class Notifier {
     this.#burstLimit = Math.max(1, opts.burstLimit ?? 3);
     this.#burstWindowMs = opts.burstWindowMs ?? 10_000;
     this.#onSnoozeChange = opts.onSnoozeChange ?? (() => {});
-    this.#log = opts.log ?? (() => {});
+    this.#log = opts.log ?? SILENT_LOG;
     this.#language = opts.language ?? (() => 'en');
     const restored = opts.snoozedUntil ?? null;
     if (restored !== null && Number.isFinite(restored) && restored > this.#clock.now()) {
@@ -114,7 +117,7 @@ export class Notifier {
       try {
         this.#seen.add(decided);
       } catch (err) {
-        this.#log(`notifier: cannot record notified ids: ${(err as Error).message}`);
+        this.#log.warn(`cannot record notified ids: ${(err as Error).message}`);
       }
     }
   }
@@ -169,7 +172,7 @@ export class Notifier {
       try {
         this.#seen.flush?.();
       } catch (err) {
-        this.#log(`notifier: cannot save notified ids: ${(err as Error).message}`);
+        this.#log.warn(`cannot save notified ids: ${(err as Error).message}`);
       }
     }
     this.#disposed = true;
@@ -297,7 +300,7 @@ export class Notifier {
     try {
       fn();
     } catch (err) {
-      this.#log(`notifier: ${what} failed: ${(err as Error)?.message ?? err}`);
+      this.#log.error(`${what} failed: ${(err as Error)?.message ?? err}`);
     }
   }
 }

@@ -15,6 +15,8 @@ import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { systemClock } from '../clock';
 import type { Clock, TimerHandle } from '../clock';
+import { SILENT_LOG } from '../log/scoped';
+import type { ScopedLog } from '../log/scoped';
 
 export interface SeenStore {
   has(id: string): boolean;
@@ -87,11 +89,11 @@ export function memorySeenStore(max = 5000): SeenStore {
  */
 export function fileSeenStore(
   path: string,
-  opts: { max?: number; log?: (m: string) => void; clock?: Clock; intervalMs?: number } = {},
+  opts: { max?: number; log?: ScopedLog; clock?: Clock; intervalMs?: number } = {},
 ): FileSeenStore {
   const clock = opts.clock ?? systemClock;
   const intervalMs = Math.max(0, opts.intervalMs ?? 1000);
-  const log = opts.log ?? (() => {});
+  const log = opts.log ?? SILENT_LOG;
   const ids = new BoundedIds(Math.max(1, opts.max ?? 5000));
   // Two temp names: a synchronous flush may run while a background write is still busy with
   // its own temp file, and neither may clobber the other's half-written file.
@@ -102,7 +104,7 @@ export function fileSeenStore(
     if (Array.isArray(parsed)) for (const id of parsed) if (typeof id === 'string') ids.add(id);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-      log(
+      log.warn(
         `notified-ids file ${path} is unreadable and was started afresh: ${(err as Error).message}`,
       );
     }
@@ -138,7 +140,7 @@ export function fileSeenStore(
         // Memory stays the truth; the next change (or the flush at shutdown) tries again,
         // unless a flush has meanwhile written everything this snapshot held.
         if (gen === generation) dirty = true;
-        log(`cannot save notified ids to ${path}: ${(err as Error).message}`);
+        log.warn(`cannot save notified ids to ${path}: ${(err as Error).message}`);
       })
       .finally(() => {
         writing = null;
@@ -194,7 +196,7 @@ export function fileSeenStore(
         writes++;
       } catch (err) {
         dirty = true;
-        log(`cannot save notified ids to ${path}: ${(err as Error).message}`);
+        log.warn(`cannot save notified ids to ${path}: ${(err as Error).message}`);
       }
     },
     async idle() {

@@ -16,6 +16,8 @@ import type { PolicyLocks, SettingsResult } from '../common/views';
 import { migrate } from './migrations';
 import type { RawSettings } from './migrations';
 import type { AdminPolicy } from './admin-policy';
+import { SILENT_LOG } from '../log/scoped';
+import type { ScopedLog } from '../log/scoped';
 
 export {
   loadAdminPolicy,
@@ -39,7 +41,8 @@ export interface SettingsServiceOptions {
   policy?: AdminPolicy | null;
   /** the error loadAdminPolicy() reported, shown to the user as a notice */
   policyError?: string;
-  log?: (message: string) => void;
+  /** resets, migrations, failed listeners */
+  log?: ScopedLog;
 }
 
 type Listener = (s: Settings) => void;
@@ -49,7 +52,7 @@ const clone = <T>(v: T): T => structuredClone(v);
 export class SettingsService {
   readonly #backend: SettingsBackend;
   readonly #policy: AdminPolicy | null;
-  readonly #log: (message: string) => void;
+  readonly #log: ScopedLog;
   readonly #notices: string[] = [];
   readonly #listeners = new Set<Listener>();
   /** the user's own settings as stored (policy not applied) */
@@ -58,7 +61,7 @@ export class SettingsService {
   constructor(opts: SettingsServiceOptions) {
     this.#backend = opts.backend;
     this.#policy = opts.policy ?? null;
-    this.#log = opts.log ?? (() => {});
+    this.#log = opts.log ?? SILENT_LOG;
     if (opts.policyError) this.#notices.push(opts.policyError);
     this.#stored = this.#load();
   }
@@ -148,7 +151,7 @@ export class SettingsService {
       try {
         fn(clone(effective));
       } catch (err) {
-        this.#log(`settings: a change listener failed: ${(err as Error).message}`);
+        this.#log.error(`a change listener failed: ${(err as Error).message}`);
       }
     }
     return { ok: true, settings: effective };
@@ -188,7 +191,7 @@ export class SettingsService {
     const whole = settingsSchema.safeParse(migrated.doc);
     if (whole.success) {
       if (migrated.migrated) {
-        this.#log(`settings: migrated from version ${migrated.from}`);
+        this.#log.info(`migrated from version ${migrated.from}`);
         return this.#writeBack(whole.data);
       }
       return whole.data;
@@ -220,7 +223,7 @@ export class SettingsService {
       ? `The settings file was written by a newer version of Katya Desktop (version ${migrated.from}); settings this version does not understand were reset`
       : `Some settings were invalid and have been reset to their defaults: ${reset.join(', ')}`;
     this.#notices.push(`${what}.${backup ? ` The old file was saved as ${backup}.` : ''}`);
-    this.#log(`settings: ${what}`);
+    this.#log.warn(what);
     return this.#writeBack(result);
   }
 
@@ -228,7 +231,7 @@ export class SettingsService {
     const backup = this.#backup();
     const notice = `Your settings could not be read (${reason}) and have been reset to the defaults.${backup ? ` The old file was saved as ${backup}.` : ''}`;
     this.#notices.push(notice);
-    this.#log(`settings: ${notice}`);
+    this.#log.warn(notice);
     return this.#writeBack(clone(DEFAULT_SETTINGS));
   }
 
@@ -236,7 +239,7 @@ export class SettingsService {
     try {
       return this.#backend.backupCorrupt?.() || null;
     } catch (err) {
-      this.#log(`settings: cannot back up the damaged file: ${(err as Error).message}`);
+      this.#log.warn(`cannot back up the damaged file: ${(err as Error).message}`);
       return null;
     }
   }

@@ -23,6 +23,8 @@ import {
 } from 'node:fs';
 import { dirname } from 'node:path';
 import type { TokenStatus } from '../common/views';
+import { SILENT_LOG } from '../log/scoped';
+import type { ScopedLog } from '../log/scoped';
 
 /** safeStorage-shaped. `backend()` folds safeStorage.getSelectedStorageBackend() into three cases. */
 export interface Encryptor {
@@ -42,8 +44,8 @@ export interface TokenVaultOptions {
   encryptor: Encryptor;
   /** the user's standing choice (settings.acceptWeakTokenStorage) */
   acceptWeak: () => boolean;
-  /** told about storage problems; never given the token */
-  log?: (message: string) => void;
+  /** told about storage problems (warn); never given the token */
+  log?: ScopedLog;
   /**
    * Where builds before 0.2 kept the token's server ({"origin": "wss://host"}): read once to
    * carry a version-1 token file over, then removed.
@@ -80,7 +82,7 @@ export class TokenVault {
   readonly #file: string;
   readonly #encryptor: Encryptor;
   readonly #acceptWeak: () => boolean;
-  readonly #log: (message: string) => void;
+  readonly #log: ScopedLog;
   readonly #legacyOriginFile: string | undefined;
   #token: string | undefined;
   /** the origin the token was entered for; null while none is held or it is not known */
@@ -96,7 +98,7 @@ export class TokenVault {
     this.#file = opts.file;
     this.#encryptor = opts.encryptor;
     this.#acceptWeak = opts.acceptWeak;
-    this.#log = opts.log ?? (() => {});
+    this.#log = opts.log ?? SILENT_LOG;
     this.#legacyOriginFile = opts.legacyOriginFile;
     this.#load();
   }
@@ -138,7 +140,7 @@ export class TokenVault {
       );
     }
     if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_CHARS) {
-      this.#log('token vault: ignored an empty or oversized token');
+      this.#log.warn('ignored an empty or oversized token');
       return this.status();
     }
     this.#remember(token);
@@ -211,9 +213,7 @@ export class TokenVault {
     try {
       consumer.setToken(token);
     } catch (err) {
-      this.#log(
-        `token vault: a consumer failed to take the token: ${(err as Error)?.message ?? err}`,
-      );
+      this.#log.warn(`a consumer failed to take the token: ${(err as Error)?.message ?? err}`);
     }
   }
 
@@ -235,7 +235,7 @@ export class TokenVault {
       raw = readFileSync(this.#file, 'utf8');
     } catch (err) {
       this.#decryptFailed = true;
-      this.#log(`token vault: cannot read the token file: ${(err as Error).message}`);
+      this.#log.warn(`cannot read the token file: ${(err as Error).message}`);
       return;
     }
     try {
@@ -258,8 +258,8 @@ export class TokenVault {
       this.#origin = origin;
       this.#where = rec.storage;
       if (origin === null) {
-        this.#log(
-          "token vault: the stored token's server is not known; it is sent nowhere until entered again",
+        this.#log.warn(
+          "the stored token's server is not known; it is sent nowhere until entered again",
         );
       }
       // The backend or the user's choice may have changed since it was written, and a version-1
@@ -274,8 +274,8 @@ export class TokenVault {
       this.#token = undefined;
       this.#where = null;
       this.#decryptFailed = true;
-      this.#log(
-        `token vault: the stored token cannot be decrypted (${(err as Error).message}); signed out`,
+      this.#log.warn(
+        `the stored token cannot be decrypted (${(err as Error).message}); signed out`,
       );
     }
   }
@@ -305,9 +305,7 @@ export class TokenVault {
       // Could not store it: keep it for this session rather than lose it.
       this.#wipe();
       this.#where = 'memory';
-      this.#log(
-        `token vault: cannot store the token, keeping it in memory: ${(err as Error).message}`,
-      );
+      this.#log.warn(`cannot store the token, keeping it in memory: ${(err as Error).message}`);
     }
   }
 
@@ -342,7 +340,7 @@ export class TokenVault {
         rmSync(this.#file, { force: true });
       }
     } catch (err) {
-      this.#log(`token vault: cannot wipe the token file: ${(err as Error).message}`);
+      this.#log.warn(`cannot wipe the token file: ${(err as Error).message}`);
     }
   }
 }

@@ -13,6 +13,7 @@ import {
   shapeProblem,
 } from '../../../main/core/common/protocol';
 import type { EventMessage } from '../../../main/core/common/protocol';
+import { logTo } from '../../../main/core/log/scoped';
 
 /** `{"a":{"a":…}}` with `levels` objects, built without recursion. */
 function nested(levels: number): Record<string, unknown> {
@@ -105,7 +106,7 @@ describe('the history and an event it cannot encode', () => {
       clock,
       maxEvents: 3,
       compactionSlack: 0,
-      log: (m) => logs.push(m),
+      log: logTo((m) => logs.push(m)),
     });
     const ev = (id: string, data: Record<string, unknown>): EventMessage => ({
       type: 'event',

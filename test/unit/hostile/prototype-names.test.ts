@@ -14,6 +14,7 @@ import { severityOf } from '../../../main/core/severity';
 import { DEFAULT_SETTINGS } from '../../../main/core/common/settings-schema';
 import { formatMetric } from '../../../renderer/format/metric';
 import { createI18n } from '../../../renderer/i18n';
+import { logTo } from '../../../main/core/log/scoped';
 
 export const PROTOTYPE_NAMES = [
   'constructor',
@@ -83,7 +84,7 @@ describe('a burst of statuses named like prototype members', () => {
       show: (x) => shown.push(x),
       withdraw: () => {},
       language: () => 'ru',
-      log: (m) => logs.push(m),
+      log: logTo((m) => logs.push(m)),
     });
     n.offer([
       ...PROTOTYPE_NAMES.map((name, i) => statusEvent(`p${i}`, name)),

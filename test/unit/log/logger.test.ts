@@ -52,6 +52,18 @@ describe('logger', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('gives each module a named log at the levels the module picks', () => {
+    const log = createLogger({ dir: null, secrets: () => [TOKEN], now: () => 0, level: 'info' });
+    const history = log.child('history');
+    history.debug('not kept at info');
+    history.warn(`skipped 2 damaged record(s) near ${TOKEN}`);
+    log.child('notifier').error('show failed');
+    expect(log.recent()).toEqual([
+      '1970-01-01T00:00:00.000Z WARN  history: skipped 2 damaged record(s) near [redacted]',
+      '1970-01-01T00:00:00.000Z ERROR notifier: show failed',
+    ]);
+  });
+
   it('writes levelled, redacted lines to the file and keeps the last ones', () => {
     let secret = TOKEN;
     const echoed: string[] = [];

@@ -13,6 +13,7 @@ import type { NotificationRequest, NotificationRules } from '../../../main/core/
 import { DEFAULT_SETTINGS } from '../../../main/core/common/settings-schema';
 import type { EventMessage } from '../../../main/core/common/protocol';
 import { sample } from './samples';
+import { logTo } from '../../../main/core/log/scoped';
 
 const rules = (patch: Partial<NotificationRules> = {}): NotificationRules => ({
   ...structuredClone(DEFAULT_SETTINGS.notifications),
@@ -98,7 +99,7 @@ describe('Notifier: what is shown', () => {
       show: () => {
         throw new Error('daemon gone');
       },
-      log: (m) => logs.push(m),
+      log: logTo((m) => logs.push(m)),
     });
     expect(() => bad.n.offer([alert()])).not.toThrow();
     expect(logs.join()).toContain('daemon gone');
@@ -299,7 +300,7 @@ describe('Notifier: restarts', () => {
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(['b', 'c', 'd']);
     writeFileSync(file, '["b", "c", tru');
     const logs: string[] = [];
-    const again = fileSeenStore(file, { log: (m) => logs.push(m) });
+    const again = fileSeenStore(file, { log: logTo((m) => logs.push(m)) });
     expect(again.has('b')).toBe(false);
     expect(logs).toHaveLength(1);
     again.add(['z']);

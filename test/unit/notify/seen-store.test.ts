@@ -6,6 +6,7 @@ import { ManualClock } from '../../fakes/clock';
 import { Notifier, fileSeenStore } from '../../../main/core/notify/notifier';
 import { DEFAULT_SETTINGS } from '../../../main/core/common/settings-schema';
 import { sample } from './samples';
+import { logTo } from '../../../main/core/log/scoped';
 
 let dir: string;
 let file: string;
@@ -108,7 +109,7 @@ describe('fileSeenStore: coalesced background writes', () => {
     // A path below a regular file can never be created.
     const store = fileSeenStore(join(file, 'below', 'notified.json'), {
       clock,
-      log: (m) => logs.push(m),
+      log: logTo((m) => logs.push(m)),
     });
     writeFileSync(file, '[]');
     store.add(['kept']);
