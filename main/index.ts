@@ -35,6 +35,7 @@ import { loadMachinePolicy } from './core/settings/settings';
 import { systemClock } from './core/clock';
 import type { TrayIcon } from './core/tray-state';
 import type { EmitToWindow } from '../preload/contract';
+import { Disposer } from './core/disposer';
 
 // At login: --hidden on Linux and Windows; macOS drops arguments and says wasOpenedAtLogin.
 const startHidden =
@@ -62,6 +63,8 @@ function main() {
   let service: AppService | null = null;
   let windows: WindowManager<BrowserWindow> | null = null;
   let quitting = false;
+  // The tray's timers and the power watcher: released before the core stops at quit.
+  const running = new Disposer();
 
   app.on('second-instance', () => windows?.open());
   // The app lives in the tray: closing the last window must not quit it.
@@ -71,6 +74,7 @@ function main() {
     if (quitting || !service) return;
     quitting = true;
     event.preventDefault();
+    running.close((err) => service?.log.warn(`releasing at quit: ${String(err)}`));
     void service.stop().finally(() => app.exit(0));
   });
 
@@ -165,28 +169,25 @@ function main() {
         },
       });
       const hhmm = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-      let tick: NodeJS.Timeout | undefined;
+      const tick = running.timer();
       const redraw = () => {
         const state = svc.trayState((ms) => hhmm.format(ms));
         trayView.render(state);
-        clearTimeout(tick);
         // "Reconnecting (in N s)" moves with time alone; otherwise the tray stays idle.
-        if (state.ticking) tick = setTimeout(redraw, 1000);
+        if (state.ticking) tick.set(redraw, 1000);
+        else tick.clear();
       };
       // Under a flood the tray would be asked to redraw with every batch; a quarter second is enough.
-      let pending: NodeJS.Timeout | undefined;
-      svc.onTrayChange(() => {
-        pending ??= setTimeout(() => {
-          pending = undefined;
-          redraw();
-        }, 250);
-      });
+      const pending = running.timer();
+      running.add(svc.onTrayChange(() => pending.setIfIdle(redraw, 250)));
       redraw();
 
-      watchPowerAndNetwork(powerMonitor, net, (reason) => {
-        svc.log.info(`nudge: ${reason}`);
-        svc.nudge();
-      });
+      running.add(
+        watchPowerAndNetwork(powerMonitor, net, (reason) => {
+          svc.log.info(`nudge: ${reason}`);
+          svc.nudge();
+        }),
+      );
 
       if (!startHidden) windows.open();
     })

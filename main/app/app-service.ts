@@ -39,6 +39,8 @@ import type {
 import { connectionView, OFFLINE_AFTER_MS } from '../core/connection-view';
 import { MetricsTracker } from '../core/metrics';
 import type { EmitToWindow, EventPayloads, Handlers } from '../../preload/contract';
+import { Disposer } from '../core/disposer';
+import type { TimerSlot } from '../core/disposer';
 
 export interface NotificationSink {
   show(n: ShownNotification): void;
@@ -100,24 +102,27 @@ export class AppService {
   private readonly notifier: Notifier;
   private readonly metrics = new MetricsTracker();
   private engine: ConnectionEngine | null = null;
-  private engineOff: (() => void)[] = [];
+  /** the engine's listeners and its token binding, released when the engine is dropped */
+  private readonly engineScope = new Disposer();
+  /** the service's own timers, released at stop() */
+  private readonly lifetime = new Disposer();
   private demo: DemoServer | null = null;
   private demoStarting: Promise<void> | null = null;
   private state: ConnectionState;
   private disconnectedSince: number | null = null;
   /** the same moment on the monotonic clock, which decides when "reconnecting" is "offline" */
   private disconnectedMono: number | null = null;
-  private offlineTimer: ReturnType<Clock['setTimeout']> | undefined;
+  private readonly offlineTimer: TimerSlot;
   private lastView: ConnectionView | null = null;
   private readonly stateHistory: StateChange[] = [];
   private readonly trayListeners = new Set<() => void>();
-  private metricsTimer: ReturnType<Clock['setTimeout']> | undefined;
+  private readonly metricsTimer: TimerSlot;
   private heldGap: Gap | null = null;
   private pendingNavigation: Navigation | null = null;
   /** a window has said window:ready since it was last (re)built */
   private windowReady = true;
   private connectGeneration = 0;
-  private gapTimer: ReturnType<Clock['setTimeout']> | undefined;
+  private readonly gapTimer: TimerSlot;
   private readonly notices: string[] = [];
   private stopped = false;
 
@@ -129,6 +134,9 @@ export class AppService {
     log: Logger,
   ) {
     this.clock = deps.clock ?? systemClock;
+    this.offlineTimer = this.lifetime.timer(this.clock);
+    this.metricsTimer = this.lifetime.timer(this.clock);
+    this.gapTimer = this.lifetime.timer(this.clock);
     this.settings = settings;
     this.vault = vault;
     this.log = log;
@@ -242,7 +250,7 @@ export class AppService {
     }
     // The vault hands the token to the engine and to nobody else, and only for the server it
     // was entered for: were the window ever compromised, a changed server URL gets no token.
-    this.engineOff.push(this.vault.bind(this.engine!, s.serverUrl));
+    this.engineScope.add(this.vault.bind(this.engine!, s.serverUrl));
     this.engine!.start();
   }
 
@@ -257,7 +265,7 @@ export class AppService {
       ...this.deps.connection,
     });
     this.engine = engine;
-    this.engineOff = [
+    for (const off of [
       engine.on('state', (st) => this.setState(st)),
       engine.on('events', (batch, frames) => this.received(batch, frames)),
       engine.on('gap', (gap) => this.gapReported(gap)),
@@ -267,12 +275,13 @@ export class AppService {
           `server error ${e.code}: ${e.message}${e.channel ? ` (channel ${e.channel})` : ''}${e.event ? ` (event ${e.event})` : ''}`,
         ),
       ),
-    ];
+    ]) {
+      this.engineScope.add(off);
+    }
   }
 
   private dropEngine() {
-    for (const off of this.engineOff) off();
-    this.engineOff = [];
+    this.engineScope.dispose();
     this.engine?.stop();
     this.engine = null;
     this.disconnectedSince = null;
@@ -300,11 +309,11 @@ export class AppService {
       this.disconnectedMono = this.clock.monotonic();
     }
     this.notifier.connection(st);
-    this.clock.clearTimeout(this.offlineTimer);
+    this.offlineTimer.clear();
     if (st.state === 'reconnecting' && this.disconnectedMono !== null) {
       // "offline since" follows from time alone: look again when two minutes have passed.
       const due = this.disconnectedMono + OFFLINE_AFTER_MS - this.clock.monotonic();
-      this.offlineTimer = this.clock.setTimeout(() => this.viewChanged(), Math.max(0, due) + 10);
+      this.offlineTimer.set(() => this.viewChanged(), Math.max(0, due) + 10);
     }
     this.viewChanged();
   }
@@ -365,15 +374,11 @@ export class AppService {
     this.heldGap = held
       ? { start: Math.min(held.start, gap.start), end: Math.max(held.end, gap.end) }
       : gap;
-    this.clock.clearTimeout(this.gapTimer);
-    this.gapTimer = this.clock.setTimeout(
-      () => this.commitGap(),
-      this.deps.gapSettleMs ?? GAP_SETTLE_MS,
-    );
+    this.gapTimer.set(() => this.commitGap(), this.deps.gapSettleMs ?? GAP_SETTLE_MS);
   }
 
   private commitGap() {
-    this.clock.clearTimeout(this.gapTimer);
+    this.gapTimer.clear();
     const gap = this.heldGap;
     this.heldGap = null;
     if (gap) this.pushEntries([this.history.addGap(gap)]);
@@ -396,11 +401,7 @@ export class AppService {
 
   /** Metrics change with every event in a flood; the window needs them at most once a second. */
   private metricsChanged() {
-    if (this.metricsTimer !== undefined) return;
-    this.metricsTimer = this.clock.setTimeout(() => {
-      this.metricsTimer = undefined;
-      this.deps.emit('metrics:changed', this.metrics.list());
-    }, 1000);
+    this.metricsTimer.setIfIdle(() => this.deps.emit('metrics:changed', this.metrics.list()), 1000);
   }
 
   private unreadChanged() {
@@ -686,10 +687,9 @@ export class AppService {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    this.clock.clearTimeout(this.offlineTimer);
-    this.clock.clearTimeout(this.metricsTimer);
     this.dropEngine();
     this.commitGap();
+    this.lifetime.close();
     this.notifier.dispose();
     await this.stopDemo();
     await this.history.close();
