@@ -214,81 +214,138 @@ interface Probe {
   markAuthFailed: () => void;
 }
 
+/** Where the probe goes and how, once the input is checked. */
+interface Target {
+  url: URL;
+  host: string;
+  port: number;
+  secure: boolean;
+  authMethod: AuthMethod;
+  token: string | undefined;
+  channels: Channel[];
+  events: EventType[];
+  timeoutMs: number;
+}
+
+const ORDER: StepName[] = ['dns', 'tcp', 'tls', 'upgrade', 'auth', 'subscribe', 'rtt'];
+
+/** One step after another; each reports itself, and the first to fail ends the walk. */
 async function walk(input: ProbeInput, p: Probe): Promise<void> {
-  // 0. The URL: the same rule the settings apply, so a probe never goes where the app would not.
+  const target = checkTarget(input, p);
+  if (!target) return;
+  // After a failure the rest are listed as skipped, so the report always shows how far it got.
+  // A ws:// probe has no TLS step to skip.
+  const skipAfter = (step: StepName) =>
+    ORDER.slice(ORDER.indexOf(step) + 1)
+      .filter((s) => s !== 'tls' || target.secure)
+      .forEach((s) => p.emit(s, 'skip', EARLIER_FAILED));
+
+  const address = await resolveName(target, p);
+  if (address === null) return skipAfter('dns');
+  if (!(await reachPort(target, address, p))) return skipAfter('tcp');
+  if (!(await checkTls(target, address, p))) return skipAfter('tls');
+  const socket = await upgrade(target, p);
+  if (!socket) return skipAfter('upgrade');
+  const { ws, inbox } = socket;
+  try {
+    // Authentication, then subscriptions: both need a token.
+    if (!target.token) {
+      p.emit('auth', 'skip', 'no token given');
+      p.emit('subscribe', 'skip', 'needs a token');
+    } else {
+      const authOk = await authenticate(
+        ws,
+        inbox,
+        target.token,
+        target.authMethod,
+        target.timeoutMs,
+        p,
+      );
+      if (authOk !== true) {
+        if (authOk === 'refused') p.markAuthFailed();
+        return skipAfter('auth');
+      }
+      await subscribe(ws, inbox, target.channels, target.events, target.timeoutMs, p);
+    }
+    await roundTrip(ws, inbox, target.timeoutMs, p);
+  } finally {
+    if (ws.readyState === WebSocket.OPEN) ws.close(1000, 'doctor done');
+    else ws.terminate();
+  }
+}
+
+/** The URL and options: the same rule the settings apply, so a probe never goes where the app would not. */
+function checkTarget(input: ProbeInput, p: Probe): Target | null {
   const checked =
     typeof input?.url === 'string'
       ? validateServerUrl(input.url)
       : ({ ok: false, error: 'no server URL given' } as const);
   if (!checked.ok) {
     p.emit('url', 'fail', p.said(checked.error, 300), 'expected wss://HOST/v1/ws');
-    return;
+    return null;
   }
   const authMethod: AuthMethod = input.authMethod ?? 'header';
   if (!AUTH_METHODS.includes(authMethod)) {
     p.emit('url', 'fail', `unknown way to send the token: ${p.said(authMethod, 40)}`);
-    return;
+    return null;
   }
-  const token = typeof input.token === 'string' && input.token !== '' ? input.token : undefined;
-  const channels = input.channels ?? [...CHANNELS];
-  const events = input.events ?? [];
-  const timeoutMs =
-    input.timeoutMs !== undefined && Number.isFinite(input.timeoutMs) && input.timeoutMs > 0
-      ? input.timeoutMs
-      : DEFAULT_TIMEOUT_MS;
-
   const url = checked.url;
   p.emit('url', 'ok', p.said(url.toString()));
-  const host = url.hostname.replace(/^\[|\]$/g, '');
   const secure = url.protocol === 'wss:';
-  const port = Number(url.port || (secure ? 443 : 80));
+  return {
+    url,
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port: Number(url.port || (secure ? 443 : 80)),
+    secure,
+    authMethod,
+    token: typeof input.token === 'string' && input.token !== '' ? input.token : undefined,
+    channels: input.channels ?? [...CHANNELS],
+    events: input.events ?? [],
+    timeoutMs:
+      input.timeoutMs !== undefined && Number.isFinite(input.timeoutMs) && input.timeoutMs > 0
+        ? input.timeoutMs
+        : DEFAULT_TIMEOUT_MS,
+  };
+}
 
-  const order: StepName[] = ['dns', 'tcp', 'tls', 'upgrade', 'auth', 'subscribe', 'rtt'];
-  // After a failure the rest are listed as skipped, so the report always shows how far it got.
-  // A ws:// probe has no TLS step to skip.
-  const skipAfter = (step: StepName, why = EARLIER_FAILED) =>
-    order
-      .slice(order.indexOf(step) + 1)
-      .filter((s) => s !== 'tls' || secure)
-      .forEach((s) => p.emit(s, 'skip', why));
-
-  // 1. Name resolution
-  let address: string;
-  if (isIP(host)) {
-    address = host;
-    p.emit('dns', 'ok', `${host} is an address, nothing to resolve`);
-  } else {
-    try {
-      const all = await withTimeout(lookup(host, { all: true }), timeoutMs, 'DNS');
-      if (all.length === 0) throw new Error('no addresses');
-      address = all[0]!.address;
-      p.emit('dns', 'ok', `${host} → ${all.map((a) => a.address).join(', ')}`);
-    } catch (err) {
-      p.emit(
-        'dns',
-        'fail',
-        `${host}: ${p.failure(err)}`,
-        'check the host name for typos, your DNS settings and VPN',
-      );
-      skipAfter('dns');
-      return;
-    }
+/** Name resolution: the address to connect to, or null after reporting why there is none. */
+async function resolveName(t: Target, p: Probe): Promise<string | null> {
+  if (isIP(t.host)) {
+    p.emit('dns', 'ok', `${t.host} is an address, nothing to resolve`);
+    return t.host;
   }
+  try {
+    const all = await withTimeout(lookup(t.host, { all: true }), t.timeoutMs, 'DNS');
+    if (all.length === 0) throw new Error('no addresses');
+    p.emit('dns', 'ok', `${t.host} → ${all.map((a) => a.address).join(', ')}`);
+    return all[0]!.address;
+  } catch (err) {
+    p.emit(
+      'dns',
+      'fail',
+      `${t.host}: ${p.failure(err)}`,
+      'check the host name for typos, your DNS settings and VPN',
+    );
+    return null;
+  }
+}
 
-  // 2. TCP
+/** A TCP connection to the port. */
+async function reachPort(t: Target, address: string, p: Probe): Promise<boolean> {
   try {
     const started = performance.now();
     await connectOnce(
-      (onConnect) => tcpConnect({ host: address, port }, onConnect),
+      (onConnect) => tcpConnect({ host: address, port: t.port }, onConnect),
       () => undefined,
-      timeoutMs,
+      t.timeoutMs,
       'TCP',
     );
     p.emit(
       'tcp',
       'ok',
-      `${address} port ${port} in ${(performance.now() - started).toFixed(1)} ms`,
+      `${address} port ${t.port} in ${(performance.now() - started).toFixed(1)} ms`,
     );
+    return true;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const advice =
@@ -297,46 +354,49 @@ async function walk(input: ProbeInput, p: Probe): Promise<void> {
         : err instanceof TimeoutError
           ? 'packets are dropped: a firewall, proxy or VPN may be in the way'
           : 'check the network connection';
-    p.emit('tcp', 'fail', `${address} port ${port}: ${p.failure(err)}`, advice);
-    skipAfter('tcp');
-    return;
+    p.emit('tcp', 'fail', `${address} port ${t.port}: ${p.failure(err)}`, advice);
+    return false;
   }
+}
 
-  // 3. TLS
-  if (secure) {
-    try {
-      const found = await connectOnce<
-        TLSSocket,
-        { cert: PeerCertificate; protocol: string | null }
-      >(
-        (onConnect) =>
-          tlsConnect({ host: address, port, servername: isIP(host) ? undefined : host }, onConnect),
-        (socket) => ({ cert: socket.getPeerCertificate(), protocol: socket.getProtocol() }),
-        timeoutMs,
-        'TLS',
-      );
-      const daysLeft = Math.floor((Date.parse(found.cert.valid_to) - Date.now()) / 86_400_000);
-      const detail = `${found.protocol ?? 'TLS'}, certificate valid for ${daysLeft} more day(s)`;
-      if (daysLeft < 14)
-        p.emit('tls', 'ok', detail, 'the certificate expires soon; tell the server admin');
-      else p.emit('tls', 'ok', detail);
-    } catch (err) {
-      p.emit('tls', 'fail', p.failure(err), tlsAdvice((err as NodeJS.ErrnoException).code, host));
-      skipAfter('tls');
-      return;
-    }
-  } else {
+/** The TLS handshake and the certificate's remaining days; skipped for ws:// to this computer. */
+async function checkTls(t: Target, address: string, p: Probe): Promise<boolean> {
+  if (!t.secure) {
     p.emit('tls', 'skip', 'not used: ws:// to this computer');
+    return true;
   }
+  try {
+    const found = await connectOnce<TLSSocket, { cert: PeerCertificate; protocol: string | null }>(
+      (onConnect) =>
+        tlsConnect(
+          { host: address, port: t.port, servername: isIP(t.host) ? undefined : t.host },
+          onConnect,
+        ),
+      (socket) => ({ cert: socket.getPeerCertificate(), protocol: socket.getProtocol() }),
+      t.timeoutMs,
+      'TLS',
+    );
+    const daysLeft = Math.floor((Date.parse(found.cert.valid_to) - Date.now()) / 86_400_000);
+    const detail = `${found.protocol ?? 'TLS'}, certificate valid for ${daysLeft} more day(s)`;
+    if (daysLeft < 14)
+      p.emit('tls', 'ok', detail, 'the certificate expires soon; tell the server admin');
+    else p.emit('tls', 'ok', detail);
+    return true;
+  } catch (err) {
+    p.emit('tls', 'fail', p.failure(err), tlsAdvice((err as NodeJS.ErrnoException).code, t.host));
+    return false;
+  }
+}
 
-  // 4. Upgrade, with the token presented the chosen way, as the app would
-  const wsUrl = new URL(url);
+/** The WebSocket upgrade, with the token presented the chosen way, as the app would. */
+async function upgrade(t: Target, p: Probe): Promise<{ ws: WebSocket; inbox: Inbox } | null> {
+  const wsUrl = new URL(t.url);
   const headers: Record<string, string> = {};
-  if (token && authMethod === 'query') wsUrl.searchParams.set('token', token);
-  if (token && authMethod === 'header') headers.authorization = `Bearer ${token}`;
+  if (t.token && t.authMethod === 'query') wsUrl.searchParams.set('token', t.token);
+  if (t.token && t.authMethod === 'header') headers.authorization = `Bearer ${t.token}`;
   const started = performance.now();
-  const ws = new WebSocket(wsUrl, { headers, handshakeTimeout: timeoutMs });
-  ws.on('error', () => {}); // reported through the steps below
+  const ws = new WebSocket(wsUrl, { headers, handshakeTimeout: t.timeoutMs });
+  ws.on('error', () => {}); // reported through the steps
   const inbox = new Inbox(ws);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -352,6 +412,7 @@ async function walk(input: ProbeInput, p: Probe): Promise<void> {
       ws.once('error', reject);
     });
     p.emit('upgrade', 'ok', `HTTP 101 in ${(performance.now() - started).toFixed(1)} ms`);
+    return { ws, inbox };
   } catch (err) {
     ws.terminate();
     const status = (err as { status?: number }).status;
@@ -366,36 +427,13 @@ async function walk(input: ProbeInput, p: Probe): Promise<void> {
     } else {
       const advice =
         status === 404
-          ? `nothing at ${p.said(url.pathname, 80)}; the Katya path is /v1/ws`
+          ? `nothing at ${p.said(t.url.pathname, 80)}; the Katya path is /v1/ws`
           : status
             ? 'a proxy may not pass WebSocket upgrades; check its configuration'
             : 'check that this is a Katya server';
       p.emit('upgrade', 'fail', p.failure(err), advice);
     }
-    skipAfter('upgrade');
-    return;
-  }
-
-  try {
-    // 5. Authentication, then 6. subscriptions (both need a token)
-    if (!token) {
-      p.emit('auth', 'skip', 'no token given');
-      p.emit('subscribe', 'skip', 'needs a token');
-    } else {
-      const authOk = await authenticate(ws, inbox, token, authMethod, timeoutMs, p);
-      if (authOk !== true) {
-        if (authOk === 'refused') p.markAuthFailed();
-        skipAfter('auth');
-        return;
-      }
-      await subscribe(ws, inbox, channels, events, timeoutMs, p);
-    }
-
-    // 7. Round trip
-    await roundTrip(ws, inbox, timeoutMs, p);
-  } finally {
-    if (ws.readyState === WebSocket.OPEN) ws.close(1000, 'doctor done');
-    else ws.terminate();
+    return null;
   }
 }
 
