@@ -1,4 +1,4 @@
-// How the engine's state reads to a user (design.md, "Connection"): connecting, connected,
+// How the engine's state reads to a user (docs/architecture.md, "Behaviour the design fixes"): connecting, connected,
 // reconnecting (in N s), offline since HH:MM, sign-in needed, paused. A disconnection shorter
 // than OFFLINE_AFTER_MS is "reconnecting"; a longer one is "offline".
 import type { ConnectionState } from './connection/types';

@@ -1,5 +1,5 @@
 // The notification policy as pure functions: which events deserve a native notification
-// (design.md, "Notifications"), whether quiet hours or a snooze hold one back, and what it
+// (docs/architecture.md, "Behaviour the design fixes"), whether quiet hours or a snooze hold one back, and what it
 // says. The Notifier (notifier.ts) adds what needs memory and time: never twice, bursts,
 // the offline notice. `katya tail` uses the same functions.
 import { channelOf, isEventType, severityRank } from '../common/protocol';
@@ -48,7 +48,7 @@ export function notifiesByDefault(event: EventType, data: Record<string, unknown
  * - a muted channel never notifies;
  * - a type switched to "feed" never notifies; switched to "notify" it always does, except that
  *   security alerts always honour the severity threshold (it is the alert setting);
- * - otherwise the defaults of design.md apply.
+ * - otherwise the defaults of docs/architecture.md apply.
  */
 export function wantsNotification(event: EventMessage, rules: NotificationRules): boolean {
   if (!event || typeof event.event !== 'string' || !isEventType(event.event)) return false;

@@ -19,7 +19,7 @@ const rules = (patch: Partial<NotificationRules> = {}): NotificationRules => ({
   ...patch,
 });
 
-/** design.md, "Notifications": what notifies with default settings. */
+/** docs/architecture.md, "Behaviour the design fixes": what notifies with default settings. */
 function expectedByDefault(type: EventType, sev: Severity, threshold: Severity = 'high'): boolean {
   if (type === 'security.alert.created' || type === 'security.alert.updated') {
     return severityRank(sev) >= severityRank(threshold);
