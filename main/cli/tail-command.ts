@@ -187,17 +187,16 @@ export async function runTail(
     }
   };
 
-  const onEvents = (batch: EventMessage[]) => {
-    const now = Date.now();
-    for (const e of batch) {
-      // One event that cannot be printed costs that line, never the rest of its batch.
-      try {
-        stdout.droppable(json ? JSON.stringify(e) : eventLine(e, paintOut, now));
-      } catch (err) {
-        info(`could not print event ${clean(e.id, 64)}: ${clean((err as Error).message, 200)}`);
-      }
+  // Each event is printed the moment it is accepted, then offered to the notifier, so its
+  // notification line (if any) follows it at once; nothing waits for the engine's batches.
+  const onEvent = (e: EventMessage) => {
+    // One event that cannot be printed costs that line, never the events after it.
+    try {
+      stdout.droppable(json ? JSON.stringify(e) : eventLine(e, paintOut, Date.now()));
+    } catch (err) {
+      info(`could not print event ${clean(e.id, 64)}: ${clean((err as Error).message, 200)}`);
     }
-    notifier.offer(batch);
+    notifier.offer([e]);
   };
 
   return new Promise<number>((resolve) => {
@@ -214,7 +213,7 @@ export async function runTail(
         }
       }),
       engine.on('subscriptions', onSubscriptions),
-      engine.on('events', onEvents),
+      engine.on('event', onEvent),
       engine.on('protocolError', (e) => {
         if (json) stdout.droppable(JSON.stringify({ type: 'error', ...e }));
         else stderr.droppable(infoLine(errorLine(e)));

@@ -100,9 +100,10 @@ async function start(m: StartMessage) {
     const r = await invoke['settings:update']({ notifications: { ...base, ...m.notifications } });
     if (!r.ok) throw new Error(`notification rules refused: ${JSON.stringify(r)}`);
   }
-  await invoke['token:set']({ token: m.token });
+  // The server first: a token is kept for the server it was entered for.
   const r = await invoke['settings:update']({ serverUrl: m.url });
   if (!r.ok) throw new Error(`server URL refused: ${JSON.stringify(r)}`);
+  await invoke['token:set']({ token: m.token });
   await until(
     'subscriptions active',
     () => {

@@ -33,9 +33,10 @@ async function signedInApp(
     probe: probeServer,
     ...(connection ? { connection } : {}),
   });
-  await svc.handlers.invoke['token:set']({ token: TOKEN });
+  // The server first: a token is kept for the server it was entered for.
   const r = await svc.handlers.invoke['settings:update']({ serverUrl: server.url });
   if (!r.ok) throw new Error('server URL refused');
+  await svc.handlers.invoke['token:set']({ token: TOKEN });
   await until('subscriptions active', () => allActive(svc.snapshot().subscriptions), 30_000);
   return svc;
 }

@@ -262,7 +262,7 @@ async function main() {
         [
           `notify latency @${p.rate}/s p50/p95/p99 (ms)`,
           `${fmt(p.notify.p50)}/${fmt(p.notify.p95)}/${fmt(p.notify.p99)}`,
-          `transport p50 ${fmt(p.transport.p50)}`,
+          `transport p50/p99 ${fmt(p.transport.p50)}/${fmt(p.transport.p99)}`,
           fmt(ratio, 1),
           `n=${p.notify.n} probes, ${p.probesMissed} missed, achieved ${fmt(p.achievedRate, 0)}/s`,
         ],
@@ -291,6 +291,7 @@ async function main() {
       notify_latency_p50_ms: round(top.notify.p50),
       notify_latency_p95_ms: round(top.notify.p95),
       notify_latency_p99_ms: round(top.notify.p99),
+      transport_latency_p99_ms: round(top.transport.p99),
       feed_latency_p50_ms: round(top.feed.p50),
       feed_latency_p95_ms: round(top.feed.p95),
       feed_latency_p99_ms: round(top.feed.p99),

@@ -116,6 +116,7 @@ export class ConnectionEngine {
   private readonly listeners: ListenerSets = {
     state: new Set(),
     events: new Set(),
+    event: new Set(),
     gap: new Set(),
     subscriptions: new Set(),
     protocolError: new Set(),
@@ -474,6 +475,8 @@ export class ConnectionEngine {
     // The catalogue, not the server, says which channel an event type belongs to. Set in
     // place: parseServerMessage built `msg` for this frame alone, so no copy per event.
     msg.channel = channelOf(msg.event);
+    // Decisions that cannot wait for the batch window (notifications) hear of it now.
+    if (this.listeners.event.size > 0) this.emit('event', msg);
     // Before push(), which may deliver the batch at once.
     this.batchFrames.push(frame);
     this.batcher.push(msg);

@@ -63,6 +63,12 @@ export interface ConnectionEvents {
    * call.
    */
   events: (batch: EventMessage[], frames: readonly Uint8Array[]) => void;
+  /**
+   * The same events one by one, the moment each is accepted (before it waits for its batch):
+   * for decisions that must not wait up to a batch window, such as whether to notify. Every
+   * event given here is in a later `events` batch too.
+   */
+  event: (event: EventMessage) => void;
   gap: (gap: Gap) => void;
   subscriptions: (all: SubscriptionStatus[]) => void;
   protocolError: (err: ProtocolErrorInfo) => void;
