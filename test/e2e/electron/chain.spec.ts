@@ -4,13 +4,14 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from '@playwright/test';
-import { findElectronBinary } from '../../../main/dev/electron-binary';
+import { electronForTests } from '../../../main/dev/electron-binary';
 import type { KatyaServer } from '../../../main/server/server';
 import * as chain from '../scenarios/chain';
 import type { AppUnderTest } from '../scenarios/harness';
 import { launchElectron } from '../support/electron';
 
-const ELECTRON_BINARY = findElectronBinary({ tryDownload: false });
+// Null skips the suite; under KATYA_REQUIRE_ELECTRON=1 a missing binary throws instead.
+const ELECTRON_BINARY = electronForTests();
 const NO_ELECTRON =
   'the Electron binary is not installed (it downloads on first use from outside the npm registry); npm test runs the same scenarios through the preview';
 test.skip(!ELECTRON_BINARY, NO_ELECTRON);

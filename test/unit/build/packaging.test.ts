@@ -10,6 +10,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readFileSync,
   readdirSync,
   rmSync,
   symlinkSync,
@@ -137,5 +138,12 @@ describe.runIf(process.platform === 'linux')('npm run dist (unpacked, local Elec
     const r = dist(project, ['--dir', '--electron-dist', electron]);
     expect(r.status).not.toBe(0);
     expect(r.stdout + r.stderr).toMatch(/sentinel/i);
+  });
+});
+
+describe('the Windows notification identity', () => {
+  it('is the appId the installer registers, so Windows shows the notifications', () => {
+    const appId = /^appId:\s*(\S+)/m.exec(readFileSync('electron-builder.yml', 'utf8'))![1];
+    expect(readFileSync('main/index.ts', 'utf8')).toContain(`APP_USER_MODEL_ID = '${appId}'`);
   });
 });

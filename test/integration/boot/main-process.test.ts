@@ -1,0 +1,401 @@
+// The Electron main process boots in Node. The built dist/main/index.cjs (what app.asar ships)
+// is loaded with `require('electron')` answered by the recording stand-in of
+// test/fakes/electron-main.ts; everything else is real: the app model, the settings file, the
+// token vault, the history, and a reference Katya server on loopback.
+//
+// It proves the wiring of main/index.ts: the hardened window and its page, every IPC channel of
+// the contract, the tray and its menu, a security alert from the server reaching a
+// notification, the token going through safeStorage only, second-instance and a clean quit.
+// What only real Electron shows (the window on screen, native notifications, packages) is
+// proven on GitHub's runners (.github/workflows/ci.yml).
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import Module from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { trayIconFile } from '../../../main/adapters/tray';
+import { startKatyaServer } from '../../../main/server/server';
+import type { KatyaServer } from '../../../main/server/server';
+import { invokeSchemas, sendSchemas } from '../../../preload/contract';
+import type { Snapshot } from '../../../preload/contract';
+import type { FakeSender } from '../../fakes/ipc-main';
+import { fakeElectronMain, requireWithElectron } from '../../fakes/electron-main';
+import type { FakeElectronMain, FakeMenu } from '../../fakes/electron-main';
+
+const root = path.resolve(__dirname, '../../..');
+const MAIN = path.join(root, 'dist/main/index.cjs');
+const TOKEN = 'boot-suite-s3cret-token';
+const PAGE = 'app://katya/index.html';
+
+type Maybe<T> = T | undefined | null | false | 0;
+
+async function until<T>(
+  what: string,
+  fn: () => Maybe<T> | Promise<Maybe<T>>,
+  ms = 10_000,
+): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Every file under `dir`, recursively. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)],
+  );
+}
+
+/**
+ * The intervals the bundle starts (its power and network poll, which the real app ends with
+ * its process): recorded by the stack that created them, cleared when the suite ends.
+ */
+function trackBundleIntervals() {
+  const original = globalThis.setInterval;
+  const handles: NodeJS.Timeout[] = [];
+  globalThis.setInterval = ((...args: Parameters<typeof setInterval>) => {
+    const handle = original(...args);
+    if (new Error().stack?.includes(MAIN)) handles.push(handle);
+    return handle;
+  }) as typeof setInterval;
+  return {
+    count: () => handles.length,
+    stop() {
+      globalThis.setInterval = original;
+      for (const h of handles) clearInterval(h);
+    },
+  };
+}
+
+describe('the Electron stand-in is strict where Electron is', () => {
+  it('refuses Tray, BrowserWindow, safeStorage and the session before ready', () => {
+    const e = fakeElectronMain();
+    const { Tray, BrowserWindow, safeStorage, session } = e.module as {
+      Tray: new (image: unknown) => unknown;
+      BrowserWindow: new (options: unknown) => unknown;
+      safeStorage: { encryptString(s: string): Buffer; isEncryptionAvailable(): boolean };
+      session: { defaultSession: unknown };
+    };
+    expect(() => new Tray({})).toThrow(/before the app is ready/);
+    expect(() => new BrowserWindow({})).toThrow(/before the app is ready/);
+    expect(() => safeStorage.encryptString('x')).toThrow(/before the app is ready/);
+    expect(() => safeStorage.isEncryptionAvailable()).toThrow(/before the app is ready/);
+    expect(() => session.defaultSession).toThrow(/before the app is ready/);
+    e.ready();
+    expect(() => new Tray({})).not.toThrow();
+    expect(safeStorage.encryptString('x').toString()).not.toContain('x');
+  });
+
+  it('refuses window options and webPreferences keys that Electron does not declare', () => {
+    const e = fakeElectronMain();
+    e.ready();
+    const { BrowserWindow } = e.module as { BrowserWindow: new (options: unknown) => unknown };
+    expect(() => new BrowserWindow({ webPreferences: { contextIsolation: true } })).not.toThrow();
+    expect(() => new BrowserWindow({ webPreferences: { contextIsolaton: true } })).toThrow(
+      /unknown webPreferences\.contextIsolaton/,
+    );
+    expect(() => new BrowserWindow({ webPreferences: { enableRemoteModule: false } })).toThrow(
+      /unknown webPreferences\.enableRemoteModule/,
+    );
+    expect(() => new BrowserWindow({ widht: 100 })).toThrow(/unknown option widht/);
+  });
+
+  it('answers require("electron") only while the bundle loads', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'katya-boot-require-'));
+    const loader = Module as unknown as { _load: unknown };
+    const before = loader._load;
+    try {
+      const file = path.join(dir, 'probe.cjs');
+      writeFileSync(file, 'globalThis.__katyaProbe = require("electron").marker;');
+      const requested = requireWithElectron(file, { marker: 'stand-in' });
+      expect((globalThis as { __katyaProbe?: string }).__katyaProbe).toBe('stand-in');
+      expect(requested).toEqual(['electron']);
+      expect(loader._load).toBe(before);
+    } finally {
+      delete (globalThis as { __katyaProbe?: string }).__katyaProbe;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the main process (dist/main/index.cjs) boots against the stand-in', () => {
+  let electron: FakeElectronMain;
+  let server: KatyaServer;
+  const serverLog: string[] = [];
+  let temp: string;
+  let userData: string;
+  let intervals: ReturnType<typeof trackBundleIntervals>;
+  const savedEnv: Record<string, string | undefined> = {};
+
+  const mainWindow = () => electron.windows[0]!;
+  const sender = (): FakeSender => ({
+    webContentsId: mainWindow().webContents.id,
+    frameUrl: PAGE,
+  });
+  const invoke = <T>(channel: string, ...args: unknown[]) =>
+    electron.ipcMain.invoke(sender(), channel, ...args) as Promise<T>;
+
+  beforeAll(async () => {
+    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first`);
+    server = await startKatyaServer({
+      tokens: [{ token: TOKEN, channels: ['*'], admin: true }],
+      log: (line) => serverLog.push(line),
+    });
+    temp = mkdtempSync(path.join(os.tmpdir(), 'katya-boot-'));
+    userData = path.join(temp, 'userData');
+    mkdirSync(userData);
+    // The settings file the app reads at start (electron-store's settings.json in userData):
+    // only the server; the app fills in every other setting with its default.
+    writeFileSync(
+      path.join(userData, 'settings.json'),
+      JSON.stringify({ version: 1, serverUrl: server.url }),
+    );
+    // main/index.ts's profile switch; XDG_CONFIG_HOME keeps the autostart check in the temp dir.
+    for (const [key, value] of Object.entries({
+      KATYA_USER_DATA_DIR: userData,
+      XDG_CONFIG_HOME: path.join(temp, 'xdg'),
+    })) {
+      savedEnv[key] = process.env[key];
+      process.env[key] = value;
+    }
+    electron = fakeElectronMain({ version: '0.1.0-boot', locale: 'en-US' });
+    intervals = trackBundleIntervals();
+    requireWithElectron(MAIN, electron.module);
+  });
+
+  afterAll(async () => {
+    intervals?.stop();
+    await server?.close();
+    for (const [key, value] of Object.entries(savedEnv)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    if (temp) rmSync(temp, { recursive: true, force: true });
+  });
+
+  it('before ready: takes its profile, the single-instance lock and the app:// scheme, and nothing else', () => {
+    expect(electron.app.paths.get('userData')).toBe(userData);
+    expect(electron.app.lockRequests).toBe(1);
+    expect(electron.protocol.privileged).toEqual([
+      expect.objectContaining({
+        scheme: 'app',
+        privileges: expect.objectContaining({ standard: true, secure: true }),
+      }),
+    ]);
+    expect(electron.windows).toHaveLength(0);
+    expect(electron.trays).toHaveLength(0);
+    expect(electron.safeStorage.calls).toEqual([]);
+  });
+
+  it('on ready: opens one hardened window on app://katya, from the built preload', async () => {
+    electron.ready();
+    await until('the window and the tray', () => electron.windows.length && electron.trays.length);
+    expect(electron.windows).toHaveLength(1);
+    const win = mainWindow();
+    expect(win.options.show).toBe(false);
+    const prefs = win.options.webPreferences as Record<string, unknown>;
+    expect(prefs).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      disableBlinkFeatures: 'Auxclick',
+      preload: path.join(root, 'dist/preload/index.cjs'),
+    });
+    expect(existsSync(prefs.preload as string)).toBe(true);
+    expect(win.loaded).toEqual([PAGE]);
+    // shown once the page is ready, not before
+    await until('the window shown', () => win.visible);
+    expect(electron.errorBoxes).toEqual([]);
+  });
+
+  it('hardens the window: no new windows, no navigation away, permissions for notifications only', () => {
+    const contents = mainWindow().webContents;
+    expect(contents.windowOpenHandler?.({ url: 'https://example.com/' })).toEqual({
+      action: 'deny',
+    });
+    expect(contents.navigate('https://example.com/')).toBe(false);
+    expect(contents.navigate('file:///etc/passwd')).toBe(false);
+    expect(contents.navigate(`${PAGE}#feed`)).toBe(true);
+    const check = electron.session.permissionCheck as (wc: unknown, p: string) => boolean;
+    expect(check(null, 'notifications')).toBe(true);
+    expect(check(null, 'media')).toBe(false);
+    expect(electron.applicationMenu.set).toBe(true);
+  });
+
+  it('serves the built window over app://katya with the Content-Security-Policy, and nothing else', async () => {
+    const serve = electron.protocol.handlers.get('app')!;
+    const page = await serve(new Request(PAGE));
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(await page.text()).toContain('<html');
+    expect((await serve(new Request('app://katya/../../package.json'))).status).toBe(404);
+    expect((await serve(new Request('app://elsewhere/index.html'))).status).toBe(404);
+  });
+
+  it('registers a handler for every channel of the IPC contract, once, and no other but electron-store', () => {
+    const ipc = electron.ipcMain;
+    expect([...ipc.handlers.keys()].sort()).toEqual(Object.keys(invokeSchemas).sort());
+    const listened = [...ipc.listeners.entries()].filter(([, list]) => list.length > 0);
+    for (const [, list] of listened) expect(list).toHaveLength(1);
+    const sends = Object.keys(sendSchemas);
+    expect(
+      listened
+        .map(([c]) => c)
+        .filter((c) => sends.includes(c))
+        .sort(),
+    ).toEqual([...sends].sort());
+    // electron-store's own synchronous channel (it hands its settings path to a renderer that
+    // asks); outside the contract and its sender check, and unreachable from the sandboxed page.
+    expect(listened.map(([c]) => c).filter((c) => !sends.includes(c))).toEqual([
+      'electron-store-get-data',
+    ]);
+  });
+
+  it('answers IPC from its own window only', async () => {
+    const snapshot = await invoke<Snapshot>('app:snapshot');
+    expect(snapshot.settings.serverUrl).toBe(server.url);
+    expect(snapshot.version).toBe('0.1.0-boot');
+    await expect(
+      electron.ipcMain.invoke(
+        { webContentsId: mainWindow().webContents.id, frameUrl: 'https://example.com/' },
+        'app:snapshot',
+      ),
+    ).rejects.toThrow(/refused/);
+    await expect(
+      electron.ipcMain.invoke({ webContentsId: 9999, frameUrl: PAGE }, 'app:snapshot'),
+    ).rejects.toThrow(/refused/);
+  });
+
+  it('puts the tray up with its icon and menu', () => {
+    const tray = electron.trays[0]!;
+    const icon = (tray.initialImage as { path: string }).path;
+    expect(icon).toBe(
+      path.join(root, 'build/icons/tray', trayIconFile('connecting', process.platform)),
+    );
+    expect(existsSync(icon)).toBe(true);
+    const menu = tray.menu as FakeMenu;
+    for (const label of [
+      'Open Katya Desktop',
+      'Reconnect now',
+      'Settings…',
+      'Quit Katya Desktop',
+    ]) {
+      expect(menu.item(label), label).toBeTruthy();
+    }
+    expect(tray.tooltip).not.toBe('');
+  });
+
+  it('keeps the token through safeStorage only: encrypted, never in clear under userData', async () => {
+    const status = await invoke('token:set', { token: TOKEN });
+    expect(status).toEqual({ stored: true, storage: 'keychain' });
+    expect(electron.safeStorage.calls).toContain('encryptString');
+    expect(electron.safeStorage.encrypted).toContain(TOKEN);
+    await until('connected with active subscriptions', async () => {
+      const s = await invoke<Snapshot>('app:snapshot');
+      return (
+        s.connection.phase === 'connected' &&
+        s.subscriptions.length > 0 &&
+        s.subscriptions.every((x) => x.status === 'active')
+      );
+    });
+    expect(existsSync(path.join(userData, 'token.bin'))).toBe(true);
+    const files = filesUnder(userData);
+    expect(files.length).toBeGreaterThan(2);
+    for (const file of files) {
+      expect(readFileSync(file).includes(TOKEN), file).toBe(false);
+    }
+  });
+
+  it('turns a critical security alert from the server into a native notification', async () => {
+    const before = electron.notifications.length;
+    server.publish('security.alert.created', {
+      id: 'boot_alert_1',
+      title: 'Port scan detected',
+      severity: 'critical',
+      source: '203.0.113.7',
+    });
+    const note = await until('a notification', () =>
+      electron.notifications
+        .slice(before)
+        .find((n) => String(n.options.title).includes('Port scan detected')),
+    );
+    expect(note.shown).toBe(true);
+    expect(note.listenerCount('click')).toBe(1);
+    // the same event reaches the window's feed
+    await until('the alert in the window feed', () =>
+      mainWindow().webContents.sent.some(
+        ([channel, payload]) =>
+          channel === 'feed:added' && JSON.stringify(payload).includes('boot_alert_1'),
+      ),
+    );
+  });
+
+  it('hides on close and comes back, focused, on a second launch', () => {
+    const win = mainWindow();
+    expect(win.userClose()).toBe(false);
+    expect(win.visible).toBe(false);
+    expect(win.destroyed).toBe(false);
+    const focused = win.focused;
+    electron.app.emit('second-instance', {}, ['katya-desktop'], root, {});
+    expect(electron.windows).toHaveLength(1);
+    expect(win.visible).toBe(true);
+    expect(win.focused).toBe(focused + 1);
+  });
+
+  it('quits from the tray menu: stops the app model, closes the socket with 1000, exits 0', async () => {
+    // Let the tray's quarter-second redraw run first: the real app's timers end with its process.
+    await new Promise((r) => setTimeout(r, 400));
+    expect(server.clientCount()).toBe(1);
+    const quit = (electron.trays[0]!.menu as FakeMenu).item('Quit Katya Desktop')!;
+    quit.click!(quit);
+    expect(await electron.exited).toBe(0);
+    await until('the server to see the close', () => server.clientCount() === 0);
+    expect(serverLog.filter((l) => / closed \(\d+\)/.test(l))).toEqual([
+      expect.stringMatching(/ closed \(1000\)$/),
+    ]);
+    expect(intervals.count()).toBeGreaterThan(0);
+    expect(electron.errorBoxes).toEqual([]);
+  });
+});
+
+describe('a second launch (dist/main/index.cjs without the single-instance lock)', () => {
+  it('quits at once and builds nothing, leaving the first instance to show its window', async () => {
+    const temp = mkdtempSync(path.join(os.tmpdir(), 'katya-boot-second-'));
+    const saved = process.env.KATYA_USER_DATA_DIR;
+    process.env.KATYA_USER_DATA_DIR = temp;
+    try {
+      const electron = fakeElectronMain({ singleInstance: false });
+      requireWithElectron(MAIN, electron.module);
+      expect(electron.app.lockRequests).toBe(1);
+      expect(await electron.exited).toBe(0);
+      electron.ready();
+      await new Promise((r) => setTimeout(r, 100));
+      expect(electron.windows).toHaveLength(0);
+      expect(electron.trays).toHaveLength(0);
+      expect(electron.protocol.privileged).toEqual([]);
+      expect(electron.ipcMain.handlers.size).toBe(0);
+      expect(readdirSync(temp)).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.KATYA_USER_DATA_DIR;
+      else process.env.KATYA_USER_DATA_DIR = saved;
+      rmSync(temp, { recursive: true, force: true });
+    }
+  });
+});
