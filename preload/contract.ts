@@ -12,7 +12,7 @@
 // and the Electron preload, the preview bridge and the IPC router pick it up from the maps.
 import { z } from 'zod';
 import { EVENT_CHANNELS, INVOKE_CHANNELS, SEND_CHANNELS } from './channels';
-import { settingsPatchSchema } from '../main/core/common/settings-schema';
+import { settingsPatchSchema, TOKEN_MAX_LENGTH } from '../main/core/common/settings-schema';
 import { feedQuerySchema, snoozeSchema } from '../main/core/common/views';
 import type {
   ConnectionView,
@@ -42,7 +42,7 @@ export const tokenInputSchema = z
     token: z
       .string()
       .min(1, 'enter a token')
-      .max(4096)
+      .max(TOKEN_MAX_LENGTH)
       .refine((t) => t.trim() === t && !/\s/.test(t), 'a token has no spaces'),
     acceptWeakStorage: z.boolean().optional(),
   })
@@ -53,7 +53,7 @@ export const connectionTestSchema = z
     url: z.string().max(2048),
     authMethod: z.enum(['header', 'query', 'message']),
     /** a token typed into the form but not saved yet; otherwise the stored one is used */
-    token: z.string().max(4096).optional(),
+    token: z.string().max(TOKEN_MAX_LENGTH).optional(),
   })
   .strict();
 

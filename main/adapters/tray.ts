@@ -1,8 +1,10 @@
 // The tray icon and its menu. What to show comes from main/core/tray-state.ts; this file only
-// draws it with Electron's Tray and Menu.
+// draws it with Electron's Tray and Menu, with the menu's words from the message catalogue in
+// the state's language.
 import type { MenuItemConstructorOptions, NativeImage, Tray } from 'electron';
 import type { SnoozeChoice } from '../../preload/contract';
 import type { TrayIcon, TrayState } from '../core/tray-state';
+import { createTranslator } from '../core/common/messages';
 
 export interface TrayActions {
   open(): void;
@@ -30,34 +32,35 @@ export function trayMenu(
   startAtLogin: boolean,
   actions: TrayActions,
 ): MenuItemConstructorOptions[] {
+  const t = createTranslator(state.language);
   return [
     { label: state.statusLine, enabled: false },
     { type: 'separator' },
-    { label: 'Open Katya Desktop', click: () => actions.open() },
+    { label: t('tray.open'), click: () => actions.open() },
     {
-      label: state.snoozed ? 'Snoozed' : 'Snooze',
+      label: state.snoozed ? t('tray.snoozed') : t('snooze.button'),
       submenu: [
-        { label: 'For 1 hour', click: () => actions.snooze('1h') },
-        { label: 'For 4 hours', click: () => actions.snooze('4h') },
-        { label: 'Until tomorrow', click: () => actions.snooze('tomorrow') },
+        { label: t('snooze.1h'), click: () => actions.snooze('1h') },
+        { label: t('snooze.4h'), click: () => actions.snooze('4h') },
+        { label: t('snooze.tomorrow'), click: () => actions.snooze('tomorrow') },
         { type: 'separator' },
         {
-          label: 'Resume notifications',
+          label: t('snooze.off'),
           enabled: state.snoozed,
           click: () => actions.snooze('off'),
         },
       ],
     },
-    { label: 'Reconnect now', click: () => actions.reconnectNow() },
-    { label: 'Settings…', click: () => actions.openSettings() },
+    { label: t('status.reconnectNow'), click: () => actions.reconnectNow() },
+    { label: t('tray.settings'), click: () => actions.openSettings() },
     { type: 'separator' },
     {
-      label: 'Start at login',
+      label: t('settings.startAtLogin'),
       type: 'checkbox',
       checked: startAtLogin,
       click: (item) => actions.setStartAtLogin(item.checked),
     },
-    { label: 'Quit Katya Desktop', click: () => actions.quit() },
+    { label: t('tray.quit'), click: () => actions.quit() },
   ];
 }
 
@@ -79,7 +82,7 @@ export class TrayController {
   /** Redraw only what changed: tray updates are visible flicker on some desktops. */
   render(state: TrayState): void {
     const startAtLogin = this.opts.startAtLogin();
-    const menuKey = `${state.statusLine}|${state.snoozed}|${startAtLogin}`;
+    const menuKey = `${state.language}|${state.statusLine}|${state.snoozed}|${startAtLogin}`;
     if (this.last?.icon !== state.icon) this.tray.setImage(this.opts.image(state.icon));
     if (this.last?.tooltip !== state.tooltip) this.tray.setToolTip(state.tooltip);
     if (this.last?.menuKey !== menuKey) {

@@ -5,13 +5,7 @@
 import path from 'node:path';
 import { systemClock } from '../core/clock';
 import type { Clock } from '../core/clock';
-import { ConnectionEngine } from '../core/connection/engine';
-import type {
-  ConnectionOptions,
-  ConnectionState,
-  Gap,
-  SubscriptionStatus,
-} from '../core/connection/types';
+import type { ConnectionOptions } from '../core/connection/types';
 import { EventHistory } from '../core/history/history';
 import { createLogger } from '../core/log/logger';
 import type { Logger } from '../core/log/logger';
@@ -23,23 +17,24 @@ import { SettingsService } from '../core/settings/settings';
 import type { AdminPolicy, SettingsBackend } from '../core/settings/settings';
 import type { Settings, SettingsPatch } from '../core/common/settings-schema';
 import { trayState } from '../core/tray-state';
+import { resolveLanguage } from '../core/common/messages';
 import type { TrayState } from '../core/tray-state';
 import { TokenVault } from '../core/vault/token-vault';
 import type { Encryptor } from '../core/vault/token-vault';
 import type {
-  ConnectionView,
   Diagnostics,
   FeedEntry,
   ShownNotification,
   Snapshot,
   SnoozeChoice,
-  StateChange,
   TestResult,
 } from '../core/common/views';
-import { connectionView, OFFLINE_AFTER_MS } from '../core/connection-view';
 import { MetricsTracker } from '../core/metrics';
 import type { EmitToWindow, EventPayloads, Handlers } from '../../preload/contract';
 import { Disposer } from '../core/disposer';
+import { diagnosticsText } from './diagnostics-text';
+import { ServerLink } from './server-link';
+import type { DemoServer } from './server-link';
 import type { TimerSlot } from '../core/disposer';
 
 export interface NotificationSink {
@@ -47,11 +42,7 @@ export interface NotificationSink {
   withdraw(id: string): void;
 }
 
-export interface DemoServer {
-  url: string;
-  token: string;
-  stop(): Promise<void>;
-}
+export type { DemoServer } from './server-link';
 
 export interface AppServiceDeps {
   /** the profile folder: history, notified ids, token file and logs live here */
@@ -89,11 +80,6 @@ type Navigation =
   | { channel: 'navigate:event'; payload: EventPayloads['navigate:event'] }
   | { channel: 'navigate:view'; payload: EventPayloads['navigate:view'] };
 
-const STATE_HISTORY = 50;
-
-/** how long a connection must stay up after a gap before the gap is shown on its own */
-const GAP_SETTLE_MS = 5_000;
-
 export class AppService {
   readonly log: Logger;
   private readonly clock: Clock;
@@ -101,28 +87,14 @@ export class AppService {
   private readonly vault: TokenVault;
   private readonly notifier: Notifier;
   private readonly metrics = new MetricsTracker();
-  private engine: ConnectionEngine | null = null;
-  /** the engine's listeners and its token binding, released when the engine is dropped */
-  private readonly engineScope = new Disposer();
+  private readonly link: ServerLink;
   /** the service's own timers, released at stop() */
   private readonly lifetime = new Disposer();
-  private demo: DemoServer | null = null;
-  private demoStarting: Promise<void> | null = null;
-  private state: ConnectionState;
-  private disconnectedSince: number | null = null;
-  /** the same moment on the monotonic clock, which decides when "reconnecting" is "offline" */
-  private disconnectedMono: number | null = null;
-  private readonly offlineTimer: TimerSlot;
-  private lastView: ConnectionView | null = null;
-  private readonly stateHistory: StateChange[] = [];
   private readonly trayListeners = new Set<() => void>();
   private readonly metricsTimer: TimerSlot;
-  private heldGap: Gap | null = null;
   private pendingNavigation: Navigation | null = null;
   /** a window has said window:ready since it was last (re)built */
   private windowReady = true;
-  private connectGeneration = 0;
-  private readonly gapTimer: TimerSlot;
   private readonly notices: string[] = [];
   private stopped = false;
 
@@ -134,13 +106,31 @@ export class AppService {
     log: Logger,
   ) {
     this.clock = deps.clock ?? systemClock;
-    this.offlineTimer = this.lifetime.timer(this.clock);
     this.metricsTimer = this.lifetime.timer(this.clock);
-    this.gapTimer = this.lifetime.timer(this.clock);
     this.settings = settings;
     this.vault = vault;
     this.log = log;
-    this.state = { state: 'closed', since: this.clock.now() };
+    this.link = new ServerLink({
+      clock: this.clock,
+      log,
+      vault,
+      settings: () => this.settings.get(),
+      startDemo: deps.startDemo,
+      gapSettleMs: deps.gapSettleMs,
+      connection: deps.connection,
+      on: {
+        state: (st) => this.notifier.connection(st),
+        events: (batch, frames) => this.received(batch, frames),
+        // Whether to notify is decided per event as it arrives, not after the batch window.
+        event: (event) => this.notifier.offer([event]),
+        gap: (gap) => this.pushEntries([this.history.addGap(gap)]),
+        subscriptions: (subs) => this.deps.emit('subscriptions:changed', subs),
+        view: (v) => {
+          this.deps.emit('connection:changed', v);
+          this.trayChanged();
+        },
+      },
+    });
     const snoozes = fileSnoozeStore(path.join(deps.dataDir, 'snooze.json'), log.child('snooze'));
     this.notifier = new Notifier({
       clock: this.clock,
@@ -158,14 +148,7 @@ export class AppService {
       },
       log: log.child('notifier'),
       // Native notifications speak the window's language, read each time one is built.
-      language: () => {
-        const chosen = this.settings.get().language;
-        if (chosen === 'en' || chosen === 'ru') return chosen;
-        const locale = (
-          deps.systemLanguage ?? (() => Intl.DateTimeFormat().resolvedOptions().locale)
-        )();
-        return typeof locale === 'string' && locale.toLowerCase().startsWith('ru') ? 'ru' : 'en';
-      },
+      language: () => this.language(),
     });
     this.notices.push(...settings.notices());
   }
@@ -202,193 +185,15 @@ export class AppService {
     const app = new AppService(deps, history, settings, vault, log);
     settings.onChange((next) => app.settingsChanged(next));
     log.info(`started: data in ${deps.dataDir}`);
-    await app.connect();
+    await app.link.connect();
     return app;
-  }
-
-  // ---- connection ----------------------------------------------------------------------
-
-  private isDemo(): boolean {
-    return this.settings.get().serverUrl === '' && this.deps.startDemo !== null;
-  }
-
-  /** (Re)build the connection for the current settings: the demo server or the configured one. */
-  private async connect(): Promise<void> {
-    // Settings, tokens and "Reconnect now" can each ask for a new connection while an earlier
-    // request still waits for the demo server; only the newest request may build an engine.
-    const generation = ++this.connectGeneration;
-    const current = () => !this.stopped && generation === this.connectGeneration;
-    this.dropEngine();
-    const s = this.settings.get();
-    if (s.serverUrl === '') {
-      if (!this.deps.startDemo) {
-        this.setState({ state: 'closed', since: this.clock.now() });
-        return;
-      }
-      if (!this.demo) {
-        this.demoStarting ??= this.deps
-          .startDemo()
-          .then((d) => {
-            this.demo = d;
-            this.log.info(`demo server listening on ${d.url}`);
-          })
-          .finally(() => (this.demoStarting = null));
-        await this.demoStarting;
-      }
-      if (!current() || this.settings.get().serverUrl !== '' || !this.demo) return;
-      this.buildEngine(this.demo.url, 'header');
-      this.engine!.setToken(this.demo.token);
-      this.engine!.start();
-      return;
-    }
-    await this.stopDemo();
-    if (!current()) return;
-    this.buildEngine(s.serverUrl, s.authMethod);
-    if (!this.vault.usableFor(s.serverUrl)) {
-      this.setState({ state: 'closed', since: this.clock.now() });
-      return;
-    }
-    // The vault hands the token to the engine and to nobody else, and only for the server it
-    // was entered for: were the window ever compromised, a changed server URL gets no token.
-    this.engineScope.add(this.vault.bind(this.engine!, s.serverUrl));
-    this.engine!.start();
-  }
-
-  private buildEngine(url: string, authMethod: Settings['authMethod']) {
-    const s = this.settings.get();
-    const engine = new ConnectionEngine({
-      url,
-      authMethod,
-      subscriptions: s.subscriptions,
-      clock: this.clock,
-      log: this.log.sink,
-      ...this.deps.connection,
-    });
-    this.engine = engine;
-    for (const off of [
-      engine.on('state', (st) => this.setState(st)),
-      engine.on('events', (batch, frames) => this.received(batch, frames)),
-      engine.on('gap', (gap) => this.gapReported(gap)),
-      engine.on('subscriptions', (subs) => this.deps.emit('subscriptions:changed', subs)),
-      engine.on('protocolError', (e) =>
-        this.log.warn(
-          `server error ${e.code}: ${e.message}${e.channel ? ` (channel ${e.channel})` : ''}${e.event ? ` (event ${e.event})` : ''}`,
-        ),
-      ),
-    ]) {
-      this.engineScope.add(off);
-    }
-  }
-
-  private dropEngine() {
-    this.engineScope.dispose();
-    this.engine?.stop();
-    this.engine = null;
-    this.disconnectedSince = null;
-    this.disconnectedMono = null;
-  }
-
-  private async stopDemo() {
-    if (this.demoStarting) await this.demoStarting.catch(() => undefined);
-    const d = this.demo;
-    this.demo = null;
-    if (d) {
-      await d.stop();
-      this.log.info('demo server stopped');
-    }
-  }
-
-  private setState(st: ConnectionState) {
-    const prev = this.state;
-    this.state = st;
-    if (st.state === 'open') {
-      this.disconnectedSince = null;
-      this.disconnectedMono = null;
-    } else if (prev.state === 'open') {
-      this.disconnectedSince = st.since;
-      this.disconnectedMono = this.clock.monotonic();
-    }
-    this.notifier.connection(st);
-    this.offlineTimer.clear();
-    if (st.state === 'reconnecting' && this.disconnectedMono !== null) {
-      // "offline since" follows from time alone: look again when two minutes have passed.
-      const due = this.disconnectedMono + OFFLINE_AFTER_MS - this.clock.monotonic();
-      this.offlineTimer.set(() => this.viewChanged(), Math.max(0, due) + 10);
-    }
-    this.viewChanged();
-  }
-
-  private view(): ConnectionView {
-    const s = this.settings.get();
-    const demo = this.isDemo();
-    return connectionView({
-      state: this.state,
-      disconnectedSince: this.disconnectedSince,
-      lostForMs:
-        this.disconnectedMono === null ? null : this.clock.monotonic() - this.disconnectedMono,
-      serverUrl: demo ? (this.demo?.url ?? '') : s.serverUrl,
-      demo,
-      missingToken: !demo && s.serverUrl !== '' && !this.vault.usableFor(s.serverUrl),
-      missingTokenReason: this.missingTokenReason(),
-    });
-  }
-
-  private missingTokenReason(): string | undefined {
-    if (!this.vault.status().stored) return undefined;
-    return this.vault.boundTo() === null
-      ? "the stored token's server is not known; enter the token again"
-      : 'the stored token was entered for another server; enter it again';
-  }
-
-  private viewChanged() {
-    const v = this.view();
-    const last = this.lastView;
-    this.lastView = v;
-    if (
-      last &&
-      last.phase === v.phase &&
-      last.since === v.since &&
-      last.retryAt === v.retryAt &&
-      last.demo === v.demo &&
-      last.serverUrl === v.serverUrl
-    )
-      return;
-    if (!last || last.phase !== v.phase) {
-      this.stateHistory.push({ at: this.clock.now(), phase: v.phase, detail: v.lastError });
-      if (this.stateHistory.length > STATE_HISTORY) this.stateHistory.shift();
-      this.log.info(`connection: ${v.phase}${v.lastError ? ` (${v.lastError})` : ''}`);
-    }
-    this.deps.emit('connection:changed', v);
-    this.trayChanged();
   }
 
   // ---- events ----------------------------------------------------------------------------
 
-  /**
-   * A server that flaps (accepts, then drops) would put a marker per flap in the feed. Gaps
-   * are held until the connection has stayed up for a while or an event arrives, and gaps
-   * that follow each other with nothing in between become one.
-   */
-  private gapReported(gap: Gap) {
-    const held = this.heldGap;
-    this.heldGap = held
-      ? { start: Math.min(held.start, gap.start), end: Math.max(held.end, gap.end) }
-      : gap;
-    this.gapTimer.set(() => this.commitGap(), this.deps.gapSettleMs ?? GAP_SETTLE_MS);
-  }
-
-  private commitGap() {
-    this.gapTimer.clear();
-    const gap = this.heldGap;
-    this.heldGap = null;
-    if (gap) this.pushEntries([this.history.addGap(gap)]);
-  }
-
   private received(batch: EventMessage[], frames: readonly Uint8Array[]) {
-    this.commitGap();
     const now = this.clock.now();
     const entries = this.history.append(batch, now, frames);
-    this.notifier.offer(batch);
     if (this.metrics.add(batch, now)) this.metricsChanged();
     this.pushEntries(entries);
   }
@@ -425,6 +230,7 @@ export class AppService {
     this.vault.reconsiderStorage();
     this.history.setLimits(next.history.maxEvents, next.history.maxAgeDays);
     this.emitSettings();
+    this.trayChanged(); // the tray speaks the language setting
   }
 
   private emitSettings() {
@@ -446,14 +252,14 @@ export class AppService {
           ? 'server: demo'
           : `server: ${after.serverUrl} (${after.authMethod})`,
       );
-      await this.connect();
+      await this.link.connect();
     } else if (JSON.stringify(after.subscriptions) !== JSON.stringify(before.subscriptions)) {
-      this.engine?.setSubscriptions(after.subscriptions);
+      this.link.setSubscriptions(after.subscriptions);
     }
     if (after.startAtLogin !== before.startAtLogin && this.deps.setStartAtLogin) {
       await this.deps.setStartAtLogin(after.startAtLogin);
     }
-    this.viewChanged();
+    this.link.refreshView();
     return result;
   }
 
@@ -465,20 +271,19 @@ export class AppService {
     const serverUrl = this.settings.get().serverUrl;
     const status = this.vault.set(token, { serverUrl, acceptWeakStorage });
     this.log.info(`token stored (${status.stored ? status.storage : 'not stored'})`);
-    await this.connect();
+    await this.link.connect();
     this.emitSettings();
-    this.viewChanged();
+    this.link.refreshView();
     return status;
   }
 
-  private clearToken() {
+  private async clearToken() {
     const status = this.vault.clear();
     this.log.info('token cleared');
-    if (this.settings.get().serverUrl !== '' && this.engine) {
-      this.engine.stop();
-    }
+    // A real server now has no token: the link stays closed and says "sign-in needed".
+    if (this.settings.get().serverUrl !== '') await this.link.connect();
     this.emitSettings();
-    this.viewChanged();
+    this.link.refreshView();
     return status;
   }
 
@@ -486,11 +291,11 @@ export class AppService {
 
   snapshot(): Snapshot {
     return {
-      connection: this.view(),
+      connection: this.link.view(),
       settings: this.settings.get(),
       locks: this.settings.locks(),
       token: this.vault.status(),
-      subscriptions: this.subscriptions(),
+      subscriptions: this.link.subscriptions(),
       unread: this.history.unreadCount(),
       snoozedUntil: this.notifier.snoozedUntil(),
       notices: [...this.notices],
@@ -499,51 +304,15 @@ export class AppService {
     };
   }
 
-  private subscriptions(): SubscriptionStatus[] {
-    return this.engine?.getSubscriptions() ?? [];
-  }
-
   diagnostics(): Diagnostics {
-    const stats = this.engine?.getStats() ?? {
-      uptimeMs: 0,
-      connectedAt: null,
-      messagesReceived: 0,
-      messagesSent: 0,
-      errors: 0,
-      reconnects: 0,
-      lastPing: null,
-      rttMs: null,
-      duplicatesDropped: 0,
-      invalidDropped: 0,
-    };
     return {
-      connection: this.view(),
-      stats,
-      subscriptions: this.subscriptions(),
-      stateHistory: [...this.stateHistory],
+      connection: this.link.view(),
+      stats: this.link.stats(),
+      subscriptions: this.link.subscriptions(),
+      stateHistory: this.link.stateHistory(),
       logLines: this.log.recent(200),
       historyInfo: this.history.info(),
     };
-  }
-
-  private diagnosticsText(): string {
-    const d = this.diagnostics();
-    const lines = [
-      `Katya Desktop ${this.deps.version ?? ''} on ${this.deps.platform ?? process.platform}`,
-      `connection: ${d.connection.phase} since ${new Date(d.connection.since).toISOString()}${d.connection.demo ? ' (demo)' : ''}`,
-      `server: ${d.connection.serverUrl || '(none)'}`,
-      `stats: ${JSON.stringify(d.stats)}`,
-      `subscriptions: ${d.subscriptions.map((s) => `${s.name}=${s.status}${s.status === 'rejected' ? `(${s.code})` : ''}`).join(', ') || '(none)'}`,
-      `history: ${JSON.stringify(d.historyInfo)}`,
-      'state changes:',
-      ...d.stateHistory.map(
-        (c) => `  ${new Date(c.at).toISOString()} ${c.phase}${c.detail ? ` ${c.detail}` : ''}`,
-      ),
-      'log:',
-      ...d.logLines.map((l) => `  ${l}`),
-    ];
-    // The log is already redacted; the rest is redacted again as a belt-and-braces measure.
-    return this.log.redact(lines.join('\n'));
   }
 
   /** "Test connection": an empty URL means the demo server, which is tested like any other. */
@@ -552,8 +321,9 @@ export class AppService {
     authMethod: Settings['authMethod'];
     token?: string;
   }) {
-    if (input.url.trim() === '' && this.demo) {
-      return this.deps.probe({ url: this.demo.url, authMethod: 'header', token: this.demo.token });
+    const demo = this.link.demoTarget();
+    if (input.url.trim() === '' && demo) {
+      return this.deps.probe({ url: demo.url, authMethod: 'header', token: demo.token });
     }
     return this.deps.probe({
       url: input.url,
@@ -580,13 +350,12 @@ export class AppService {
   }
 
   reconnectNow() {
-    if (this.engine) this.engine.reconnectNow();
-    else this.connect().catch((err: Error) => this.log.error(`reconnect failed: ${err.message}`));
+    this.link.reconnectNow();
   }
 
   /** resume from sleep, network change */
   nudge() {
-    this.engine?.nudge();
+    this.link.nudge();
   }
 
   /**
@@ -617,6 +386,13 @@ export class AppService {
     else this.deps.emit('navigate:view', n.payload);
   }
 
+  /** Our words outside the window (notifications, the tray) follow the window's language. */
+  private language() {
+    const systemLocale =
+      this.deps.systemLanguage ?? (() => Intl.DateTimeFormat().resolvedOptions().locale);
+    return resolveLanguage(this.settings.get().language, [systemLocale()]);
+  }
+
   trayState(formatTime: (ms: number) => string): TrayState {
     const now = this.clock.now();
     const alerts = this.history.query({
@@ -626,12 +402,13 @@ export class AppService {
       limit: 1,
     });
     return trayState({
-      connection: this.view(),
+      connection: this.link.view(),
       unread: this.history.unreadCount(),
       unreadAlerts: alerts.total,
       snoozedUntil: this.notifier.snoozedUntil(),
       now,
       formatTime,
+      language: this.language(),
     });
   }
 
@@ -668,7 +445,14 @@ export class AppService {
       'connection:test': (input) => this.testConnection(input),
       'notifications:snooze': (choice) => ({ snoozedUntil: this.snooze(choice) }),
       'diagnostics:get': () => this.diagnostics(),
-      'diagnostics:copy': () => this.diagnosticsText(),
+      'diagnostics:copy': () =>
+        // The log is already redacted; the rest is redacted again as a belt-and-braces measure.
+        this.log.redact(
+          diagnosticsText(this.diagnostics(), {
+            version: this.deps.version ?? '',
+            platform: this.deps.platform ?? process.platform,
+          }),
+        ),
     },
     send: {
       'window:ready': () => {
@@ -687,11 +471,10 @@ export class AppService {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    this.dropEngine();
-    this.commitGap();
+    // The link first: a gap it still holds goes into the history before that closes.
+    await this.link.stop();
     this.lifetime.close();
     this.notifier.dispose();
-    await this.stopDemo();
     await this.history.close();
     this.log.info('stopped');
   }

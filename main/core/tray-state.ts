@@ -1,6 +1,9 @@
 // What the tray shows, as a pure function of the app's state: which icon, the tooltip and the
-// menu's status line. The Electron tray adapter only draws what this returns.
+// menu's status line, in the user's language (the message catalogue's tray.* keys). The
+// Electron tray adapter only draws what this returns.
 import type { ConnectionView } from './common/views';
+import { createTranslator } from './common/messages';
+import type { Language, Translate } from './common/messages';
 
 export type TrayIcon = 'connected' | 'connecting' | 'offline' | 'signin' | 'unread' | 'snoozed';
 
@@ -13,6 +16,8 @@ export interface TrayInput {
   now: number;
   /** formats an epoch-ms time as HH:MM in the user's locale */
   formatTime: (ms: number) => string;
+  /** the language of the tooltip and the menu: the window's */
+  language: Language;
 }
 
 export interface TrayState {
@@ -22,24 +27,31 @@ export interface TrayState {
   snoozed: boolean;
   /** the status line counts down and must be redrawn each second */
   ticking: boolean;
+  /** the menu speaks the same language as the tooltip */
+  language: Language;
 }
 
-function statusLine(c: ConnectionView, now: number, formatTime: TrayInput['formatTime']): string {
+function statusLine(
+  c: ConnectionView,
+  now: number,
+  formatTime: TrayInput['formatTime'],
+  t: Translate,
+): string {
   switch (c.phase) {
     case 'connected':
-      return 'Connected';
+      return t('tray.connected');
     case 'connecting':
-      return 'Connecting…';
+      return t('tray.connecting');
     case 'reconnecting': {
       const s = c.retryAt ? Math.max(0, Math.ceil((c.retryAt - now) / 1000)) : 0;
-      return s > 0 ? `Reconnecting (in ${s} s)` : 'Reconnecting…';
+      return s > 0 ? t('tray.reconnectingIn', { count: s }) : t('tray.reconnecting');
     }
     case 'offline':
-      return `Offline since ${formatTime(c.since)}`;
+      return t('tray.offlineSince', { time: formatTime(c.since) });
     case 'signin':
-      return 'Sign-in needed';
+      return t('tray.signin');
     case 'paused':
-      return 'Paused';
+      return t('tray.paused');
   }
 }
 
@@ -53,24 +65,34 @@ function iconFor(c: ConnectionView, unreadAlerts: number, snoozed: boolean): Tra
   return 'connected';
 }
 
+// The tray keeps plain digits ("12 unread"), as it always has; see createTranslator.
+const TRANSLATORS: Record<Language, Translate> = {
+  en: createTranslator('en'),
+  ru: createTranslator('ru'),
+};
+
 export function trayState(input: TrayInput): TrayState {
-  const { connection, unread, now, formatTime } = input;
+  const { connection, unread, unreadAlerts, now, formatTime } = input;
+  const language: Language = input.language === 'ru' ? 'ru' : 'en';
+  const t = TRANSLATORS[language];
   const snoozed = input.snoozedUntil !== null && input.snoozedUntil > now;
-  const parts = [
-    `Katya Desktop${connection.demo ? ' (Demo)' : ''}`,
-    statusLine(connection, now, formatTime),
-  ];
-  if (unread > 0)
-    parts.push(`${unread} unread${input.unreadAlerts > 0 ? `, ${input.unreadAlerts} alerts` : ''}`);
-  if (snoozed) parts.push(`Snoozed until ${formatTime(input.snoozedUntil!)}`);
+  const line = statusLine(connection, now, formatTime, t);
+  const parts = [t(connection.demo ? 'tray.nameDemo' : 'tray.name'), line];
+  if (unread > 0) {
+    const counts = [t('tray.unread', { count: unread })];
+    if (unreadAlerts > 0) counts.push(t('tray.alerts', { count: unreadAlerts }));
+    parts.push(counts.join(', '));
+  }
+  if (snoozed) parts.push(t('tray.snoozedUntil', { time: formatTime(input.snoozedUntil!) }));
   return {
-    icon: iconFor(connection, input.unreadAlerts, snoozed),
+    icon: iconFor(connection, unreadAlerts, snoozed),
     tooltip: parts.join(' — '),
-    statusLine: statusLine(connection, now, formatTime),
+    statusLine: line,
     snoozed,
     ticking:
       connection.phase === 'reconnecting' &&
       connection.retryAt !== null &&
       connection.retryAt > now,
+    language,
   };
 }

@@ -7,7 +7,7 @@ import { StatusBar } from './StatusBar';
 import { Toasts } from './Toasts';
 import { FeedView } from './FeedView';
 import { MetricsView } from './MetricsView';
-import { SettingsView } from './SettingsView';
+import { SettingsView } from './settings/SettingsView';
 import { DiagnosticsView } from './DiagnosticsView';
 import { VIEWS } from '../state/app';
 import type { View } from '../state/app';

@@ -1,25 +1,22 @@
-// Strings, plurals, numbers and dates for one language, all through Intl so Russian plural
-// forms ("1 событие, 2 события, 5 событий") and date formats come out right.
-import { en } from './en';
-import type { Entry, StringKey } from './en';
-import { ru } from './ru';
+// The window's language: strings from the shared message catalogue (main/core/common/messages.ts,
+// the same words the tray and notifications use), and numbers, dates and durations through Intl,
+// so Russian plural forms ("1 событие, 2 события, 5 событий") and date formats come out right.
+import { createTranslator, resolveLanguage } from '../../main/core/common/messages';
+import type {
+  Language,
+  LanguageSetting,
+  MessageKey,
+  MessageParams,
+} from '../../main/core/common/messages';
 
-export type { StringKey };
-export type Lang = 'en' | 'ru';
-export type LanguageSetting = 'system' | 'en' | 'ru';
-export type Params = Record<string, string | number>;
-
-const tables: Record<Lang, Record<StringKey, Entry>> = { en, ru };
+export type StringKey = MessageKey;
+export type Lang = Language;
+export type { LanguageSetting };
+export type Params = MessageParams;
 
 /** The language to show: the setting, or for 'system' the first system language we have. */
 export function resolveLang(setting: LanguageSetting, systemLanguages: readonly string[]): Lang {
-  if (setting === 'en' || setting === 'ru') return setting;
-  for (const tag of systemLanguages) {
-    const base = tag.toLowerCase().split('-')[0];
-    if (base === 'ru') return 'ru';
-    if (base === 'en') return 'en';
-  }
-  return 'en';
+  return resolveLanguage(setting, systemLanguages);
 }
 
 export interface I18n {
@@ -38,9 +35,8 @@ export interface I18n {
 }
 
 export function createI18n(lang: Lang): I18n {
-  const table = tables[lang];
-  const plural = new Intl.PluralRules(lang);
   const numberFmt = new Intl.NumberFormat(lang);
+  const t = createTranslator(lang, (n) => numberFmt.format(n));
   const timeFmt = new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit' });
   const dateTimeFmt = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'medium' });
   const relativeFmt = new Intl.RelativeTimeFormat(lang, { numeric: 'auto', style: 'long' });
@@ -52,23 +48,6 @@ export function createI18n(lang: Lang): I18n {
   const millis = unitFmt('millisecond');
 
   const validDate = (ms: number) => Number.isFinite(ms) && Math.abs(ms) < 8.64e15;
-
-  function t(key: StringKey, params: Params = {}): string {
-    const entry = table[key] ?? en[key] ?? key;
-    let template: string;
-    if (typeof entry === 'string') {
-      template = entry;
-    } else {
-      const count = Number(params.count);
-      const form = Number.isFinite(count) ? plural.select(count) : 'other';
-      template = entry[form] ?? entry.other;
-    }
-    return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
-      const value = params[name];
-      if (value === undefined) return whole;
-      return typeof value === 'number' ? numberFmt.format(value) : value;
-    });
-  }
 
   return {
     lang,

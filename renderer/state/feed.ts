@@ -14,15 +14,14 @@ import type {
   FeedQuery,
   Severity,
 } from '../../main/core/common/views';
-import { DEFAULT_SETTINGS } from '../../main/core/common/settings-schema';
+import { DEFAULT_SETTINGS, HISTORY_LIMITS } from '../../main/core/common/settings-schema';
 import { searchableText } from '../format/text';
 
 export const PAGE_SIZE = 500;
 /** the most a feed:query may ask for (feedQuerySchema's limit) */
 const MAX_QUERY_LIMIT = 10_000;
-/** the range settings allow for history.maxEvents (main/core/common/settings-schema.ts) */
-const MIN_WINDOW_LIMIT = 100;
-const MAX_WINDOW_LIMIT = 100_000;
+/** the range settings allow for history.maxEvents */
+const WINDOW_LIMITS = HISTORY_LIMITS.maxEvents;
 /** how far finding the place of a trimmed list's oldest entry may walk before giving up */
 const MAX_RESUME_PAGES = 20;
 const TEXT_DEBOUNCE_MS = 250;
@@ -108,7 +107,7 @@ export function isEntry(value: unknown): value is FeedEntry {
 export function windowLimit(maxEvents: unknown): number {
   if (typeof maxEvents !== 'number' || !Number.isFinite(maxEvents))
     return DEFAULT_SETTINGS.history.maxEvents;
-  return Math.min(MAX_WINDOW_LIMIT, Math.max(MIN_WINDOW_LIMIT, Math.floor(maxEvents)));
+  return Math.min(WINDOW_LIMITS.max, Math.max(WINDOW_LIMITS.min, Math.floor(maxEvents)));
 }
 
 /**

@@ -1,33 +1,41 @@
-// The settings form's state: field errors (from the shared zod schema in place, and from main
-// after 'settings:update'), the write-only token, and "Test connection".
+// The settings form's state: field errors (from the shared schema in place, and from main after
+// 'settings:update'), the write-only token, and "Test connection". Errors are kept as codes
+// with parameters (main/core/common/settings-errors.ts) and put into words only when shown, so
+// they follow a change of language.
 import { signal } from '@preact/signals';
 import type { Signal } from '@preact/signals';
 import type { KatyaApi } from '../../preload/contract';
-import type { Settings, TestResult, TokenStatus } from '../../main/core/common/views';
-import { settingsPatchSchema } from '../../main/core/common/settings-schema';
+import type {
+  Settings,
+  SettingsFieldError,
+  TestResult,
+  TokenStatus,
+} from '../../main/core/common/views';
+import { settingsPatchSchema, TOKEN_MAX_LENGTH } from '../../main/core/common/settings-schema';
 import type { SettingsPatch } from '../../main/core/common/settings-schema';
+import { fieldErrorFrom, fieldErrorsFromIssues } from '../../main/core/common/settings-errors';
 import type { AuthMethod } from '../../main/core/common/protocol';
 
-export interface FieldError {
-  field: string;
-  message: string;
-}
-
-/** Check a patch with the same schema main uses; errors keyed by dotted field path. */
-export function validatePatch(patch: SettingsPatch): FieldError[] {
+/** Check a patch with the same schema main uses. */
+export function validatePatch(patch: SettingsPatch): SettingsFieldError[] {
   const parsed = settingsPatchSchema.safeParse(patch);
-  if (parsed.success) return [];
-  return parsed.error.issues.map((issue) => ({
-    field: issue.path.map(String).join('.') || 'settings',
-    message: issue.message,
-  }));
+  return parsed.success ? [] : fieldErrorsFromIssues(parsed.error.issues);
 }
 
 /** The token rules of the contract's tokenInputSchema, checked before anything is sent. */
-export function tokenProblem(token: string): 'empty' | 'spaces' | 'long' | null {
-  if (token === '') return 'empty';
-  if (/\s/.test(token)) return 'spaces';
-  if (token.length > 4096) return 'long';
+export function tokenProblem(token: string): SettingsFieldError | null {
+  const problem = (code: SettingsFieldError['code'], message: string, params = {}) => ({
+    field: 'token',
+    code,
+    params,
+    message,
+  });
+  if (token === '') return problem('token.empty', 'enter a token');
+  if (/\s/.test(token)) return problem('token.spaces', 'a token has no spaces');
+  if (token.length > TOKEN_MAX_LENGTH)
+    return problem('token.long', `a token has at most ${TOKEN_MAX_LENGTH} characters`, {
+      max: TOKEN_MAX_LENGTH,
+    });
   return null;
 }
 
@@ -40,8 +48,15 @@ export type TestState =
 export type TokenNote =
   | { kind: 'saved' | 'cleared' }
   | { kind: 'failed'; error: string }
-  | { kind: 'invalid'; problem: 'empty' | 'spaces' | 'long' }
+  | { kind: 'invalid'; problem: SettingsFieldError }
   | null;
+
+export type SaveState =
+  | { state: 'idle' | 'saving' | 'saved' }
+  /** main refused the change: why, per field */
+  | { state: 'refused'; errors: SettingsFieldError[] }
+  /** the call itself failed */
+  | { state: 'failed'; error: string };
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -51,24 +66,23 @@ export function createSettingsState(
   api: KatyaApi,
   shared: { settings: Signal<Settings>; token: Signal<TokenStatus> },
 ) {
-  const errors = signal<Record<string, string>>({});
-  const save = signal<{ state: 'idle' | 'saving' | 'saved' } | { state: 'failed'; error: string }>({
-    state: 'idle',
-  });
+  /** field path -> its error */
+  const errors = signal<Record<string, SettingsFieldError>>({});
+  const save = signal<SaveState>({ state: 'idle' });
   const tokenNote = signal<TokenNote>(null);
   const test = signal<TestState>({ state: 'idle' });
 
-  function clearErrorsUnder(prefixes: string[]): Record<string, string> {
-    const next: Record<string, string> = {};
-    for (const [field, msg] of Object.entries(errors.value))
-      if (!prefixes.some((p) => field === p || field.startsWith(`${p}.`))) next[field] = msg;
+  function clearErrorsUnder(prefixes: string[]): Record<string, SettingsFieldError> {
+    const next: Record<string, SettingsFieldError> = {};
+    for (const [field, error] of Object.entries(errors.value))
+      if (!prefixes.some((p) => field === p || field.startsWith(`${p}.`))) next[field] = error;
     return next;
   }
 
   /** Show (or clear) an error while the user is still typing, before anything is saved. */
-  function setFieldError(field: string, msg: string | null): void {
+  function setFieldError(field: string, error: SettingsFieldError | null): void {
     const next = clearErrorsUnder([field]);
-    if (msg) next[field] = msg;
+    if (error) next[field] = error;
     errors.value = next;
   }
 
@@ -78,7 +92,7 @@ export function createSettingsState(
     const next = clearErrorsUnder(touched);
     const problems = validatePatch(patch);
     if (problems.length) {
-      for (const p of problems) next[p.field] = p.message;
+      for (const p of problems) next[p.field] = p;
       errors.value = next;
       return false;
     }
@@ -99,11 +113,13 @@ export function createSettingsState(
         return true;
       }
       revert();
-      const list = result && !result.ok && Array.isArray(result.errors) ? result.errors : [];
+      const raw: unknown[] =
+        result && !result.ok && Array.isArray(result.errors) ? result.errors : [];
+      const refused = raw.map(fieldErrorFrom);
       const withErrors = { ...errors.value };
-      for (const e of list) withErrors[String(e.field || 'settings')] = String(e.message);
+      for (const e of refused) withErrors[e.field] = e;
       errors.value = withErrors;
-      save.value = { state: 'failed', error: list.map((e) => e.message).join('; ') };
+      save.value = { state: 'refused', errors: refused };
       return false;
     } catch (err) {
       revert();

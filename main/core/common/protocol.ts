@@ -308,36 +308,53 @@ export function isLoopbackHost(hostname: string): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
+/** What is wrong with a server URL, as a code the window translates (error.url.<problem>). */
+export type ServerUrlProblem = 'notUrl' | 'scheme' | 'ws' | 'credentials' | 'token';
+
 /**
  * Check a server URL the way the client will use it: `wss://` anywhere, `ws://` only to a
- * loopback host. Returns the parsed URL or a sentence a user can act on.
+ * loopback host. Returns the parsed URL, or a sentence a user can act on and its code.
  */
 export function validateServerUrl(
   input: string,
-): { ok: true; url: URL } | { ok: false; error: string } {
+): { ok: true; url: URL } | { ok: false; error: string; problem: ServerUrlProblem } {
   let url: URL;
   try {
     url = new URL(input.trim());
   } catch {
-    return { ok: false, error: `"${input}" is not a URL; expected wss://HOST/v1/ws` };
+    return {
+      ok: false,
+      error: `"${input}" is not a URL; expected wss://HOST/v1/ws`,
+      problem: 'notUrl',
+    };
   }
   if (url.protocol !== 'wss:' && url.protocol !== 'ws:') {
-    return { ok: false, error: `the URL must start with wss:// (got ${url.protocol}//)` };
+    return {
+      ok: false,
+      error: `the URL must start with wss:// (got ${url.protocol}//)`,
+      problem: 'scheme',
+    };
   }
   if (url.protocol === 'ws:' && !isLoopbackHost(url.hostname)) {
     return {
       ok: false,
       error: `ws:// is unencrypted and allowed only for this computer (localhost, 127.0.0.1, ::1); use wss://${url.host}${url.pathname}`,
+      problem: 'ws',
     };
   }
   if (url.username || url.password) {
     return {
       ok: false,
       error: 'the URL must not contain a user name or password; use the token field',
+      problem: 'credentials',
     };
   }
   if (url.searchParams.has('token')) {
-    return { ok: false, error: 'the URL must not contain a token; use the token field' };
+    return {
+      ok: false,
+      error: 'the URL must not contain a token; use the token field',
+      problem: 'token',
+    };
   }
   return { ok: true, url };
 }

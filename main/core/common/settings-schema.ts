@@ -3,17 +3,48 @@
 import { z } from 'zod';
 import { AUTH_METHODS, CHANNELS, EVENT_TYPES, SEVERITIES, validateServerUrl } from './protocol';
 import type { Channel, EventType } from './protocol';
+import { errorParams, rangeMessage } from './settings-errors';
 
 export const SETTINGS_VERSION = 1;
 
+// The limits below are the only place these numbers are written: the settings form reads them
+// for its inputs and its messages, and the IPC contract for the token.
+
+/** Quiet hours are local times in the 24-hour form HH:MM. */
+export const CLOCK_TIME_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
+/** How much history to keep: whole numbers in these ranges. */
+export const HISTORY_LIMITS = {
+  maxEvents: { min: 100, max: 100_000 },
+  maxAgeDays: { min: 1, max: 365 },
+} as const;
+/** The longest access token accepted. */
+export const TOKEN_MAX_LENGTH = 4096;
+
 const channel = z.enum(CHANNELS as [Channel, ...Channel[]]);
 const eventType = z.enum(EVENT_TYPES as [EventType, ...EventType[]]);
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use the 24-hour form HH:MM');
+
+export const clockTimeSchema = z.string().refine((v) => CLOCK_TIME_PATTERN.test(v), {
+  message: 'use the 24-hour form HH:MM',
+  params: errorParams('hhmm'),
+});
+
+/** One check with one code for "a whole number in range", however the number is wrong. */
+function wholeNumberIn(limits: { readonly min: number; readonly max: number }) {
+  return z.number().refine((n) => Number.isSafeInteger(n) && n >= limits.min && n <= limits.max, {
+    message: rangeMessage(limits),
+    params: errorParams('range', { min: limits.min, max: limits.max }),
+  });
+}
 
 export const serverUrlSchema = z.string().superRefine((value, ctx) => {
   if (value === '') return; // empty means: no account, use the built-in demo server
   const checked = validateServerUrl(value);
-  if (!checked.ok) ctx.addIssue({ code: 'custom', message: checked.error });
+  if (!checked.ok)
+    ctx.addIssue({
+      code: 'custom',
+      message: checked.error,
+      params: errorParams(`url.${checked.problem}`),
+    });
 });
 
 export const notificationRulesSchema = z.object({
@@ -22,8 +53,13 @@ export const notificationRulesSchema = z.object({
   /** per event type override of the defaults: notify, or feed only */
   perEvent: z.partialRecord(eventType, z.enum(['notify', 'feed'])),
   mutedChannels: z.array(channel),
-  quietHours: z.object({ enabled: z.boolean(), start: hhmm, end: hhmm }),
+  quietHours: z.object({ enabled: z.boolean(), start: clockTimeSchema, end: clockTimeSchema }),
   criticalBreaksThrough: z.boolean(),
+});
+
+export const historySchema = z.object({
+  maxEvents: wholeNumberIn(HISTORY_LIMITS.maxEvents),
+  maxAgeDays: wholeNumberIn(HISTORY_LIMITS.maxAgeDays),
 });
 
 export const settingsSchema = z.object({
@@ -40,10 +76,7 @@ export const settingsSchema = z.object({
   theme: z.enum(['system', 'light', 'dark']),
   /** the user explicitly accepted keeping the token on disk without a keychain */
   acceptWeakTokenStorage: z.boolean(),
-  history: z.object({
-    maxEvents: z.number().int().min(100).max(100_000),
-    maxAgeDays: z.number().int().min(1).max(365),
-  }),
+  history: historySchema,
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -6,6 +6,7 @@ import { CHANNELS, EVENT_TYPES, SEVERITIES } from './protocol';
 import type { Channel, EventType, Severity } from './protocol';
 import type { LockableField, Settings } from './settings-schema';
 import type { ConnectionStats, SubscriptionStatus } from './connection-types';
+import type { SettingsErrorCode, SettingsFieldError } from './settings-errors';
 
 export type {
   Channel,
@@ -15,9 +16,11 @@ export type {
   LockableField,
   SubscriptionStatus,
   ConnectionStats,
+  SettingsErrorCode,
+  SettingsFieldError,
 };
 
-/** The connection as the user sees it (design.md, "Connection"). */
+/** The connection as the user sees it (docs/architecture.md, "Behaviour the design fixes"). */
 export type ConnectionPhase =
   'connecting' | 'connected' | 'reconnecting' | 'offline' | 'signin' | 'paused';
 
@@ -144,8 +147,9 @@ export interface ShownNotification {
   silent: boolean;
 }
 
+/** A refused change says why per field, as a code the window translates (settings-errors.ts). */
 export type SettingsResult =
-  { ok: true; settings: Settings } | { ok: false; errors: { field: string; message: string }[] };
+  { ok: true; settings: Settings } | { ok: false; errors: SettingsFieldError[] };
 
 // ---- queries from the window -------------------------------------------------------------
 

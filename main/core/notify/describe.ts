@@ -1,5 +1,5 @@
 // Notification text: what each of the 22 event types says in a title and a body, in English or
-// Russian (the phrases are in texts.ts).
+// Russian (the phrases are in texts.ts, their words in the message catalogue of main/core/common).
 // Server data is untrusted: every field is checked for type, cleaned of control characters
 // and cut to length, and a missing field falls back to something still readable.
 import { isEventType } from '../common/protocol';

@@ -1,9 +1,13 @@
-// Our own words in native notifications, in English and Russian. Server data (titles, names,
-// statuses) is passed in already cleaned and is never translated. Both languages are typed by one
-// interface, so a phrase missing in Russian is a compile error.
+// Our own words in native notifications, in English and Russian, read from the one message
+// catalogue (main/core/common/messages-*.ts, keys notify.* and severity.*) that the window and the
+// tray use too. Server data (titles, names, statuses) is passed in already cleaned and is never
+// translated. NotifyTexts says which phrases a notification can use; the choices between them
+// (with or without a status, kicked or banned) are made here, the words are in the catalogue.
 import type { Channel, Severity } from '../common/protocol';
+import { createTranslator } from '../common/messages';
+import type { Language, MessageKey } from '../common/messages';
 
-export type NotifyLanguage = 'en' | 'ru';
+export type NotifyLanguage = Language;
 
 export interface NotifyTexts {
   /** capitalised severity word, as in the window ("High" / "Высокая") */
@@ -67,226 +71,126 @@ export interface NotifyTexts {
   offlineBody(hhmm: string): string;
 }
 
-const EN_SEVERITY: Record<Severity, string> = {
-  low: 'Low',
-  medium: 'Medium',
-  high: 'High',
-  critical: 'Critical',
-};
-
-const EN_NOUNS: Record<Channel, [string, string]> = {
-  messages: ['message', 'messages'],
-  rooms: ['room event', 'room events'],
-  trust: ['trust event', 'trust events'],
-  analytics: ['analytics event', 'analytics events'],
-  security: ['security event', 'security events'],
-  system: ['system event', 'system events'],
-};
-
-function enNoun(channel: Channel, count: number, onlyAlerts: boolean): string {
-  const one = count === 1;
-  if (channel === 'security' && onlyAlerts) return one ? 'security alert' : 'security alerts';
-  return EN_NOUNS[channel][one ? 0 : 1];
+function textsIn(language: NotifyLanguage): NotifyTexts {
+  // Plain digits, as notifications have always shown them.
+  const t = createTranslator(language);
+  /** the window's word: "High" / "Высокая" */
+  const severityWord = (s: Severity) => t(`severity.${s}`);
+  /** the same inside a sentence: "high" / "высокая" */
+  const severityLower = (s: Severity) => severityWord(s).toLocaleLowerCase(language);
+  const alert = (sev: Severity | null) =>
+    sev
+      ? t('notify.alertOfSeverity', { Severity: severityWord(sev), severity: severityLower(sev) })
+      : t('notify.alert');
+  const summaryNoun = (channel: Channel, count: number, onlyAlerts: boolean) => {
+    const key: MessageKey =
+      channel === 'security' && onlyAlerts
+        ? 'notify.noun.securityAlerts'
+        : `notify.noun.${channel}`;
+    return t(key, { count });
+  };
+  return {
+    severity: severityWord,
+    untitled: t('notify.untitled'),
+    unknownTarget: t('notify.unknownTarget'),
+    maintenance: t('notify.maintenance'),
+    aRoom: t('notify.aRoom'),
+    Someone: t('notify.Someone'),
+    someone: t('notify.someone'),
+    aUser: t('notify.aUser'),
+    unnamed: t('notify.unnamed'),
+    report: t('notify.report'),
+    metric: t('notify.metric'),
+    unknown: t('notify.unknown'),
+    newMessage: t('notify.newMessage'),
+    by: (who) => t('notify.by', { who }),
+    andMore: (count) => t('notify.andMore', { count }),
+    alertFrom: (source, category) =>
+      source && category
+        ? t('notify.alertFrom', { source, category })
+        : source
+          ? t('notify.alertFromSource', { source })
+          : category
+            ? t('notify.alertCategory', { category })
+            : null,
+    alertCreated: (sev, subject) => t('notify.alertCreated', { alert: alert(sev), subject }),
+    alertUpdated: (sev, status, subject) =>
+      status
+        ? t('notify.alertUpdated', { alert: alert(sev), status, subject })
+        : t('notify.alertUpdatedNoStatus', { alert: alert(sev), subject }),
+    scanStarted: (target) => t('notify.scanStarted', { target }),
+    scanKind: (scanType) => (scanType ? t('notify.scanOfType', { scanType }) : t('notify.scan')),
+    scanCompleted: (target) => t('notify.scanCompleted', { target }),
+    findings: (count) => t('notify.findings', { count }),
+    highestSeverity: (s) => t('notify.highestSeverity', { severity: severityLower(s) }),
+    systemStatus: (status, component) =>
+      component
+        ? t('notify.systemStatusOf', { status, component })
+        : t('notify.systemStatus', { status }),
+    was: (previous) => t('notify.was', { previous }),
+    maintenanceStarted: (subject) => t('notify.maintenanceStarted', { subject }),
+    affects: (components) => t('notify.affects', { components }),
+    expectedEnd: (time) => t('notify.expectedEnd', { time }),
+    maintenanceEnded: (subject) => t('notify.maintenanceEnded', { subject }),
+    outcome: (outcome) => t('notify.outcome', { outcome }),
+    messageIn: (sender, room) => t('notify.messageIn', { sender, room }),
+    sentA: (kind) => t('notify.sentA', { kind }),
+    messageEdited: (room) => t('notify.messageEdited', { room }),
+    messageDeleted: (room) => t('notify.messageDeleted', { room }),
+    roomCreated: (name) => t('notify.roomCreated', { name }),
+    roomKind: (visibility) =>
+      visibility ? t('notify.roomOfVisibility', { visibility }) : t('notify.room'),
+    roomUpdated: (name) => t('notify.roomUpdated', { name }),
+    changed: (what) => t('notify.changed', { what }),
+    joined: (user, room) => t('notify.joined', { user, room }),
+    asRole: (role) => t('notify.asRole', { role }),
+    left: (user, room, reason) =>
+      t(
+        reason === 'kicked'
+          ? 'notify.kicked'
+          : reason === 'banned'
+            ? 'notify.banned'
+            : 'notify.left',
+        {
+          user,
+          room,
+        },
+      ),
+    identityCreated: (user) => t('notify.identityCreated', { user }),
+    identityUpdated: (status, user) =>
+      status
+        ? t('notify.identityUpdated', { status, user })
+        : t('notify.identityUpdatedNoStatus', { user }),
+    provider: (provider) => t('notify.provider', { provider }),
+    verificationRequested: (subject) => t('notify.verificationRequested', { subject }),
+    verificationUpdated: (status, subject) =>
+      status
+        ? t('notify.verificationUpdated', { status, subject })
+        : t('notify.verificationUpdatedNoStatus', { subject }),
+    reputation: (user, score) => t('notify.reputation', { user, score }),
+    on: (server) => t('notify.on', { server }),
+    reportRequested: (name) => t('notify.reportRequested', { name }),
+    reportReady: (name) => t('notify.reportReady', { name }),
+    rows: (count) => t('notify.rows', { count }),
+    otherEvent: (name) => t('notify.otherEvent', { name }),
+    summaryNoun,
+    summaryTitle: (channel, count, onlyAlerts) =>
+      t('notify.summaryTitle', { count, noun: summaryNoun(channel, count, onlyAlerts) }),
+    summaryBody: (counts) =>
+      counts.length
+        ? t('notify.summaryBody', {
+            counts: counts
+              .map(([s, count]) => t('notify.severityCount', { count, severity: severityLower(s) }))
+              .join(', '),
+          })
+        : t('notify.summaryBodyPlain'),
+    offlineTitle: t('notify.offlineTitle'),
+    offlineBody: (time) => t('notify.offlineBody', { time }),
+  };
 }
 
-const enAlert = (sev: Severity | null) =>
-  sev ? `${EN_SEVERITY[sev]} security alert` : 'Security alert';
-
-export const EN: NotifyTexts = {
-  severity: (s) => EN_SEVERITY[s],
-  untitled: 'untitled',
-  unknownTarget: 'unknown target',
-  maintenance: 'maintenance',
-  aRoom: 'a room',
-  Someone: 'Someone',
-  someone: 'someone',
-  aUser: 'a user',
-  unnamed: 'unnamed',
-  report: 'report',
-  metric: 'Metric',
-  unknown: 'unknown',
-  newMessage: 'new message',
-  by: (who) => `by ${who}`,
-  andMore: (n) => `and ${n} more`,
-  alertFrom: (source, category) =>
-    source && category
-      ? `from ${source} (${category})`
-      : source
-        ? `from ${source}`
-        : category
-          ? `(${category})`
-          : null,
-  alertCreated: (sev, subject) => `${enAlert(sev)}: ${subject}`,
-  alertUpdated: (sev, status, subject) => `${enAlert(sev)} ${status ?? 'updated'}: ${subject}`,
-  scanStarted: (target) => `Security scan started: ${target}`,
-  scanKind: (scanType) => (scanType ? `${scanType} scan` : 'scan'),
-  scanCompleted: (target) => `Security scan completed: ${target}`,
-  findings: (n) => (n === 1 ? '1 finding' : `${n} findings`),
-  highestSeverity: (s) => `highest severity ${s}`,
-  systemStatus: (status, component) =>
-    `System status: ${status}${component ? ` (${component})` : ''}`,
-  was: (previous) => `was ${previous}`,
-  maintenanceStarted: (subject) => `Maintenance started: ${subject}`,
-  affects: (components) => `affects ${components}`,
-  expectedEnd: (hhmm) => `expected to end at ${hhmm}`,
-  maintenanceEnded: (subject) => `Maintenance ended: ${subject}`,
-  outcome: (outcome) => `outcome: ${outcome}`,
-  messageIn: (sender, room) => `${sender} in ${room}`,
-  sentA: (kind) => `sent a ${kind}`,
-  messageEdited: (room) => `Message edited in ${room}`,
-  messageDeleted: (room) => `Message deleted in ${room}`,
-  roomCreated: (name) => `Room created: ${name}`,
-  roomKind: (visibility) => (visibility ? `${visibility} room` : 'room'),
-  roomUpdated: (name) => `Room updated: ${name}`,
-  changed: (what) => `changed ${what}`,
-  joined: (user, room) => `${user} joined ${room}`,
-  asRole: (role) => `as ${role}`,
-  left: (user, room, reason) => {
-    const verb =
-      reason === 'kicked' ? 'was kicked from' : reason === 'banned' ? 'was banned from' : 'left';
-    return `${user} ${verb} ${room}`;
-  },
-  identityCreated: (user) => `New identity for ${user}`,
-  identityUpdated: (status, user) => `Identity ${status ?? 'updated'}: ${user}`,
-  provider: (p) => `provider: ${p}`,
-  verificationRequested: (subject) => `Verification requested: ${subject}`,
-  verificationUpdated: (status, subject) => `Verification ${status ?? 'updated'}: ${subject}`,
-  reputation: (user, score) => `Reputation of ${user}: ${score}`,
-  on: (server) => `on ${server}`,
-  reportRequested: (name) => `Report requested: ${name}`,
-  reportReady: (name) => `Report ready: ${name}`,
-  rows: (n) => `${n} rows`,
-  otherEvent: (name) => `Katya event: ${name}`,
-  summaryNoun: enNoun,
-  summaryTitle: (channel, count, onlyAlerts) =>
-    `${count} more ${enNoun(channel, count, onlyAlerts)}`,
-  summaryBody: (counts) =>
-    counts.length
-      ? `including ${counts.map(([s, n]) => `${n} ${s}`).join(', ')}; open Katya to see them`
-      : 'open Katya to see them',
-  offlineTitle: 'Katya is offline',
-  offlineBody: (hhmm) => `No connection to the server since ${hhmm}. Retrying in the background.`,
-};
-
-// Same words as the window's renderer/i18n/ru.ts 'severity.*'.
-const RU_SEVERITY: Record<Severity, string> = {
-  low: 'Низкая',
-  medium: 'Средняя',
-  high: 'Высокая',
-  critical: 'Критическая',
-};
-
-const ruPlurals = new Intl.PluralRules('ru');
-
-/** The Russian form for a count: [1, 21 …], [2-4, 22-24 …], [5-20, 11-14 …]. */
-export function ruPlural(n: number, forms: readonly [string, string, string]): string {
-  const rule = ruPlurals.select(n);
-  return rule === 'one' ? forms[0] : rule === 'few' ? forms[1] : forms[2];
-}
-
-const RU_NOUNS: Record<Channel, [string, string, string]> = {
-  messages: ['сообщение', 'сообщения', 'сообщений'],
-  rooms: ['событие комнат', 'события комнат', 'событий комнат'],
-  trust: ['событие доверия', 'события доверия', 'событий доверия'],
-  analytics: ['событие аналитики', 'события аналитики', 'событий аналитики'],
-  security: ['событие безопасности', 'события безопасности', 'событий безопасности'],
-  system: ['системное событие', 'системных события', 'системных событий'],
-};
-
-function ruNoun(channel: Channel, count: number, onlyAlerts: boolean): string {
-  if (channel === 'security' && onlyAlerts)
-    return ruPlural(count, [
-      'оповещение безопасности',
-      'оповещения безопасности',
-      'оповещений безопасности',
-    ]);
-  return ruPlural(count, RU_NOUNS[channel]);
-}
-
-const ruAlert = (sev: Severity | null) =>
-  sev
-    ? `Оповещение безопасности (${RU_SEVERITY[sev].toLowerCase()} важность)`
-    : 'Оповещение безопасности';
-
-export const RU: NotifyTexts = {
-  severity: (s) => RU_SEVERITY[s],
-  untitled: 'без названия',
-  unknownTarget: 'неизвестная цель',
-  maintenance: 'обслуживание',
-  aRoom: 'комнате',
-  Someone: 'Кто-то',
-  someone: 'кто-то',
-  aUser: 'пользователь',
-  unnamed: 'без названия',
-  report: 'отчёт',
-  metric: 'Метрика',
-  unknown: 'неизвестно',
-  newMessage: 'новое сообщение',
-  by: (who) => `автор: ${who}`,
-  andMore: (n) => `и ещё ${n}`,
-  alertFrom: (source, category) =>
-    source && category
-      ? `источник: ${source} (${category})`
-      : source
-        ? `источник: ${source}`
-        : category
-          ? `(${category})`
-          : null,
-  alertCreated: (sev, subject) => `${ruAlert(sev)}: ${subject}`,
-  alertUpdated: (sev, status, subject) =>
-    `${ruAlert(sev)}${status ? `, статус ${status}` : ' обновлено'}: ${subject}`,
-  scanStarted: (target) => `Начата проверка безопасности: ${target}`,
-  scanKind: (scanType) => (scanType ? `проверка ${scanType}` : 'проверка'),
-  scanCompleted: (target) => `Проверка безопасности завершена: ${target}`,
-  findings: (n) => `${n} ${ruPlural(n, ['находка', 'находки', 'находок'])}`,
-  highestSeverity: (s) => `наивысшая важность: ${RU_SEVERITY[s].toLowerCase()}`,
-  systemStatus: (status, component) =>
-    `Состояние системы: ${status}${component ? ` (${component})` : ''}`,
-  was: (previous) => `было: ${previous}`,
-  maintenanceStarted: (subject) => `Начато обслуживание: ${subject}`,
-  affects: (components) => `затрагивает: ${components}`,
-  expectedEnd: (hhmm) => `ожидаемое окончание в ${hhmm}`,
-  maintenanceEnded: (subject) => `Обслуживание завершено: ${subject}`,
-  outcome: (outcome) => `итог: ${outcome}`,
-  messageIn: (sender, room) => `${sender} в ${room}`,
-  sentA: (kind) => `отправлено: ${kind}`,
-  messageEdited: (room) => `Сообщение изменено в ${room}`,
-  messageDeleted: (room) => `Сообщение удалено в ${room}`,
-  roomCreated: (name) => `Создана комната: ${name}`,
-  roomKind: (visibility) => (visibility ? `комната (${visibility})` : 'комната'),
-  roomUpdated: (name) => `Комната изменена: ${name}`,
-  changed: (what) => `изменено: ${what}`,
-  joined: (user, room) => `${user} присоединяется к ${room}`,
-  asRole: (role) => `роль: ${role}`,
-  left: (user, room, reason) =>
-    reason === 'kicked'
-      ? `${user}: исключение из ${room}`
-      : reason === 'banned'
-        ? `${user}: блокировка в ${room}`
-        : `${user} покидает ${room}`,
-  identityCreated: (user) => `Новая учётная запись: ${user}`,
-  identityUpdated: (status, user) =>
-    `Учётная запись ${status ? `(${status})` : 'обновлена'}: ${user}`,
-  provider: (p) => `провайдер: ${p}`,
-  verificationRequested: (subject) => `Запрошена проверка личности: ${subject}`,
-  verificationUpdated: (status, subject) =>
-    `Проверка личности ${status ? `(${status})` : 'обновлена'}: ${subject}`,
-  reputation: (user, score) => `Репутация ${user}: ${score}`,
-  on: (server) => `на ${server}`,
-  reportRequested: (name) => `Запрошен отчёт: ${name}`,
-  reportReady: (name) => `Отчёт готов: ${name}`,
-  rows: (n) => `${n} ${ruPlural(n, ['строка', 'строки', 'строк'])}`,
-  otherEvent: (name) => `Событие Katya: ${name}`,
-  summaryNoun: ruNoun,
-  summaryTitle: (channel, count, onlyAlerts) =>
-    `Ещё ${count} ${ruNoun(channel, count, onlyAlerts)}`,
-  summaryBody: (counts) =>
-    counts.length
-      ? `в том числе: ${counts.map(([s, n]) => `${RU_SEVERITY[s].toLowerCase()} — ${n}`).join(', ')}; откройте Katya, чтобы посмотреть`
-      : 'откройте Katya, чтобы посмотреть',
-  offlineTitle: 'Katya не в сети',
-  offlineBody: (hhmm) => `Нет соединения с сервером с ${hhmm}. Переподключение идёт в фоне.`,
-};
+export const EN: NotifyTexts = textsIn('en');
+export const RU: NotifyTexts = textsIn('ru');
 
 const TEXTS: Record<NotifyLanguage, NotifyTexts> = { en: EN, ru: RU };
 

@@ -13,6 +13,8 @@ import {
 } from '../common/settings-schema';
 import type { LockableField, Settings, SettingsPatch } from '../common/settings-schema';
 import type { PolicyLocks, SettingsResult } from '../common/views';
+import { fieldErrorsFromIssues } from '../common/settings-errors';
+import type { SettingsFieldError } from '../common/settings-errors';
 import { migrate } from './migrations';
 import type { RawSettings } from './migrations';
 import type { AdminPolicy } from './admin-policy';
@@ -89,7 +91,8 @@ export class SettingsService {
 
   /**
    * Apply a change from the settings form. Unknown or invalid fields and changes to locked fields
-   * are refused with one message per field, and nothing is written.
+   * are refused with one error per field (a code the window translates, and an English message),
+   * and nothing is written.
    */
   update(patch: SettingsPatch): SettingsResult {
     // A form may send the whole document back, version included; the version is ours to set.
@@ -99,16 +102,8 @@ export class SettingsService {
       input = rest;
     }
     const parsed = settingsPatchSchema.strict().safeParse(input);
-    if (!parsed.success) {
-      return {
-        ok: false,
-        errors: parsed.error.issues.map((i) => ({
-          field: i.path.length ? i.path.map(String).join('.') : (unknownKeyField(i) ?? 'settings'),
-          message: i.message,
-        })),
-      };
-    }
-    const errors: { field: string; message: string }[] = [];
+    if (!parsed.success) return { ok: false, errors: fieldErrorsFromIssues(parsed.error.issues) };
+    const errors: SettingsFieldError[] = [];
     const changes: Partial<Settings> = {};
     for (const [key, value] of Object.entries(parsed.data) as [keyof SettingsPatch, unknown][]) {
       if (value === undefined) continue;
@@ -116,7 +111,13 @@ export class SettingsService {
       if (lockedValue !== undefined) {
         // A form that sends every field back unchanged must not fail on the locked ones.
         if (!isDeepStrictEqual(lockedValue, value)) {
-          errors.push({ field: key, message: `locked: ${this.#policy!.reason}` });
+          const reason = this.#policy!.reason;
+          errors.push({
+            field: key,
+            code: 'locked',
+            params: { reason },
+            message: `locked: ${reason}`,
+          });
         }
         continue;
       }
@@ -125,23 +126,21 @@ export class SettingsService {
     if (errors.length) return { ok: false, errors };
 
     const next = settingsSchema.safeParse({ ...this.#stored, ...changes });
-    if (!next.success) {
-      return {
-        ok: false,
-        errors: next.error.issues.map((i) => ({
-          field: i.path.map(String).join('.') || 'settings',
-          message: i.message,
-        })),
-      };
-    }
+    if (!next.success) return { ok: false, errors: fieldErrorsFromIssues(next.error.issues) };
     if (isDeepStrictEqual(next.data, this.#stored)) return { ok: true, settings: this.get() };
     try {
       this.#backend.write(next.data);
     } catch (err) {
+      const error = (err as Error).message;
       return {
         ok: false,
         errors: [
-          { field: 'settings', message: `cannot save the settings: ${(err as Error).message}` },
+          {
+            field: 'settings',
+            code: 'saveFailed',
+            params: { error },
+            message: `cannot save the settings: ${error}`,
+          },
         ],
       };
     }
@@ -257,12 +256,6 @@ export class SettingsService {
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function unknownKeyField(issue: { code: string; keys?: readonly PropertyKey[] }): string | null {
-  return issue.code === 'unrecognized_keys' && issue.keys?.length
-    ? issue.keys.map(String).join(', ')
-    : null;
 }
 
 // ---- backends ---------------------------------------------------------------------------

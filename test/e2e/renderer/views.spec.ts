@@ -92,9 +92,16 @@ test('settings: URL validated in place, saved through settings:update', async ({
     .toEqual([{ serverUrl: 'wss://katya.example/v1/ws' }]);
   await expect(page.getByText('Saved', { exact: true })).toBeVisible();
 
-  // errors from main land next to their field
+  // errors from main land next to their field, in words from their code
   await page.evaluate(() =>
-    window.__katyaScript.failNextUpdate([{ field: 'history.maxEvents', message: 'too many' }]),
+    window.__katyaScript.failNextUpdate([
+      {
+        field: 'history.maxEvents',
+        code: 'range',
+        params: { min: 100, max: 100_000 },
+        message: 'must be a whole number from 100 to 100000',
+      },
+    ]),
   );
   const maxEvents = page.getByRole('spinbutton', { name: 'Keep at most this many events' });
   await maxEvents.fill('99');
@@ -106,7 +113,9 @@ test('settings: URL validated in place, saved through settings:update', async ({
   await expect(page.locator('#history-maxEvents-error')).toHaveText(
     'Enter a whole number from 100 to 100,000.',
   );
-  await expect(page.getByText('Not saved: too many')).toBeVisible();
+  await expect(
+    page.getByText('Not saved: Enter a whole number from 100 to 100,000.', { exact: true }),
+  ).toBeVisible();
 
   // quiet hours in HH:MM
   const from = page.getByRole('textbox', { name: 'From (HH:MM)' });
@@ -117,6 +126,68 @@ test('settings: URL validated in place, saved through settings:update', async ({
   await expect
     .poll(() => page.evaluate(() => window.__katyaScript.settings().notifications.quietHours.start))
     .toBe('23:30');
+});
+
+test('settings: errors are shown in Russian from their codes', async ({ page }) => {
+  await openWindow(page, { settings: { language: 'ru' } });
+  await page
+    .getByRole('navigation', { name: 'Разделы' })
+    .getByRole('button', { name: 'Настройки' })
+    .click();
+
+  // the window's own checks
+  const url = page.getByRole('textbox', { name: 'Адрес сервера' });
+  await url.fill('ws://katya.example/v1/ws');
+  await expect(page.locator('#serverUrl-error')).toHaveText(
+    'ws:// не шифруется и разрешён только для этого компьютера (localhost, 127.0.0.1, ::1). Используйте wss://.',
+  );
+  await url.fill('https://katya.example/v1/ws');
+  await expect(page.locator('#serverUrl-error')).toHaveText('Адрес должен начинаться с wss://.');
+  const days = page.getByRole('spinbutton', { name: 'Хранить события, дней' });
+  await days.fill('400');
+  await expect(page.locator('#history-maxAgeDays-error')).toHaveText(
+    'Введите целое число от 1 до 365.',
+  );
+  await page.getByRole('button', { name: 'Сохранить токен' }).click();
+  await expect(page.locator('#token-error')).toHaveText('Введите токен.');
+
+  // main's answer: a code with parameters, put into words by the window
+  await page.evaluate(() =>
+    window.__katyaScript.failNextUpdate([
+      {
+        field: 'history.maxEvents',
+        code: 'range',
+        params: { min: 100, max: 100_000 },
+        message: 'must be a whole number from 100 to 100000',
+      },
+      {
+        field: 'notifications',
+        code: 'locked',
+        params: { reason: 'политика ИТ' },
+        message: 'locked: политика ИТ',
+      },
+      {
+        field: 'settings',
+        code: 'saveFailed',
+        params: { error: 'disk full' },
+        message: 'cannot save the settings: disk full',
+      },
+    ]),
+  );
+  const events = page.getByRole('spinbutton', { name: 'Хранить не больше событий' });
+  await events.fill('6000');
+  await events.press('Tab');
+  await expect(page.locator('#history-maxEvents-error')).toHaveText(
+    'Введите целое число от 100 до 100 000.',
+  );
+  const others = page.locator('.settings > ul.field-error li');
+  await expect(others).toHaveText([
+    'notifications: Заблокировано администратором: политика ИТ',
+    'settings: Настройки не удалось записать: disk full',
+  ]);
+  await expect(page.locator('.save-state')).toHaveText(
+    'Не сохранено: Введите целое число от 100 до 100 000.; Заблокировано администратором: политика ИТ; Настройки не удалось записать: disk full',
+  );
 });
 
 test('settings: channels, per-event rules, threshold, mute, language and theme', async ({

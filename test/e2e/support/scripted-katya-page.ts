@@ -16,6 +16,7 @@ import type {
   MetricSeries,
   PolicyLocks,
   Settings,
+  SettingsFieldError,
   SettingsResult,
   Snapshot,
   SubscriptionStatus,
@@ -24,6 +25,7 @@ import type {
 } from '../../../preload/contract';
 import { DEFAULT_SETTINGS, settingsPatchSchema } from '../../../main/core/common/settings-schema';
 import { validateServerUrl } from '../../../main/core/common/protocol';
+import { fieldErrorsFromIssues } from '../../../main/core/common/settings-errors';
 import { makeEvent } from './scripted-katya-samples';
 
 export interface ScriptOptions {
@@ -70,8 +72,8 @@ export interface ScriptHandle {
   /** send any event to the window */
   emit<C extends EventChannel>(channel: C, payload: EventPayloads[C]): void;
   setConnection(patch: Partial<ConnectionView>): void;
-  /** errors the next 'settings:update' answers with */
-  failNextUpdate(errors: { field: string; message: string }[]): void;
+  /** errors the next 'settings:update' answers with (codes, as main sends them) */
+  failNextUpdate(errors: SettingsFieldError[]): void;
   makeEvent: typeof makeEvent;
   unread(): number;
   settings(): Settings;
@@ -123,7 +125,7 @@ const subscriptions: SubscriptionStatus[] = opts.subscriptions ?? [
 ];
 const metrics: MetricSeries[] = opts.metrics ?? [];
 let snoozedUntil: number | null = null;
-let nextUpdateErrors: { field: string; message: string }[] | null = null;
+let nextUpdateErrors: SettingsFieldError[] | null = null;
 const listeners = new Map<string, Set<(p: unknown) => void>>();
 
 function timeOf(e: FeedEntry): number {
@@ -245,15 +247,19 @@ const handlers: { [C in keyof KatyaApi['invoke']]: (...args: never[]) => unknown
       nextUpdateErrors = null;
       return { ok: false, errors };
     }
+    // The same errors main's SettingsService gives: codes from the shared schema.
     const parsed = settingsPatchSchema.safeParse(patch);
-    if (!parsed.success)
+    if (!parsed.success) return { ok: false, errors: fieldErrorsFromIssues(parsed.error.issues) };
+    const lockedField = Object.keys(parsed.data).find((k) => k in locks.locked);
+    if (lockedField) {
+      const reason = locks.locked[lockedField as keyof PolicyLocks['locked']] ?? '';
       return {
         ok: false,
-        errors: parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
+        errors: [
+          { field: lockedField, code: 'locked', params: { reason }, message: `locked: ${reason}` },
+        ],
       };
-    const lockedField = Object.keys(parsed.data).find((k) => k in locks.locked);
-    if (lockedField)
-      return { ok: false, errors: [{ field: lockedField, message: 'locked by policy' }] };
+    }
     settings = { ...settings, ...parsed.data };
     retain();
     emit('settings:changed', { settings, locks, token });

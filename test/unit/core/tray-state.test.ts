@@ -26,6 +26,7 @@ function input(connection: ConnectionView, extra: Partial<TrayInput> = {}): Tray
     snoozedUntil: null,
     now,
     formatTime: hhmm,
+    language: 'en',
     ...extra,
   };
 }
@@ -40,33 +41,53 @@ describe('tray state', () => {
     const s = trayState(input(view(phase)));
     expect(s.icon).toBe(icon);
     expect(s.statusLine).toBe(line);
-    expect(s.tooltip).toContain(line);
+    expect(s.tooltip).toBe(`Katya Desktop — ${line}`);
   });
 
   it('counts down to the next attempt while reconnecting', () => {
     const s = trayState(input(view('reconnecting', { retryAt: now + 4_200, attempt: 3 })));
     expect(s.icon).toBe('connecting');
     expect(s.statusLine).toBe('Reconnecting (in 5 s)');
+    expect(s.tooltip).toBe('Katya Desktop — Reconnecting (in 5 s)');
+    expect(trayState(input(view('reconnecting'))).statusLine).toBe('Reconnecting…');
   });
 
   it('says since when it is offline', () => {
     const s = trayState(input(view('offline', { since: Date.UTC(2026, 10, 26, 11, 41) })));
     expect(s.icon).toBe('offline');
     expect(s.statusLine).toBe('Offline since 11:41');
+    expect(s.tooltip).toBe('Katya Desktop — Offline since 11:41');
   });
 
   it('shows unread alerts over snooze, and snooze over a plain connected icon', () => {
-    expect(
-      trayState(input(view('connected'), { unread: 5, unreadAlerts: 2, snoozedUntil: now + 1000 }))
-        .icon,
-    ).toBe('unread');
+    const alerts = trayState(
+      input(view('connected'), { unread: 5, unreadAlerts: 2, snoozedUntil: now + 3_600_000 }),
+    );
+    expect(alerts.icon).toBe('unread');
+    expect(alerts.tooltip).toBe(
+      'Katya Desktop — Connected — 5 unread, 2 alerts — Snoozed until 13:00',
+    );
     const snoozed = trayState(
       input(view('connected'), { unread: 5, snoozedUntil: now + 3_600_000 }),
     );
     expect(snoozed.icon).toBe('snoozed');
-    expect(snoozed.tooltip).toContain('Snoozed until 13:00');
-    expect(snoozed.tooltip).toContain('5 unread');
-    expect(trayState(input(view('connected'), { snoozedUntil: now - 1 })).icon).toBe('connected');
+    expect(snoozed.tooltip).toBe('Katya Desktop — Connected — 5 unread — Snoozed until 13:00');
+    const ended = trayState(input(view('connected'), { snoozedUntil: now - 1 }));
+    expect(ended.icon).toBe('connected');
+    expect(ended.snoozed).toBe(false);
+    expect(ended.tooltip).toBe('Katya Desktop — Connected');
+  });
+
+  it('counts one alert in the singular and leaves out counts that are zero', () => {
+    expect(trayState(input(view('connected'), { unread: 1, unreadAlerts: 1 })).tooltip).toBe(
+      'Katya Desktop — Connected — 1 unread, 1 alert',
+    );
+    expect(trayState(input(view('connected'), { unread: 3 })).tooltip).toBe(
+      'Katya Desktop — Connected — 3 unread',
+    );
+    expect(trayState(input(view('connected'), { unread: 0, unreadAlerts: 0 })).tooltip).toBe(
+      'Katya Desktop — Connected',
+    );
   });
 
   it('never hides a connection problem behind unread or snooze', () => {
@@ -77,9 +98,48 @@ describe('tray state', () => {
   });
 
   it('marks demo mode in the tooltip', () => {
-    expect(trayState(input(view('connected', { demo: true }))).tooltip).toMatch(
-      /^Katya Desktop \(Demo\)/,
+    expect(trayState(input(view('connected', { demo: true }))).tooltip).toBe(
+      'Katya Desktop (Demo) — Connected',
     );
+  });
+});
+
+describe('tray state in Russian', () => {
+  const ru = (connection: ConnectionView, extra: Partial<TrayInput> = {}) =>
+    trayState(input(connection, { language: 'ru', ...extra }));
+
+  it.each([
+    ['connected', 'Подключено'],
+    ['connecting', 'Подключение…'],
+    ['signin', 'Нужно войти'],
+    ['paused', 'Приостановлено'],
+  ] as const)('%s says "%s"', (phase, line) => {
+    const s = ru(view(phase));
+    expect(s.statusLine).toBe(line);
+    expect(s.tooltip).toBe(`Katya Desktop — ${line}`);
+    expect(s.language).toBe('ru');
+  });
+
+  it('the countdown, offline, demo and snooze', () => {
+    expect(ru(view('reconnecting', { retryAt: now + 4_200 })).statusLine).toBe(
+      'Переподключение (через 5 с)',
+    );
+    expect(ru(view('reconnecting')).statusLine).toBe('Переподключение…');
+    expect(ru(view('offline', { since: Date.UTC(2026, 10, 26, 11, 41) })).tooltip).toBe(
+      'Katya Desktop — Нет соединения с 11:41',
+    );
+    expect(ru(view('connected', { demo: true }), { snoozedUntil: now + 3_600_000 }).tooltip).toBe(
+      'Katya Desktop (демо) — Подключено — Уведомления отложены до 13:00',
+    );
+  });
+
+  it('unread and alert counts agree with the number', () => {
+    const tip = (unread: number, unreadAlerts: number) =>
+      ru(view('connected'), { unread, unreadAlerts }).tooltip;
+    expect(tip(1, 1)).toBe('Katya Desktop — Подключено — 1 непрочитанное, 1 оповещение');
+    expect(tip(2, 2)).toBe('Katya Desktop — Подключено — 2 непрочитанных, 2 оповещения');
+    expect(tip(5, 5)).toBe('Katya Desktop — Подключено — 5 непрочитанных, 5 оповещений');
+    expect(tip(21, 21)).toBe('Katya Desktop — Подключено — 21 непрочитанное, 21 оповещение');
   });
 });
 

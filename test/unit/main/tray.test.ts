@@ -11,6 +11,7 @@ const connected: TrayState = {
   statusLine: 'Connected',
   snoozed: false,
   ticking: false,
+  language: 'en',
 };
 
 function actions(): TrayActions {
@@ -60,6 +61,46 @@ describe('tray menu', () => {
     expect(login.checked).toBe(true);
     login.click?.({ checked: false } as never, undefined, {} as never);
     expect(a.setStartAtLogin).toHaveBeenCalledWith(false);
+  });
+
+  it("speaks Russian when the state does, with the window's words for the same actions", () => {
+    const a = actions();
+    const menu = trayMenu({ ...connected, statusLine: 'Подключено', language: 'ru' }, false, a);
+    expect(labels(menu)).toEqual([
+      'Подключено',
+      'Открыть Katya Desktop',
+      'Отложить',
+      'Переподключиться',
+      'Настройки…',
+      'Запускать при входе в систему',
+      'Выйти из Katya Desktop',
+    ]);
+    const snoozed = trayMenu({ ...connected, snoozed: true, language: 'ru' }, false, a);
+    const submenu = snoozed.find((i) => i.label === 'Отложено')!
+      .submenu as MenuItemConstructorOptions[];
+    expect(labels(submenu)).toEqual([
+      'На 1 час',
+      'На 4 часа',
+      'До завтра',
+      'Возобновить уведомления',
+    ]);
+  });
+
+  it('rebuilds the menu when the language changes', () => {
+    const tray = new FakeTray();
+    const menus: MenuItemConstructorOptions[][] = [];
+    const c = new TrayController(tray as unknown as Tray, {
+      image: (icon) => icon as unknown as NativeImage,
+      buildMenu: (t) => {
+        menus.push(t);
+        return t as never;
+      },
+      actions: actions(),
+      startAtLogin: () => false,
+    });
+    c.render(connected);
+    c.render({ ...connected, language: 'ru' });
+    expect(menus.map((m) => m[2]!.label)).toEqual(['Open Katya Desktop', 'Открыть Katya Desktop']);
   });
 
   it('redraws only what changed', () => {

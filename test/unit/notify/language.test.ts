@@ -8,7 +8,7 @@ import {
   summaryNoun,
 } from '../../../main/core/notify/policy';
 import type { NotificationRequest, NotifyLanguage } from '../../../main/core/notify/policy';
-import { EN, RU, ruPlural } from '../../../main/core/notify/texts';
+import { EN, RU } from '../../../main/core/notify/texts';
 import { DEFAULT_SETTINGS } from '../../../main/core/common/settings-schema';
 import type { EventMessage } from '../../../main/core/common/protocol';
 import { ALL_TYPES, sample } from './samples';
@@ -81,22 +81,22 @@ describe('describeForNotification in Russian', () => {
 });
 
 describe('Russian plurals', () => {
-  it('1 / 2-4 / 5+ forms, with 11-14 and 21 right', () => {
-    const forms = ['a', 'b', 'c'] as const;
-    expect([1, 2, 4, 5, 11, 12, 14, 21, 22, 25, 101, 111].map((n) => ruPlural(n, forms))).toEqual([
-      'a',
-      'b',
-      'b',
-      'c',
-      'c',
-      'c',
-      'c',
-      'a',
-      'b',
-      'c',
-      'a',
-      'c',
+  it('1 / 2-4 / 5+ forms, with 11-14 and 21 right (Intl.PluralRules over the catalogue)', () => {
+    expect([1, 2, 4, 5, 11, 12, 14, 21, 22, 25, 101, 111].map((n) => RU.findings(n))).toEqual([
+      '1 находка',
+      '2 находки',
+      '4 находки',
+      '5 находок',
+      '11 находок',
+      '12 находок',
+      '14 находок',
+      '21 находка',
+      '22 находки',
+      '25 находок',
+      '101 находка',
+      '111 находок',
     ]);
+    expect([1, 2, 5].map((n) => EN.rows(n))).toEqual(['1 row', '2 rows', '5 rows']);
   });
   it('summary nouns for 1, 2, 5, 21 and 12', () => {
     const noun = (n: number) => `${n} ${summaryNoun('security', n, true, 'ru')}`;

@@ -73,7 +73,14 @@ describe('admin policy', () => {
     const r = s.update({ serverUrl: 'wss://evil.example/v1/ws', theme: 'dark' });
     expect(r).toEqual({
       ok: false,
-      errors: [{ field: 'serverUrl', message: 'locked: Managed by ACME IT' }],
+      errors: [
+        {
+          field: 'serverUrl',
+          code: 'locked',
+          params: { reason: 'Managed by ACME IT' },
+          message: 'locked: Managed by ACME IT',
+        },
+      ],
     });
     expect(s.get().theme).toBe('system'); // refused as a whole
     const n = s.update({ notifications: { ...s.get().notifications, threshold: 'critical' } });

@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SettingsService, confBackend } from '../../../main/core/settings/settings';
 import type { SettingsBackend } from '../../../main/core/settings/settings';
-import { DEFAULT_SETTINGS, SETTINGS_VERSION } from '../../../main/core/common/settings-schema';
+import {
+  DEFAULT_SETTINGS,
+  HISTORY_LIMITS,
+  SETTINGS_VERSION,
+} from '../../../main/core/common/settings-schema';
 import type { Settings } from '../../../main/core/common/settings-schema';
 import { MIGRATIONS, migrate } from '../../../main/core/settings/migrations';
 
@@ -54,8 +58,41 @@ describe('settings: first run and updates', () => {
     expect(r.errors.find((e) => e.field === 'serverUrl')!.message).toMatch(/unencrypted/);
     expect(readFileSync(file(), 'utf8')).toBe(before);
     const unknown = s.update({ colour: 'red' } as never);
-    expect(unknown).toMatchObject({ ok: false, errors: [{ field: 'colour' }] });
+    expect(unknown).toMatchObject({ ok: false, errors: [{ field: 'colour', code: 'unknown' }] });
     expect(s.update(null as never).ok).toBe(false);
+  });
+
+  it('says what is wrong as a code with parameters, and in English for logs', () => {
+    const s = open();
+    const errors = (patch: unknown) => {
+      const r = s.update(patch as never);
+      return r.ok ? [] : r.errors;
+    };
+    expect(errors({ history: { maxEvents: 5, maxAgeDays: 30 } })).toEqual([
+      {
+        field: 'history.maxEvents',
+        code: 'range',
+        params: { min: HISTORY_LIMITS.maxEvents.min, max: HISTORY_LIMITS.maxEvents.max },
+        message: 'must be a whole number from 100 to 100000',
+      },
+    ]);
+    // a fraction is out of range the same way, not a different kind of error
+    expect(errors({ history: { maxEvents: 5000, maxAgeDays: 1.5 } })).toMatchObject([
+      { field: 'history.maxAgeDays', code: 'range', params: { min: 1, max: 365 } },
+    ]);
+    const quiet = { ...DEFAULT_SETTINGS.notifications.quietHours, start: '25:00' };
+    expect(
+      errors({ notifications: { ...DEFAULT_SETTINGS.notifications, quietHours: quiet } }),
+    ).toMatchObject([{ field: 'notifications.quietHours.start', code: 'hhmm', params: {} }]);
+    expect(errors({ serverUrl: 'https://katya.example/v1/ws' })).toMatchObject([
+      { field: 'serverUrl', code: 'url.scheme', message: expect.stringMatching(/wss:\/\//) },
+    ]);
+    expect(errors({ serverUrl: 'wss://katya.example/v1/ws?token=x' })).toMatchObject([
+      { field: 'serverUrl', code: 'url.token' },
+    ]);
+    expect(errors({ theme: 'purple' })).toMatchObject([
+      { field: 'theme', code: 'invalid', params: { detail: expect.any(String) } },
+    ]);
   });
 
   it('a listener that throws does not break the update', () => {
@@ -83,7 +120,14 @@ describe('settings: first run and updates', () => {
     const r = s.update({ theme: 'dark' });
     expect(r).toMatchObject({
       ok: false,
-      errors: [{ message: expect.stringMatching(/disk full/) }],
+      errors: [
+        {
+          field: 'settings',
+          code: 'saveFailed',
+          params: { error: 'disk full' },
+          message: expect.stringMatching(/disk full/),
+        },
+      ],
     });
     expect(s.get().theme).toBe('system');
   });

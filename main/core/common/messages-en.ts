@@ -1,15 +1,7 @@
-// English strings: the reference set. Every key here must exist in ru.ts (the type says so).
-// `{name}` is replaced by a parameter; an object of plural forms is chosen with
-// Intl.PluralRules on the `count` parameter.
-export type PluralForms = {
-  zero?: string;
-  one?: string;
-  two?: string;
-  few?: string;
-  many?: string;
-  other: string;
-};
-export type Entry = string | PluralForms;
+// English: the reference set of the message catalogue (messages.ts). Every key here must exist
+// in messages-ru.ts (its type says so). Sections: the window, settings errors (error.<code>,
+// see settings-errors.ts), the tray (tray.*) and native notifications (notify.*).
+import type { Entry } from './messages';
 
 export const en = {
   'app.title': 'Katya Desktop',
@@ -213,6 +205,9 @@ export const en = {
   'error.url.token': 'The URL must not contain a token. Use the token field.',
   'error.token.empty': 'Enter a token.',
   'error.token.spaces': 'A token has no spaces.',
+  'error.token.long': 'A token has at most {max} characters.',
+  'error.unknown': 'There is no such setting.',
+  'error.saveFailed': 'The settings could not be written: {error}',
   'error.invalid': 'This value is not valid: {detail}',
 
   'diag.title': 'Diagnostics',
@@ -290,6 +285,105 @@ export const en = {
   'line.system.maintenance.end': 'Maintenance ended: {title} ({outcome})',
   'line.unknown': '{event} event',
   'line.someone': 'someone',
+
+  // The tray: tooltip and menu. The menu also uses snooze.*, status.reconnectNow and
+  // settings.startAtLogin, the window's words for the same actions.
+  'tray.name': 'Katya Desktop',
+  'tray.nameDemo': 'Katya Desktop (Demo)',
+  'tray.connected': 'Connected',
+  'tray.connecting': 'Connecting…',
+  'tray.reconnectingIn': 'Reconnecting (in {count} s)',
+  'tray.reconnecting': 'Reconnecting…',
+  'tray.offlineSince': 'Offline since {time}',
+  'tray.signin': 'Sign-in needed',
+  'tray.paused': 'Paused',
+  'tray.unread': { one: '{count} unread', other: '{count} unread' },
+  'tray.alerts': { one: '{count} alert', other: '{count} alerts' },
+  'tray.snoozedUntil': 'Snoozed until {time}',
+  'tray.open': 'Open Katya Desktop',
+  'tray.snoozed': 'Snoozed',
+  'tray.settings': 'Settings…',
+  'tray.quit': 'Quit Katya Desktop',
+
+  // Native notifications. {Severity} is the window's severity word ("High"), {severity} the
+  // same in lower case ("high").
+  'notify.untitled': 'untitled',
+  'notify.unknownTarget': 'unknown target',
+  'notify.maintenance': 'maintenance',
+  'notify.aRoom': 'a room',
+  'notify.Someone': 'Someone',
+  'notify.someone': 'someone',
+  'notify.aUser': 'a user',
+  'notify.unnamed': 'unnamed',
+  'notify.report': 'report',
+  'notify.metric': 'Metric',
+  'notify.unknown': 'unknown',
+  'notify.newMessage': 'new message',
+  'notify.by': 'by {who}',
+  'notify.andMore': 'and {count} more',
+  'notify.alertFrom': 'from {source} ({category})',
+  'notify.alertFromSource': 'from {source}',
+  'notify.alertCategory': '({category})',
+  'notify.alert': 'Security alert',
+  'notify.alertOfSeverity': '{Severity} security alert',
+  'notify.alertCreated': '{alert}: {subject}',
+  'notify.alertUpdated': '{alert} {status}: {subject}',
+  'notify.alertUpdatedNoStatus': '{alert} updated: {subject}',
+  'notify.scanStarted': 'Security scan started: {target}',
+  'notify.scan': 'scan',
+  'notify.scanOfType': '{scanType} scan',
+  'notify.scanCompleted': 'Security scan completed: {target}',
+  'notify.findings': { one: '{count} finding', other: '{count} findings' },
+  'notify.highestSeverity': 'highest severity {severity}',
+  'notify.systemStatus': 'System status: {status}',
+  'notify.systemStatusOf': 'System status: {status} ({component})',
+  'notify.was': 'was {previous}',
+  'notify.maintenanceStarted': 'Maintenance started: {subject}',
+  'notify.affects': 'affects {components}',
+  'notify.expectedEnd': 'expected to end at {time}',
+  'notify.maintenanceEnded': 'Maintenance ended: {subject}',
+  'notify.outcome': 'outcome: {outcome}',
+  'notify.messageIn': '{sender} in {room}',
+  'notify.sentA': 'sent a {kind}',
+  'notify.messageEdited': 'Message edited in {room}',
+  'notify.messageDeleted': 'Message deleted in {room}',
+  'notify.roomCreated': 'Room created: {name}',
+  'notify.room': 'room',
+  'notify.roomOfVisibility': '{visibility} room',
+  'notify.roomUpdated': 'Room updated: {name}',
+  'notify.changed': 'changed {what}',
+  'notify.joined': '{user} joined {room}',
+  'notify.asRole': 'as {role}',
+  'notify.left': '{user} left {room}',
+  'notify.kicked': '{user} was kicked from {room}',
+  'notify.banned': '{user} was banned from {room}',
+  'notify.identityCreated': 'New identity for {user}',
+  'notify.identityUpdated': 'Identity {status}: {user}',
+  'notify.identityUpdatedNoStatus': 'Identity updated: {user}',
+  'notify.provider': 'provider: {provider}',
+  'notify.verificationRequested': 'Verification requested: {subject}',
+  'notify.verificationUpdated': 'Verification {status}: {subject}',
+  'notify.verificationUpdatedNoStatus': 'Verification updated: {subject}',
+  'notify.reputation': 'Reputation of {user}: {score}',
+  'notify.on': 'on {server}',
+  'notify.reportRequested': 'Report requested: {name}',
+  'notify.reportReady': 'Report ready: {name}',
+  'notify.rows': { one: '{count} row', other: '{count} rows' },
+  'notify.otherEvent': 'Katya event: {name}',
+  // burst summaries: "12 more security alerts", the noun agreeing with the count
+  'notify.summaryTitle': '{count} more {noun}',
+  'notify.noun.messages': { one: 'message', other: 'messages' },
+  'notify.noun.rooms': { one: 'room event', other: 'room events' },
+  'notify.noun.trust': { one: 'trust event', other: 'trust events' },
+  'notify.noun.analytics': { one: 'analytics event', other: 'analytics events' },
+  'notify.noun.security': { one: 'security event', other: 'security events' },
+  'notify.noun.system': { one: 'system event', other: 'system events' },
+  'notify.noun.securityAlerts': { one: 'security alert', other: 'security alerts' },
+  'notify.summaryBody': 'including {counts}; open Katya to see them',
+  'notify.summaryBodyPlain': 'open Katya to see them',
+  'notify.severityCount': '{count} {severity}',
+  'notify.offlineTitle': 'Katya is offline',
+  'notify.offlineBody': 'No connection to the server since {time}. Retrying in the background.',
 } as const satisfies Record<string, Entry>;
 
-export type StringKey = keyof typeof en;
+export type MessageKey = keyof typeof en;
