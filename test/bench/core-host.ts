@@ -7,11 +7,15 @@
 //   {type:'expect', count}        -> {type:'delivered', at, ...} when `count` events came out
 //   {type:'collect'}              -> {type:'notifications', shown: [{eventId, at}]}
 //   {type:'cpu'}                  -> {type:'cpu', user, system, at}
+//   {type:'mem', gc?}             -> {type:'mem', rssMb, heapUsedMb, handles, timers, fds}
+//   {type:'connected'}            -> {type:'connected', at} once connected, subscriptions active
 //   {type:'stop'}                 -> stops the service and exits
 // "Came out" means: delivered in a 'feed:added' batch, the core's batched output to the window.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { readdirSync } from 'node:fs';
 import { AppService } from '../../main/app/app-service';
+import type { AppServiceDeps } from '../../main/app/app-service';
 import { probeServer } from '../../main/core/doctor';
 import { confBackend } from '../../main/core/settings/settings';
 import type { NotificationRules } from '../../main/core/common/settings-schema';
@@ -31,6 +35,12 @@ interface StartMessage {
    * cannot be used (a file stands where the folder would be). Everything else as in the app.
    */
   historyInMemory?: boolean;
+  /** the profile folder to use (a history already in it is loaded); default a new one */
+  dataDir?: string;
+  /** engine timings (a soak shortens the backoff) */
+  connection?: AppServiceDeps['connection'];
+  /** keep this many events in the history (a soak fills it early, so growth means a leak) */
+  historyMaxEvents?: number;
 }
 
 let svc: AppService | null = null;
@@ -38,7 +48,14 @@ let delivered = 0;
 let expected: number | null = null;
 let sampleEvery = 0;
 let nextSample = 0;
-const memorySamples: { events: number; rssMb: number; heapUsedMb: number; at: number }[] = [];
+const memorySamples: {
+  events: number;
+  rssMb: number;
+  heapUsedMb: number;
+  heapTotalMb: number;
+  arrayBuffersMb: number;
+  at: number;
+}[] = [];
 const shown: { eventId: string | null; at: number; title: string }[] = [];
 
 function sampleMemory() {
@@ -49,6 +66,8 @@ function sampleMemory() {
     events: delivered,
     rssMb: m.rss / 1048576,
     heapUsedMb: m.heapUsed / 1048576,
+    heapTotalMb: m.heapTotal / 1048576,
+    arrayBuffersMb: m.arrayBuffers / 1048576,
     at: epochNow(),
   });
 }
@@ -75,7 +94,7 @@ function onFeedAdded(entries: FeedEntry[]) {
 }
 
 async function start(m: StartMessage) {
-  const dataDir = tempDir('core');
+  const dataDir = m.dataDir ?? tempDir('core');
   if (m.historyInMemory) writeFileSync(path.join(dataDir, 'history'), 'not a folder');
   sampleEvery = m.sampleEvery ?? 0;
   nextSample = sampleEvery;
@@ -93,8 +112,14 @@ async function start(m: StartMessage) {
     },
     startDemo: null,
     probe: probeServer,
+    ...(m.connection ? { connection: m.connection } : {}),
   });
   const invoke = svc.handlers.invoke;
+  if (m.historyMaxEvents !== undefined) {
+    const history = { ...svc.snapshot().settings.history, maxEvents: m.historyMaxEvents };
+    const r = await invoke['settings:update']({ history });
+    if (!r.ok) throw new Error(`history limit refused: ${JSON.stringify(r)}`);
+  }
   if (m.notifications) {
     const base = svc.snapshot().settings.notifications;
     const r = await invoke['settings:update']({ notifications: { ...base, ...m.notifications } });
@@ -116,6 +141,37 @@ async function start(m: StartMessage) {
   tellParent({ type: 'ready', at: epochNow(), dataDir });
 }
 
+function connectedAndActive(): boolean {
+  const snap = svc?.snapshot();
+  return (
+    !!snap &&
+    snap.connection.phase === 'connected' &&
+    snap.subscriptions.length > 0 &&
+    snap.subscriptions.every((s) => s.status === 'active')
+  );
+}
+
+/** What a week of running could leak: memory, handles, timers, file descriptors. */
+function resources(collect: boolean) {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (collect && gc) gc();
+  const m = process.memoryUsage();
+  const active = process.getActiveResourcesInfo();
+  let fds: number | null = null;
+  try {
+    fds = readdirSync('/proc/self/fd').length;
+  } catch {
+    // not Linux: the handle count stands in
+  }
+  return {
+    rssMb: m.rss / 1048576,
+    heapUsedMb: m.heapUsed / 1048576,
+    handles: active.length,
+    timers: active.filter((r) => r === 'Timeout').length,
+    fds,
+  };
+}
+
 process.on('message', (m: { type: string; [k: string]: unknown }) => {
   switch (m.type) {
     case 'start':
@@ -133,6 +189,15 @@ process.on('message', (m: { type: string; [k: string]: unknown }) => {
       tellParent({ type: 'cpu', user: u.user, system: u.system, at: epochNow() });
       return;
     }
+    case 'mem':
+      tellParent({ type: 'mem', ...resources(m.gc === true) });
+      return;
+    case 'connected':
+      until('connected, subscriptions active', connectedAndActive, 60_000, 2).then(
+        () => tellParent({ type: 'connected', at: epochNow() }),
+        failToParent,
+      );
+      return;
     case 'stop':
       void (svc?.stop() ?? Promise.resolve()).finally(() => process.exit(0));
       return;

@@ -8,7 +8,9 @@
 // itself. Here frames are encoded by hand and written in large chunks (honouring the socket's
 // backpressure), so the server is never the bottleneck and every client reads the same bytes.
 //
-// IPC: the parent sends {type:'arm', count}; the next client that subscribes gets the flood.
+// IPC: the parent sends {type:'arm', count}; the next client that subscribes gets the flood;
+// or {type:'flood-now', count}: the client that subscribed last gets it at once (so the parent
+// can measure that client connected and idle first).
 // The child answers {type:'flood-started', at} (epoch ms) and {type:'flood-written', at}.
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -23,6 +25,7 @@ const CHUNK_FRAMES = 512;
 const pool = eventPool();
 let armed: number | null = null;
 const sockets = new Set<Duplex>();
+let lastSubscribed: Duplex | null = null;
 
 function frameHeader(length: number, opcode = 0x1): Buffer {
   if (length < 126) return Buffer.from([0x80 | opcode, length]);
@@ -135,6 +138,7 @@ function onConnection(socket: Duplex) {
         continue;
       }
       if (msg.type !== 'subscribe') continue;
+      lastSubscribed = socket;
       socket.write(
         encodeText(
           JSON.stringify({
@@ -181,6 +185,10 @@ server.on('upgrade', (req, socket) => {
 
 process.on('message', (m: { type: string; count?: number }) => {
   if (m.type === 'arm') armed = m.count ?? 0;
+  if (m.type === 'flood-now') {
+    if (!lastSubscribed) failToParent(new Error('flood-now: no client has subscribed'));
+    void flood(lastSubscribed, m.count ?? 0).catch(failToParent);
+  }
   if (m.type === 'stop') {
     for (const s of sockets) s.destroy();
     server.close(() => process.exit(0));

@@ -2,7 +2,7 @@
 // pipeline to its batched output, against two baselines reading the same flood from the same
 // kind of server; and the core's memory while a million events stream through.
 import { eventPool, poolStats } from './events';
-import { BenchChild, median } from './lib';
+import { BenchChild, median, sleep } from './lib';
 
 export type ClientKind = 'bare' | 'document' | 'engine' | 'coreInMemory' | 'core';
 
@@ -29,7 +29,7 @@ interface FloodStarted {
   at: number;
 }
 
-async function startFlood(): Promise<{ flood: BenchChild; url: string }> {
+export async function startFlood(): Promise<{ flood: BenchChild; url: string }> {
   const flood = new BenchChild('flood-server.ts');
   const { url } = await flood.next<{ type: 'listening'; url: string }>('listening', 60_000);
   return { flood, url };
@@ -119,16 +119,21 @@ export interface MemoryResult {
   seconds: number;
   samples: { events: number; rssMb: number; heapUsedMb: number }[];
   history: unknown;
+  /** RSS as the OS sees it (no forced GC): connected before the flood, and `afterS` after it */
+  rssBeforeMb: number;
+  rssAfterMb: number;
+  afterS: number;
 }
 
 export async function runMemory(opts: {
   count: number;
   samples: number;
+  /** how long after the flood the RSS is read again */
+  afterS: number;
   log: (line: string) => void;
 }): Promise<MemoryResult> {
   const { flood, url } = await startFlood();
   try {
-    flood.send({ type: 'arm', count: opts.count });
     const core = new BenchChild('core-host.ts');
     try {
       core.send({
@@ -137,7 +142,11 @@ export async function runMemory(opts: {
         token: 'bench-token',
         sampleEvery: Math.max(1, Math.floor(opts.count / opts.samples)),
       });
+      await core.next('ready', 60_000);
+      core.send({ type: 'mem' });
+      const before = await core.next<{ type: 'mem'; rssMb: number }>('mem');
       core.send({ type: 'expect', count: opts.count });
+      flood.send({ type: 'flood-now', count: opts.count });
       const started = await flood.next<FloodStarted>('flood-started', 60_000);
       const done = await core.next<Delivered & { history: unknown }>(
         'delivered',
@@ -149,11 +158,17 @@ export async function runMemory(opts: {
         heapUsedMb: s.heapUsedMb,
       }));
       opts.log(`memory: ${opts.count} events in ${((done.at - started.at) / 1000).toFixed(1)} s`);
+      await sleep(opts.afterS * 1000);
+      core.send({ type: 'mem' });
+      const after = await core.next<{ type: 'mem'; rssMb: number }>('mem');
       return {
         count: opts.count,
         seconds: (done.at - started.at) / 1000,
         samples,
         history: done.history,
+        rssBeforeMb: before.rssMb,
+        rssAfterMb: after.rssMb,
+        afterS: opts.afterS,
       };
     } finally {
       await core.stop();

@@ -90,15 +90,26 @@ export class BenchChild {
   private exitCode: number | null | undefined = undefined;
   readonly stderr: string[] = [];
 
-  constructor(script: string, args: string[] = [], opts: { quietStdout?: boolean } = {}) {
+  /**
+   * `script` is a file beside this one, run through tsx, or the absolute path of a built
+   * `.cjs` bundle, run by plain Node (what cold-start figures must measure: no compiler).
+   */
+  constructor(
+    script: string,
+    args: string[] = [],
+    opts: { quietStdout?: boolean; exposeGc?: boolean } = {},
+  ) {
+    const built = script.endsWith('.cjs');
     this.process = fork(path.resolve(import.meta.dirname, script), args, {
       // For investigations: BENCH_GC=1 lets core-host force a GC before each memory sample;
       // BENCH_PROF=DIR writes a CPU profile of every core-host process into DIR.
       execArgv: [
-        '--import',
-        'tsx',
-        ...(process.env.BENCH_GC ? ['--expose-gc'] : []),
+        ...(built ? [] : ['--import', 'tsx']),
+        ...(opts.exposeGc ? ['--expose-gc'] : []),
+        ...(process.env.BENCH_GC && !opts.exposeGc ? ['--expose-gc'] : []),
         ...(process.env.BENCH_TRACE_GC ? ['--trace-gc'] : []),
+        // For experiments with V8's memory settings: BENCH_NODE_FLAGS="--max-semi-space-size=4"
+        ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []),
         ...(process.env.BENCH_PROF && script === 'core-host.ts'
           ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`]
           : []),

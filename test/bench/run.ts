@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only=ingest,memory,latency,renderer,passive]`
+// `npm run bench [-- --quick] [-- --only=ingest,memory,latency,renderer,passive,startup,soak]`
 //
 // Measures the core and the window against the reference server on loopback (see
 // docs/benchmarks.md for what each figure means and how it is taken), prints a table, then one
@@ -16,12 +16,16 @@ import type { IngestResult, MemoryResult } from './ingest';
 import { runLatency } from './latency';
 import type { LatencyPhase } from './latency';
 import { runRenderer } from './renderer';
+import { runSoak } from './soak';
+import type { SoakResult } from './soak';
+import { runStartup } from './startup';
+import type { StartupResult } from './startup';
 import type { RendererResult } from './renderer';
 import { runAuthStop, runIdle, runReconnect } from './passive';
 import type { AuthStopResult, IdleResult, ReconnectResult } from './passive';
-import { round } from './lib';
+import { median, round } from './lib';
 
-const SECTIONS = ['ingest', 'memory', 'latency', 'renderer', 'passive'] as const;
+const SECTIONS = ['ingest', 'memory', 'latency', 'renderer', 'passive', 'startup', 'soak'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const argv = process.argv.slice(2);
@@ -55,6 +59,10 @@ const PLAN = quick
       idleWindowS: 10,
       // Too short to be sure V8's start-up memory reducer is over: quote the full run.
       idleSettleS: 15,
+      startupRuns: 3,
+      startupSettleS: 5,
+      soakCycles: 50,
+      floodAfterS: 10,
     }
   : {
       ingestCount: 300_000,
@@ -70,6 +78,10 @@ const PLAN = quick
       authWindowS: 60,
       idleWindowS: 60,
       idleSettleS: 30,
+      startupRuns: 7,
+      startupSettleS: 30,
+      soakCycles: 500,
+      floodAfterS: 60,
     };
 
 const started = Date.now();
@@ -142,6 +154,8 @@ async function main() {
   let memory: MemoryResult | null = null;
   let latency: LatencyPhase[] | null = null;
   let renderer: RendererResult | null = null;
+  let startup: StartupResult | null = null;
+  let soak: SoakResult | null = null;
   let reconnect: ReconnectResult | null = null;
   let authStop: AuthStopResult | null = null;
   let idle: IdleResult | null = null;
@@ -151,7 +165,12 @@ async function main() {
     ingest = await runIngest({ count: PLAN.ingestCount, rounds: PLAN.ingestRounds, log });
   }
   if (only.has('memory')) {
-    memory = await runMemory({ count: PLAN.memoryCount, samples: PLAN.memorySamples, log });
+    memory = await runMemory({
+      count: PLAN.memoryCount,
+      samples: PLAN.memorySamples,
+      afterS: PLAN.floodAfterS,
+      log,
+    });
   }
   const runPassive = () =>
     Promise.all([
@@ -169,10 +188,18 @@ async function main() {
     );
   let passive: ReturnType<typeof runPassive> | null = null;
 
-  if (only.has('latency') || only.has('renderer')) {
+  if (only.has('latency') || only.has('renderer') || only.has('startup')) {
     const browser: Browser = await chromium.launch(chromiumLaunchOptions());
     browserVersion = browser.version();
     try {
+      if (only.has('startup')) {
+        startup = await runStartup({
+          browser,
+          runs: PLAN.startupRuns,
+          settleS: PLAN.startupSettleS,
+          log,
+        });
+      }
       if (only.has('latency')) {
         latency = await runLatency({
           browser,
@@ -191,6 +218,7 @@ async function main() {
       await browser.close();
     }
   }
+  if (only.has('soak')) soak = await runSoak({ cycles: PLAN.soakCycles, log });
   if (only.has('passive')) {
     const outcome = await (passive ?? runPassive());
     if ('err' in outcome) throw outcome.err;
@@ -208,7 +236,8 @@ async function main() {
         fmt(core, 0),
         `bare ws ${fmt(bare, 0)}`,
         fmt(rb, 2),
-        `goal >= 0.7: ${rb >= 0.7 ? 'met' : 'MISSED'}`,
+        // The 0.7 goal is retired (docs/benchmarks.md): a figure to watch, not a gate.
+        'a figure to watch; the retired 0.7 goal is explained in docs/benchmarks.md',
       ],
       [
         'ingest: core vs document client',
@@ -360,7 +389,19 @@ async function main() {
       `  RSS  ${rss.join(' ')}`,
       `  heap ${heap.join(' ')}`,
     );
+    const peak = Math.max(...s.map((x) => x.rssMb));
+    rows.push([
+      'flood: RSS before/peak/after (MB)',
+      `${fmt(memory.rssBeforeMb, 0)}/${fmt(peak, 0)}/${fmt(memory.rssAfterMb, 0)}`,
+      'before',
+      fmt(memory.rssAfterMb / memory.rssBeforeMb, 2),
+      `after = ${memory.afterS} s after the flood (goals: peak <= 150, after within 20 % of before)`,
+    ]);
     Object.assign(json, {
+      rss_before_flood_mb: round(memory.rssBeforeMb, 1),
+      rss_peak_mb: round(peak, 1),
+      rss_after_flood_mb: round(memory.rssAfterMb, 1),
+      rss_after_flood_s: memory.afterS,
       rss_mb_samples: rss,
       heap_mb_samples: heap,
       memory_sample_events: s.map((x) => x.events),
@@ -382,6 +423,87 @@ async function main() {
       idle_cpu_bare_ms_per_min: round(idle.bareCpuMsPerMin, 1),
       idle_window_s: idle.windowS,
       idle_settle_s: idle.settleS,
+    });
+  }
+  if (soak) {
+    const pair = (pick: (s: SoakResult['first']) => number | null, digits = 1) => [
+      round(pick(soak!.first) ?? NaN, digits),
+      round(pick(soak!.last) ?? NaN, digits),
+    ];
+    rows.push(
+      [
+        `soak: ${soak.cycles} cycles, handles first/last`,
+        `${soak.first.handles}/${soak.last.handles}`,
+        `fds ${soak.first.fds ?? '-'}/${soak.last.fds ?? '-'}`,
+        '',
+        `${soak.restarts} server restarts, ${soak.drops} network drops in ${fmt(soak.seconds, 0)} s; timers ${soak.first.timers}/${soak.last.timers}; first = cycle ${soak.first.cycle}`,
+      ],
+      [
+        'soak: heap after GC first/last (MB)',
+        `${fmt(soak.first.heapUsedMb)}/${fmt(soak.last.heapUsedMb)}`,
+        `RSS ${fmt(soak.first.rssMb, 0)}/${fmt(soak.last.rssMb, 0)}`,
+        '',
+        `events lost while connected: ${soak.lost} of ${soak.published}`,
+      ],
+    );
+    curves.push(
+      `soak curve, every 50 cycles: heap after GC (MB) ${soak.curve.map((s) => fmt(s.heapUsedMb)).join(' ')}; handles ${soak.curve.map((s) => s.handles).join(' ')}`,
+    );
+    Object.assign(json, {
+      soak_cycles: soak.cycles,
+      soak_handles_first_last: [soak.first.handles, soak.last.handles],
+      soak_timers_first_last: [soak.first.timers, soak.last.timers],
+      soak_fds_first_last: [soak.first.fds, soak.last.fds],
+      soak_heap_mb_first_last: pair((s) => s.heapUsedMb),
+      soak_rss_mb_first_last: pair((s) => s.rssMb, 0),
+      soak_events_lost: soak.lost,
+      soak_heap_mb_curve: soak.curve.map((s) => round(s.heapUsedMb)),
+      soak_handles_curve: soak.curve.map((s) => s.handles),
+      soak_events_published: soak.published,
+    });
+  }
+  if (startup) {
+    const connected = median(startup.connectedMs);
+    const bare = median(startup.bareMs);
+    rows.push(
+      [
+        'cold start: connected, full history (ms)',
+        fmt(connected, 0),
+        `bare ws ${fmt(bare, 0)}`,
+        fmt(connected / bare, 2),
+        `median of ${startup.connectedMs.length}; process start to subscriptions active (goal <= 2x)`,
+      ],
+      [
+        'cold start: history of 5,000 loaded (ms)',
+        fmt(median(startup.historyLoadMs)),
+        '',
+        '',
+        `median of ${startup.historyLoadMs.length}, 30 days of events (goal <= 50)`,
+      ],
+      [
+        'cold start: first feed row (ms)',
+        fmt(median(startup.firstRowMs), 0),
+        '',
+        '',
+        `preview page, navigation start to first row, median of ${startup.firstRowMs.length} (goal <= 500)`,
+      ],
+      [
+        'idle RSS, connected, full history (MB)',
+        fmt(startup.idleRssMb),
+        `bare ws ${fmt(startup.idleRssBareMb)}`,
+        fmt(startup.idleRssMb / startup.idleRssBareMb, 2),
+        `heap ${fmt(startup.idleHeapMb)} MB (bare ${fmt(startup.idleHeapBareMb)}) after ${startup.settleS} s (goal <= 1.6x)`,
+      ],
+    );
+    Object.assign(json, {
+      cold_start_connected_ms: round(connected, 0),
+      cold_start_bare_ms: round(bare, 0),
+      cold_start_first_row_ms: round(median(startup.firstRowMs), 0),
+      history_load_5000_ms: round(median(startup.historyLoadMs)),
+      idle_rss_mb: round(startup.idleRssMb),
+      idle_rss_bare_mb: round(startup.idleRssBareMb),
+      idle_heap_mb: round(startup.idleHeapMb),
+      idle_heap_bare_mb: round(startup.idleHeapBareMb),
     });
   }
   if (renderer) {
