@@ -28,7 +28,9 @@ import { hardenApp, hardenSession } from './adapters/security';
 import { watchPowerAndNetwork } from './adapters/power';
 import { autostart } from './adapters/autostart';
 import { electronStoreBackend } from './adapters/settings-store';
+import { ElectronUpdater, installFacts } from './adapters/updater';
 import { ownWindowSender, registerIpc } from './ipc/router';
+import { systemProxyResolver } from './adapters/proxy';
 import { startDemoServer } from './app/demo';
 import { probeServer } from './core/doctor';
 import { loadMachinePolicy } from './core/settings/settings';
@@ -103,9 +105,10 @@ function main() {
         iconPath: existsSync(iconPath('app', '256x256.png'))
           ? iconPath('app', '256x256.png')
           : undefined,
-        onClick: (eventId) => {
+        onClick: (eventId, id) => {
           windows?.open();
           if (eventId) service?.openEvent(eventId);
+          else if (id.startsWith('update:')) service?.openView('about');
         },
         log: (line) => service?.log.warn(line),
       });
@@ -122,7 +125,32 @@ function main() {
         setStartAtLogin: (enabled) => login.set(enabled),
         platform,
         version: app.getVersion(),
+        runtime: {
+          electron: process.versions.electron ?? null,
+          chromium: process.versions.chrome ?? null,
+          node: process.versions.node,
+        },
+        updates: {
+          // deb, rpm and the like are updated by the system; the core reads these facts.
+          install: installFacts({
+            isPackaged: app.isPackaged,
+            platform,
+            resourcesPath: process.resourcesPath,
+            env: process.env,
+          }),
+          createPort: (log) =>
+            new ElectronUpdater({
+              // Loaded on first use: a copy that does not update itself never loads it.
+              load: async () => (await import('electron-updater')).autoUpdater,
+              log,
+              beforeInstall: () => app.releaseSingleInstanceLock(),
+            }),
+        },
         systemLanguage: () => app.getLocale(),
+        // The connection follows Chromium's proxy (PAC, WPAD, OS settings), asked per attempt.
+        systemProxy: systemProxyResolver(session.defaultSession, (line) =>
+          service?.log.warn(`proxy: ${line}`),
+        ),
         logEcho: app.isPackaged ? undefined : (line) => console.error(line),
       });
       const svc = service;
@@ -170,6 +198,7 @@ function main() {
             void Promise.resolve(login.set(enabled))
               .then(() => svc.handlers.invoke['settings:update']({ startAtLogin: enabled }))
               .catch((err: Error) => svc.log.error(`start at login: ${err.message}`)),
+          update: () => svc.updateNow(),
           quit: () => app.quit(),
         },
       });

@@ -10,11 +10,17 @@ export const INVOKE_CHANNELS = [
   'settings:update',
   'token:set',
   'token:clear',
+  'proxyAuth:set',
+  'proxyAuth:clear',
   'connection:reconnectNow',
   'connection:test',
   'notifications:snooze',
   'diagnostics:get',
   'diagnostics:copy',
+  'app:about',
+  'update:check',
+  'update:download',
+  'update:install',
 ] as const;
 
 export const SEND_CHANNELS = ['window:ready', 'feed:opened'] as const;
@@ -29,4 +35,5 @@ export const EVENT_CHANNELS = [
   'notification:shown',
   'navigate:event',
   'navigate:view',
+  'update:changed',
 ] as const;

@@ -22,6 +22,7 @@ import type {
   FeedPage,
   MetricSeries,
   PolicyLocks,
+  ProxyAuthStatus,
   Settings,
   SettingsResult,
   ShownNotification,
@@ -30,8 +31,10 @@ import type {
   TestResult,
   TokenStatus,
 } from '../main/core/common/views';
+import type { AboutInfo, UpdateView } from '../main/core/common/update-view';
 
 export * from '../main/core/common/views';
+export type * from '../main/core/common/update-view';
 
 // ---- argument schemas (renderer -> main; validated at runtime) ---------------------------
 
@@ -44,6 +47,15 @@ export const tokenInputSchema = z
       .min(1, 'enter a token')
       .max(TOKEN_MAX_LENGTH)
       .refine((t) => t.trim() === t && !/\s/.test(t), 'a token has no spaces'),
+    acceptWeakStorage: z.boolean().optional(),
+  })
+  .strict();
+
+/** Proxy credentials from the settings form: write-only, like the token. */
+export const proxyAuthInputSchema = z
+  .object({
+    username: z.string().min(1).max(256),
+    password: z.string().max(1024),
     acceptWeakStorage: z.boolean().optional(),
   })
   .strict();
@@ -70,11 +82,20 @@ export const invokeSchemas = {
   'settings:update': z.tuple([settingsPatchSchema]),
   'token:set': z.tuple([tokenInputSchema]),
   'token:clear': none,
+  'proxyAuth:set': z.tuple([proxyAuthInputSchema]),
+  'proxyAuth:clear': none,
   'connection:reconnectNow': none,
   'connection:test': z.tuple([connectionTestSchema]),
   'notifications:snooze': z.tuple([snoozeSchema]),
   'diagnostics:get': none,
   'diagnostics:copy': none,
+  'app:about': none,
+  /** "Check for updates": answers at once ("checking"); the outcome comes as update:changed */
+  'update:check': none,
+  /** download the update the last check found (mode notify); progress comes as update:changed */
+  'update:download': none,
+  /** restart into the downloaded update */
+  'update:install': none,
 } as const;
 
 export interface InvokeResults {
@@ -87,12 +108,19 @@ export interface InvokeResults {
   'settings:update': SettingsResult;
   'token:set': TokenStatus;
   'token:clear': TokenStatus;
+  'proxyAuth:set': ProxyAuthStatus;
+  'proxyAuth:clear': ProxyAuthStatus;
   'connection:reconnectNow': void;
   'connection:test': TestResult;
   'notifications:snooze': { snoozedUntil: number | null };
   'diagnostics:get': Diagnostics;
   /** the text "Copy diagnostics" puts on the clipboard (token redacted) */
   'diagnostics:copy': string;
+  /** the app's, Electron's, Chromium's and Node's versions, and where updates stand */
+  'app:about': AboutInfo;
+  'update:check': UpdateView;
+  'update:download': UpdateView;
+  'update:install': UpdateView;
 }
 
 /** send: channel -> argument schema tuple (no answer) */
@@ -109,13 +137,20 @@ export interface EventPayloads {
   'feed:added': FeedEntry[];
   'connection:changed': ConnectionView;
   'subscriptions:changed': SubscriptionStatus[];
-  'settings:changed': { settings: Settings; locks: PolicyLocks; token: TokenStatus };
+  'settings:changed': {
+    settings: Settings;
+    locks: PolicyLocks;
+    token: TokenStatus;
+    proxyAuth?: ProxyAuthStatus;
+  };
   'unread:changed': { unread: number; snoozedUntil: number | null };
   'metrics:changed': MetricSeries[];
   'notification:shown': ShownNotification;
   /** open the window on this event (a notification was clicked) */
   'navigate:event': { eventId: string };
-  'navigate:view': { view: 'feed' | 'metrics' | 'settings' | 'diagnostics' };
+  'navigate:view': { view: 'feed' | 'metrics' | 'settings' | 'diagnostics' | 'about' };
+  /** where updates stand changed (a check, download progress, the mode) */
+  'update:changed': UpdateView;
 }
 
 export type InvokeChannel = keyof typeof invokeSchemas;

@@ -18,7 +18,8 @@ export class NativeNotifications {
       isSupported: () => boolean;
       platform: NodeJS.Platform;
       iconPath?: string;
-      onClick: (eventId: string | null) => void;
+      /** `id` tells an update's notification (update:…) from an event's */
+      onClick: (eventId: string | null, id: string) => void;
       log: (line: string) => void;
     },
   ) {}
@@ -50,7 +51,7 @@ export class NativeNotifications {
     };
     note.on('click', () => {
       forget();
-      this.opts.onClick(n.eventId);
+      this.opts.onClick(n.eventId, n.id);
     });
     note.on('close', forget);
     note.on('failed', (_e, error) => {

@@ -12,6 +12,8 @@ export interface TrayActions {
   snooze(choice: SnoozeChoice): void;
   reconnectNow(): void;
   setStartAtLogin(enabled: boolean): void;
+  /** the update item: restart into a downloaded update, or download one (none: no updates) */
+  update?(): void;
   quit(): void;
 }
 
@@ -33,8 +35,13 @@ export function trayMenu(
   actions: TrayActions,
 ): MenuItemConstructorOptions[] {
   const t = createTranslator(state.language);
+  // An update on offer comes right under the status, where it is seen.
+  const update: MenuItemConstructorOptions[] = state.updateItem
+    ? [{ label: state.updateItem, click: () => actions.update?.() }]
+    : [];
   return [
     { label: state.statusLine, enabled: false },
+    ...update,
     { type: 'separator' },
     { label: t('tray.open'), click: () => actions.open() },
     {
@@ -82,7 +89,7 @@ export class TrayController {
   /** Redraw only what changed: tray updates are visible flicker on some desktops. */
   render(state: TrayState): void {
     const startAtLogin = this.opts.startAtLogin();
-    const menuKey = `${state.language}|${state.statusLine}|${state.snoozed}|${startAtLogin}`;
+    const menuKey = `${state.language}|${state.statusLine}|${state.snoozed}|${startAtLogin}|${state.updateItem ?? ''}`;
     if (this.last?.icon !== state.icon) this.tray.setImage(this.opts.image(state.icon));
     if (this.last?.tooltip !== state.tooltip) this.tray.setToolTip(state.tooltip);
     if (this.last?.menuKey !== menuKey) {

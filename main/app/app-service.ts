@@ -32,7 +32,18 @@ import type {
 import { MetricsTracker } from '../core/metrics';
 import type { EmitToWindow, EventPayloads, Handlers } from '../../preload/contract';
 import { Disposer } from '../core/disposer';
+import { UpdateController } from '../core/updates/controller';
+import type { UpdaterPort } from '../core/updates/controller';
+import { DEVELOPMENT_BUILD } from '../core/updates/install';
+import type { InstallFacts } from '../core/updates/install';
+import type { AboutInfo, RuntimeVersions } from '../core/common/update-view';
+import type { ScopedLog } from '../core/log/scoped';
 import { diagnosticsText } from './diagnostics-text';
+import { ProxyCredentialVault } from '../core/vault/proxy-credentials';
+import type { ProxyCredentials } from '../core/common/network';
+import type { NetworkOptions } from '../core/net/route-agent';
+import { appNetwork } from './network';
+import type { SystemProxy } from './network';
 import { ServerLink } from './server-link';
 import type { DemoServer } from './server-link';
 import type { TimerSlot } from '../core/disposer';
@@ -59,7 +70,14 @@ export interface AppServiceDeps {
     url: string;
     authMethod: Settings['authMethod'];
     token: string | undefined;
+    /** the same proxy and trusted certificates as the connection's */
+    network?: NetworkOptions;
   }) => Promise<TestResult>;
+  /**
+   * The system's proxy for a URL (Electron: Chromium's resolver, so PAC, WPAD and the OS
+   * settings); absent: the environment's HTTPS_PROXY and friends stand in (the preview, tests)
+   */
+  systemProxy?: SystemProxy | null;
   setStartAtLogin?: (enabled: boolean) => void | Promise<void>;
   clock?: Clock;
   platform?: string;
@@ -70,6 +88,15 @@ export interface AppServiceDeps {
   logEcho?: (line: string) => void;
   /** how long a connection must stay up before a gap is shown on its own (default 5 s) */
   gapSettleMs?: number;
+  /** the About view's Electron, Chromium and Node versions (default: Node's only) */
+  runtime?: RuntimeVersions;
+  /** how this copy was installed and its updater; absent: it does not update itself */
+  updates?: {
+    install: InstallFacts;
+    createPort: (log: ScopedLog) => UpdaterPort;
+    /** the first check's delay after start (tests) */
+    firstCheckDelayMs?: number;
+  };
   /** engine timings for tests */
   connection?: Partial<
     Pick<ConnectionOptions, 'livenessTimeoutMs' | 'backoff' | 'batch' | 'random'>
@@ -88,6 +115,7 @@ export class AppService {
   private readonly notifier: Notifier;
   private readonly metrics = new MetricsTracker();
   private readonly link: ServerLink;
+  private readonly updates: UpdateController;
   /** the service's own timers, released at stop() */
   private readonly lifetime = new Disposer();
   private readonly trayListeners = new Set<() => void>();
@@ -98,11 +126,14 @@ export class AppService {
   private readonly notices: string[] = [];
   private stopped = false;
 
+  private readonly network: ReturnType<typeof appNetwork>;
+
   private constructor(
     private readonly deps: AppServiceDeps,
     private readonly history: EventHistory,
     settings: SettingsService,
     vault: TokenVault,
+    private readonly proxyVault: ProxyCredentialVault,
     log: Logger,
   ) {
     this.clock = deps.clock ?? systemClock;
@@ -110,7 +141,13 @@ export class AppService {
     this.settings = settings;
     this.vault = vault;
     this.log = log;
+    this.network = appNetwork({
+      settings: () => this.settings.get(),
+      credentials: () => proxyVault.credentials(),
+      systemProxy: deps.systemProxy ?? null,
+    });
     this.link = new ServerLink({
+      network: this.network,
       clock: this.clock,
       log,
       vault,
@@ -151,14 +188,37 @@ export class AppService {
       language: () => this.language(),
     });
     this.notices.push(...settings.notices());
+    const updateLog = log.child('updates');
+    this.updates = new UpdateController({
+      clock: this.clock,
+      current: deps.version ?? '0.0.0',
+      install: deps.updates?.install ?? DEVELOPMENT_BUILD,
+      port: deps.updates ? deps.updates.createPort(updateLog) : null,
+      // The policy's mode arrives through the settings (a locked field); its feed does not,
+      // since no one else may set it.
+      mode: settings.get().updates,
+      feedUrl: deps.adminPolicy?.policy?.updateUrl ?? null,
+      firstCheckDelayMs: deps.updates?.firstCheckDelayMs,
+      onChange: (view) => {
+        this.deps.emit('update:changed', view);
+        this.trayChanged();
+      },
+      notify: (n) => this.deps.notify.show(n),
+      language: () => this.language(),
+      log: updateLog,
+    });
   }
 
   static async start(deps: AppServiceDeps): Promise<AppService> {
     const clock = deps.clock ?? systemClock;
     let vault: TokenVault | null = null;
+    let proxyVault: ProxyCredentialVault | null = null;
     const log = createLogger({
       dir: path.join(deps.dataDir, 'logs'),
-      secrets: () => vault?.secretsForRedaction() ?? [],
+      secrets: () => [
+        ...(vault?.secretsForRedaction() ?? []),
+        ...(proxyVault?.secretsForRedaction() ?? []),
+      ],
       echo: deps.logEcho,
     });
     const settings = new SettingsService({
@@ -174,6 +234,13 @@ export class AppService {
       log: log.child('token vault'),
       legacyOriginFile: path.join(deps.dataDir, 'token-server.json'),
     });
+    proxyVault = new ProxyCredentialVault({
+      file: path.join(deps.dataDir, 'proxy-auth.bin'),
+      encryptor: deps.encryptor,
+      // Kept like the token: the same standing choice about weak storage applies.
+      acceptWeak: () => settings.get().acceptWeakTokenStorage,
+      log: log.child('proxy credentials'),
+    });
     const s = settings.get();
     const history = await EventHistory.open({
       dir: path.join(deps.dataDir, 'history'),
@@ -182,10 +249,11 @@ export class AppService {
       maxAgeDays: s.history.maxAgeDays,
       log: log.child('history'),
     });
-    const app = new AppService(deps, history, settings, vault, log);
+    const app = new AppService(deps, history, settings, vault, proxyVault, log);
     settings.onChange((next) => app.settingsChanged(next));
     log.info(`started: data in ${deps.dataDir}`);
     await app.link.connect();
+    app.updates.start();
     return app;
   }
 
@@ -227,7 +295,9 @@ export class AppService {
 
   private settingsChanged(next: Settings) {
     this.notifier.setRules(next.notifications);
+    this.updates.setMode(next.updates);
     this.vault.reconsiderStorage();
+    this.proxyVault.reconsiderStorage();
     this.history.setLimits(next.history.maxEvents, next.history.maxAgeDays);
     this.emitSettings();
     this.trayChanged(); // the tray speaks the language setting
@@ -238,6 +308,7 @@ export class AppService {
       settings: this.settings.get(),
       locks: this.settings.locks(),
       token: this.vault.status(),
+      proxyAuth: this.proxyVault.status(),
     });
   }
 
@@ -255,6 +326,17 @@ export class AppService {
       await this.link.connect();
     } else if (JSON.stringify(after.subscriptions) !== JSON.stringify(before.subscriptions)) {
       this.link.setSubscriptions(after.subscriptions);
+    }
+    if (
+      after.proxyMode !== before.proxyMode ||
+      after.proxyUrl !== before.proxyUrl ||
+      after.extraCaFile !== before.extraCaFile
+    ) {
+      // The route and the trust are read at every attempt; try the new way now.
+      this.log.info(
+        `network: ${this.network.describe()[0]}; extra CA file: ${after.extraCaFile || 'none'}`,
+      );
+      this.link.reconnectNow();
     }
     if (after.startAtLogin !== before.startAtLogin && this.deps.setStartAtLogin) {
       await this.deps.setStartAtLogin(after.startAtLogin);
@@ -277,6 +359,27 @@ export class AppService {
     return status;
   }
 
+  /** Proxy credentials from the settings form: stored, then a new attempt that uses them. */
+  private setProxyAuth(input: ProxyCredentials & { acceptWeakStorage?: boolean }) {
+    const { acceptWeakStorage, ...credentials } = input;
+    if (acceptWeakStorage && !this.settings.get().acceptWeakTokenStorage) {
+      this.settings.update({ acceptWeakTokenStorage: true });
+    }
+    const status = this.proxyVault.set(credentials, { acceptWeakStorage });
+    this.log.info(`proxy credentials stored (${status.stored ? status.storage : 'not stored'})`);
+    this.emitSettings();
+    this.link.reconnectNow();
+    return status;
+  }
+
+  private clearProxyAuth() {
+    const status = this.proxyVault.clear();
+    this.log.info('proxy credentials cleared');
+    this.emitSettings();
+    this.link.reconnectNow();
+    return status;
+  }
+
   private async clearToken() {
     const status = this.vault.clear();
     this.log.info('token cleared');
@@ -295,6 +398,7 @@ export class AppService {
       settings: this.settings.get(),
       locks: this.settings.locks(),
       token: this.vault.status(),
+      proxyAuth: this.proxyVault.status(),
       subscriptions: this.link.subscriptions(),
       unread: this.history.unreadCount(),
       snoozedUntil: this.notifier.snoozedUntil(),
@@ -312,6 +416,7 @@ export class AppService {
       stateHistory: this.link.stateHistory(),
       logLines: this.log.recent(200),
       historyInfo: this.history.info(),
+      network: this.network.describe(),
     };
   }
 
@@ -329,6 +434,7 @@ export class AppService {
       url: input.url,
       authMethod: input.authMethod,
       token: input.token ?? this.storedTokenForProbe(input.url),
+      network: this.network,
     });
   }
 
@@ -356,6 +462,27 @@ export class AppService {
   /** resume from sleep, network change */
   nudge() {
     this.link.nudge();
+    this.updates.nudge();
+  }
+
+  /** The tray's update item: restart into a downloaded update, or download one. */
+  updateNow() {
+    this.updates.act();
+  }
+
+  about(): AboutInfo {
+    return {
+      name: 'Katya Desktop',
+      version: this.deps.version ?? '0.0.0',
+      platform: this.deps.platform ?? process.platform,
+      arch: process.arch,
+      versions: this.deps.runtime ?? {
+        electron: null,
+        chromium: null,
+        node: process.versions.node,
+      },
+      update: this.updates.view(),
+    };
   }
 
   /**
@@ -409,6 +536,7 @@ export class AppService {
       now,
       formatTime,
       language: this.language(),
+      update: this.updates.view(),
     });
   }
 
@@ -441,6 +569,8 @@ export class AppService {
       'settings:update': (patch) => this.updateSettings(patch),
       'token:set': (input) => this.setToken(input.token, input.acceptWeakStorage),
       'token:clear': () => this.clearToken(),
+      'proxyAuth:set': (input) => this.setProxyAuth(input),
+      'proxyAuth:clear': () => this.clearProxyAuth(),
       'connection:reconnectNow': () => this.reconnectNow(),
       'connection:test': (input) => this.testConnection(input),
       'notifications:snooze': (choice) => ({ snoozedUntil: this.snooze(choice) }),
@@ -453,6 +583,17 @@ export class AppService {
             platform: this.deps.platform ?? process.platform,
           }),
         ),
+      'app:about': () => this.about(),
+      // The outcome of a check or a download arrives as update:changed; the window does not wait.
+      'update:check': () => {
+        void this.updates.checkNow();
+        return this.updates.view();
+      },
+      'update:download': () => {
+        void this.updates.download();
+        return this.updates.view();
+      },
+      'update:install': () => this.updates.install(),
     },
     send: {
       'window:ready': () => {
@@ -473,6 +614,7 @@ export class AppService {
     this.stopped = true;
     // The link first: a gap it still holds goes into the history before that closes.
     await this.link.stop();
+    this.updates.stop();
     this.lifetime.close();
     this.notifier.dispose();
     await this.history.close();

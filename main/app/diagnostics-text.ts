@@ -11,6 +11,8 @@ export function diagnosticsText(d: Diagnostics, about: { version: string; platfo
     `stats: ${JSON.stringify(d.stats)}`,
     `subscriptions: ${d.subscriptions.map((s) => `${s.name}=${s.status}${s.status === 'rejected' ? `(${s.code})` : ''}`).join(', ') || '(none)'}`,
     `history: ${JSON.stringify(d.historyInfo)}`,
+    ...(d.connection.lastError ? [`last error: ${d.connection.lastError}`] : []),
+    ...(d.network ?? []).map((l) => `network: ${l}`),
     'state changes:',
     ...d.stateHistory.map((c) => `  ${when(c.at)} ${c.phase}${c.detail ? ` ${c.detail}` : ''}`),
     'log:',

@@ -19,6 +19,7 @@ import { Disposer } from '../core/disposer';
 import type { TimerSlot } from '../core/disposer';
 import type { Logger } from '../core/log/logger';
 import type { TokenVault } from '../core/vault/token-vault';
+import type { NetworkOptions } from '../core/net/route-agent';
 
 export interface DemoServer {
   url: string;
@@ -49,6 +50,11 @@ export interface ServerLinkDeps {
   startDemo: (() => Promise<DemoServer>) | null;
   /** how long a connection must stay up before a gap is shown on its own (default 5 s) */
   gapSettleMs?: number;
+  /**
+   * the proxy and the trusted certificates for a configured server; the built-in demo server
+   * listens on loopback and is always reached directly
+   */
+  network?: NetworkOptions;
   /** engine timings for tests */
   connection?: Partial<
     Pick<ConnectionOptions, 'livenessTimeoutMs' | 'backoff' | 'batch' | 'random'>
@@ -129,14 +135,14 @@ export class ServerLink {
         await this.#demoStarting;
       }
       if (!current() || this.#deps.settings().serverUrl !== '' || !this.#demo) return;
-      const engine = this.#buildEngine(this.#demo.url, 'header');
+      const engine = this.#buildEngine(this.#demo.url, 'header', {});
       engine.setToken(this.#demo.token);
       engine.start();
       return;
     }
     await this.#stopDemo();
     if (!current()) return;
-    const engine = this.#buildEngine(s.serverUrl, s.authMethod);
+    const engine = this.#buildEngine(s.serverUrl, s.authMethod, this.#deps.network ?? {});
     if (!this.#deps.vault.usableFor(s.serverUrl)) {
       this.#setState({ state: 'closed', since: this.#clock.now() });
       return;
@@ -219,7 +225,8 @@ export class ServerLink {
       last.since === v.since &&
       last.retryAt === v.retryAt &&
       last.demo === v.demo &&
-      last.serverUrl === v.serverUrl
+      last.serverUrl === v.serverUrl &&
+      last.lastError === v.lastError
     )
       return;
     if (!last || last.phase !== v.phase) {
@@ -244,7 +251,11 @@ export class ServerLink {
       : 'the stored token was entered for another server; enter it again';
   }
 
-  #buildEngine(url: string, authMethod: Settings['authMethod']): ConnectionEngine {
+  #buildEngine(
+    url: string,
+    authMethod: Settings['authMethod'],
+    network: NetworkOptions,
+  ): ConnectionEngine {
     const on = this.#deps.on;
     const log = this.#deps.log;
     const engine = new ConnectionEngine({
@@ -253,6 +264,7 @@ export class ServerLink {
       subscriptions: this.#deps.settings().subscriptions,
       clock: this.#clock,
       log: log.sink,
+      network,
       ...this.#deps.connection,
     });
     this.#engine = engine;

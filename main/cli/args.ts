@@ -10,6 +10,10 @@ export const EXIT = {
   FAILURE: 1,
   USAGE: 2,
   AUTH_FAILED: 3,
+  /** `tail`: the server's certificate is not trusted (expired, wrong name, unknown issuer...) */
+  CERTIFICATE: 4,
+  /** `tail`: the proxy wants credentials or refused them (407), or will not tunnel (403...) */
+  PROXY_REFUSED: 5,
 } as const;
 
 export class UsageError extends Error {

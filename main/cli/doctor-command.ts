@@ -5,12 +5,16 @@ import type { TestStep } from '../core/common/views';
 import { EXIT, intOption, parseCommandArgs } from './args';
 import { clean, painter, wantsColour } from './format';
 import { TARGET_OPTIONS, connectionTarget } from './tail-command';
+import { NETWORK_OPTIONS, commandNetwork } from './network-options';
 
 const LABELS: Record<TestStep['step'], string> = {
   url: 'server URL',
+  proxy: 'proxy',
   dns: 'name resolution',
   tcp: 'TCP connection',
+  tunnel: 'proxy tunnel',
   tls: 'TLS',
+  chain: 'certificate',
   upgrade: 'WebSocket upgrade',
   auth: 'authentication',
   subscribe: 'subscription',
@@ -21,9 +25,14 @@ export async function runDoctor(
   argv: string[],
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
-  const { values } = parseCommandArgs(argv, { ...TARGET_OPTIONS, timeout: { type: 'string' } });
+  const { values } = parseCommandArgs(argv, {
+    ...TARGET_OPTIONS,
+    ...NETWORK_OPTIONS,
+    timeout: { type: 'string' },
+  });
   // A bad URL is a usage error here (exit 2), so the probe's own URL step always passes.
   const target = connectionTarget(values, env, { tokenRequired: false });
+  const network = commandNetwork(values, env, target.url);
   const timeoutMs = intOption(values.timeout, 'timeout', 10_000, 100, 600_000);
   const paint = painter(wantsColour(process.stdout, env));
 
@@ -38,11 +47,12 @@ export async function runDoctor(
           : paint('skip', 'dim');
     // One skipped line stands for all the subscriptions that were not tried.
     const label = s.step === 'subscribe' && outcome === 'skip' ? 'subscriptions' : LABELS[s.step];
-    let detail = clean(s.detail);
+    // The probe bounds its own text; a certificate line (names, dates, fingerprint) is long.
+    let detail = clean(s.detail, 1000);
     // The probe says no token was given; here we can say how to give one.
     if (s.step === 'auth' && outcome === 'skip' && !target.token && detail === 'no token given')
       detail += ' (--token or KATYA_TOKEN)';
-    const tail = s.advice ? ` ${paint('→', 'dim')} ${clean(s.advice)}` : '';
+    const tail = s.advice ? ` ${paint('→', 'dim')} ${clean(s.advice, 400)}` : '';
     process.stdout.write(`${mark}  ${label.padEnd(20)} ${detail}${tail}\n`);
   };
 
@@ -54,6 +64,7 @@ export async function runDoctor(
       channels: target.channels,
       events: target.events,
       timeoutMs,
+      network,
     },
     print,
   );

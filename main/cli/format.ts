@@ -98,6 +98,10 @@ export function stateLine(s: ConnectionState, url: string): string {
     case 'open':
       return `connected to ${url}`;
     case 'reconnecting':
+      // A proxy or certificate problem leads: those words (which certificate, which proxy,
+      // why) are what the reader must act on, and they are longer than a socket error.
+      if (s.problem && s.lastError)
+        return `${clean(s.lastError, 1000)} (retry ${s.attempt} in ${(s.delayMs / 1000).toFixed(1)} s)`;
       return `reconnecting in ${(s.delayMs / 1000).toFixed(1)} s (attempt ${s.attempt})${s.lastError ? `: ${clean(s.lastError)}` : ''}`;
     case 'auth_failed':
       return `authentication failed: ${clean(s.reason)}`;

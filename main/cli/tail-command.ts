@@ -11,6 +11,9 @@ import type { AuthMethod, Channel, EventMessage, EventType } from '../core/commo
 import { DEFAULT_SETTINGS } from '../core/common/settings-schema';
 import { EXIT, UsageError, channelList, eventList, intOption, parseCommandArgs } from './args';
 import { boundedOutput } from './bounded-output';
+import { NETWORK_OPTIONS, commandNetwork } from './network-options';
+import { problemAdvice } from '../core/net/problem-text';
+import type { ConnectionProblem } from '../core/common/network';
 import {
   clean,
   errorLine,
@@ -77,11 +80,13 @@ export async function runTail(
 ): Promise<number> {
   const { values } = parseCommandArgs(argv, {
     ...TARGET_OPTIONS,
+    ...NETWORK_OPTIONS,
     json: { type: 'boolean' },
     verbose: { type: 'boolean' },
     'idle-timeout': { type: 'string' },
   });
   const target = connectionTarget(values, env);
+  const network = commandNetwork(values, env, target.url);
   const livenessTimeoutMs = intOption(
     values['idle-timeout'],
     'idle-timeout',
@@ -113,6 +118,7 @@ export async function runTail(
     authMethod: target.authMethod,
     subscriptions: { channels: target.channels, events: target.events },
     livenessTimeoutMs,
+    network,
     log: values.verbose
       ? (level, message) => process.stderr.write(`katya tail [${level}] ${clean(message, 1000)}\n`)
       : undefined,
@@ -155,6 +161,7 @@ export async function runTail(
         line.attempt = s.attempt;
         line.delayMs = s.delayMs;
         if (s.lastError) line.error = s.lastError;
+        if (s.problem) line.problem = s.problem;
       }
       if (s.state === 'auth_failed') line.reason = s.reason;
       out(JSON.stringify(line));
@@ -206,6 +213,22 @@ export async function runTail(
     const keepAlive = setInterval(() => {}, 1 << 30);
     const offs = [
       engine.on('state', (s) => {
+        // What only a person can fix ends the command, as a rejected token does: a certificate
+        // this computer does not trust, a proxy that wants credentials or will not tunnel. A
+        // proxy that is down, or cannot reach the server, may be back soon: those are retried
+        // like any network fault.
+        const problem = s.state === 'reconnecting' ? s.problem : undefined;
+        const stop = problem ? stopsTail(problem) : null;
+        if (problem && stop !== null) {
+          if (json) onState(s);
+          else {
+            // The words alone: "retrying in 0.4 s" would not be true.
+            info(clean(s.state === 'reconnecting' ? (s.lastError ?? '') : '', 1000));
+            info(`→ ${problemAdvice(problem)}`);
+          }
+          finish(stop);
+          return;
+        }
         onState(s);
         if (s.state === 'auth_failed') {
           // The app waits for a new token here; a command line has none to wait for.
@@ -230,8 +253,8 @@ export async function runTail(
     function finish(code: number) {
       if (done) return;
       done = true;
-      if (code === EXIT.AUTH_FAILED) {
-        // Stop quietly: the auth_failed line is the last word, not a "closed" after it.
+      if (code !== EXIT.OK) {
+        // Stop quietly: the line that says why is the last word, not a "closed" after it.
         for (const off of offs) off();
         engine.stop();
       } else {
@@ -253,4 +276,11 @@ export async function runTail(
     process.on('SIGTERM', onSignal);
     engine.start();
   });
+}
+
+/** The exit code for a problem only a person can fix, or null to keep retrying. */
+function stopsTail(problem: ConnectionProblem): number | null {
+  if (problem.kind === 'certificate') return EXIT.CERTIFICATE;
+  if (problem.reason === 'auth_required' || problem.reason === 'denied') return EXIT.PROXY_REFUSED;
+  return null;
 }

@@ -16,7 +16,8 @@ Usage:
 Run \`katya COMMAND --help\` for a command's options.
 
 Exit codes: 0 success (and after Ctrl-C or SIGTERM), 1 failure, 2 bad usage,
-            3 authentication failed (tail, doctor).
+            3 authentication failed (tail, doctor), 4 certificate not trusted (tail),
+            5 the proxy refused: credentials needed or refused, or tunnel denied (tail).
 `;
 
 export const SERVER_USAGE = `katya server: a reference Katya server on one port
@@ -67,19 +68,30 @@ Options:
   --json                   one JSON object per line on stdout (see below)
   --idle-timeout MS        treat the connection as dead after MS without any frame from
                            the server, and reconnect (default 45000)
+  --proxy URL              the proxy to use, for every server (loopback too):
+                           http://[USER:PASS@]HOST:PORT, https://..., socks5://...;
+                           "none" turns off a proxy from the environment. Without it:
+                           HTTPS_PROXY (wss://), HTTP_PROXY (ws://), ALL_PROXY, with
+                           NO_PROXY exceptions; loopback servers go direct
+  --ca FILE                PEM file of CA certificates to trust as well (like
+                           NODE_EXTRA_CA_CERTS, which is honoured too)
   --verbose                connection log on stderr
   -h, --help               this text
 
 It runs the desktop app's connection engine: reconnects with backoff and never gives up on
 network faults, resubscribes after reconnecting, drops duplicate events, and stops on an
-authentication failure (exit 3).
+authentication failure (exit 3), a server certificate this computer does not trust (exit 4:
+which certificate and why, with its subject, issuer, dates and SHA-256 fingerprint), and a
+proxy that wants credentials, refuses them or will not tunnel (exit 5). A proxy that is down
+or cannot reach the server is retried like any network fault.
 
 Without --json: one readable line per event on stdout (coloured on a terminal, plain when
 piped); connection states, subscription results and server errors go to stderr.
 
 With --json, every line has a "type":
   state         {"type":"state","state":"connecting"|"open"|"reconnecting"|"auth_failed"|"closed",
-                 "at":ISO, ...}; reconnecting adds "attempt" and "delayMs", auth_failed "reason"
+                 "at":ISO, ...}; reconnecting adds "attempt", "delayMs", "error" and, for a
+                 proxy or certificate, "problem"; auth_failed "reason"
   event         the server's event envelope as received, after de-duplication:
                  {"type":"event","id","timestamp","event","channel","data"}
   notification  what the app's default notification policy would pop up:
@@ -92,7 +104,8 @@ With --json, every line has a "type":
 Channels and event types:
 ${catalogue}
 
-Exit codes: 0 after Ctrl-C or SIGTERM, 2 bad usage, 3 authentication failed.
+Exit codes: 0 after Ctrl-C or SIGTERM, 2 bad usage, 3 authentication failed,
+            4 certificate not trusted, 5 the proxy refused (407, or the tunnel denied).
 `;
 
 export const DOCTOR_USAGE = `katya doctor: check the way to a Katya server, one step at a time
@@ -106,11 +119,19 @@ Options:
   --channels a,b           subscriptions to check (default: all channels)
   --events x,y             event types to check as well
   --timeout MS             per step (default 10000)
+  --proxy URL              the proxy to use, for every server (loopback too):
+                           http://[USER:PASS@]HOST:PORT, https://..., socks5://...;
+                           "none" turns off a proxy from the environment. Without it:
+                           HTTPS_PROXY (wss://), HTTP_PROXY (ws://), ALL_PROXY, with
+                           NO_PROXY exceptions; loopback servers go direct
+  --ca FILE                PEM file of CA certificates to trust as well (like
+                           NODE_EXTRA_CA_CERTS, which is honoured too)
   -h, --help               this text
 
-Steps: name resolution, TCP connection, TLS (for wss://), WebSocket upgrade,
-authentication, each subscription, round-trip time. One line per step: "ok" or "FAIL" with
-what was found and what to do about it.
+Steps: proxy (which one the URL goes through, and who said so), name resolution and TCP
+connection (of the proxy when there is one), proxy tunnel (CONNECT), TLS (for wss://) and
+the certificate chain as received, WebSocket upgrade, authentication, each subscription,
+round-trip time. One line per step: "ok" or "FAIL" with what was found and what to do.
 
 Exit codes: 0 every step ok, 1 a step failed, 2 bad usage, 3 authentication failed.
 `;

@@ -23,10 +23,9 @@ export const systemClock: Clock = {
   setTimeout: (fn, ms) => {
     const t = setTimeout(fn, ms);
     // A tray app must not be kept alive by its own timers when everything else has ended.
-    t.unref?.();
+    t.unref();
     return t;
   },
-  clearTimeout: (h) => {
-    if (h !== undefined) clearTimeout(h as ReturnType<typeof setTimeout>);
-  },
+  // clearTimeout(undefined) does nothing, as the interface asks
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout> | undefined),
 };

@@ -1,6 +1,8 @@
 // How the engine's state reads to a user (docs/architecture.md, "Behaviour the design fixes"): connecting, connected,
 // reconnecting (in N s), offline since HH:MM, sign-in needed, paused. A disconnection shorter
-// than OFFLINE_AFTER_MS is "reconnecting"; a longer one is "offline".
+// than OFFLINE_AFTER_MS is "reconnecting"; a longer one is "offline". A retry after a refused
+// certificate or a refusing proxy reads as "certificate not trusted" or "proxy problem" for as
+// long as it lasts: that, not the time offline, is what the user has to act on.
 import type { ConnectionState } from './connection/types';
 import type { ConnectionView } from './common/views';
 
@@ -22,7 +24,7 @@ export interface ViewInput {
 
 export function connectionView(input: ViewInput): ConnectionView {
   const { state, serverUrl, demo } = input;
-  const base = { serverUrl, demo, attempt: 0, retryAt: null, lastError: null };
+  const base = { serverUrl, demo, attempt: 0, retryAt: null, lastError: null, problem: null };
   if (input.missingToken && state.state !== 'open') {
     return {
       ...base,
@@ -39,9 +41,11 @@ export function connectionView(input: ViewInput): ConnectionView {
     case 'reconnecting': {
       const lostAt = input.disconnectedSince ?? state.since;
       const offline = input.lostForMs !== null && input.lostForMs >= OFFLINE_AFTER_MS;
+      const problem = state.problem ?? null;
       return {
         ...base,
-        phase: offline ? 'offline' : 'reconnecting',
+        phase: problem ? problem.kind : offline ? 'offline' : 'reconnecting',
+        problem,
         since: lostAt,
         attempt: state.attempt,
         retryAt: state.retryAt,

@@ -1,15 +1,21 @@
 // The doctor probe: walks the way from this computer to a Katya server one step at a time and
 // says, for each, what it found and what to do when it failed. `katya doctor` prints it line by
 // line; the app's "Test connection" shows the same steps in the settings window.
-// It is a probe, not a client: node:dns, node:net, node:tls and a plain `ws` socket, so that every
-// step is visible on its own. It never throws: whatever goes wrong becomes a failed step.
+// It is a probe, not a client: node:dns and node:net for the first hop (the server, or the
+// proxy), then one `ws` socket over the app's own route agent (../net/route-agent.ts), whose
+// progress (the proxy tunnel, the TLS handshake and the chain it received) becomes steps of
+// their own. It never throws: whatever goes wrong becomes a failed step.
 import { lookup } from 'node:dns/promises';
 import { isIP, connect as tcpConnect } from 'node:net';
 import type { Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
-import type { PeerCertificate, TLSSocket } from 'node:tls';
 import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
+import { DIRECT, describeChoice } from './common/network';
+import type { CertificateInfo, ConnectionProblem, ProxyChoice, ProxyRoute } from './common/network';
+import { RouteAgent, isNetworkProblem } from './net/route-agent';
+import type { NetworkOptions, RouteStage } from './net/route-agent';
+import { certificateLine } from './net/certificate';
+import { describeProblem, problemAdvice } from './net/problem-text';
 import { displayText } from './common/untrusted-text';
 import { redact } from './log/redact';
 import { AUTH_METHODS, CHANNELS, ERROR_CODES, validateServerUrl } from './common/protocol';
@@ -27,11 +33,15 @@ export interface ProbeInput {
   events?: EventType[];
   /** per step, not for the whole probe; default 10 s */
   timeoutMs?: number;
+  /** the proxy and the trusted certificates, as the app's connection uses them */
+  network?: NetworkOptions;
 }
 
 export type ProbeResult = TestResult & {
   /** the server (or a proxy) refused the token: `katya doctor` exits 3 for this */
   authFailed: boolean;
+  /** the proxy or certificate problem that stopped the probe, if that is what did */
+  problem?: ConnectionProblem;
 };
 
 type StepName = TestStep['step'];
@@ -122,21 +132,8 @@ const SUBSCRIPTION_ADVICE: ReadonlyMap<string, string> = new Map([
   ],
 ]);
 
-function tlsAdvice(code: string | undefined, host: string): string {
-  switch (code) {
-    case 'CERT_HAS_EXPIRED':
-      return 'the server certificate has expired; the server admin must renew it';
-    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
-    case 'SELF_SIGNED_CERT_IN_CHAIN':
-    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
-    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
-      return 'the certificate is not signed by a known authority; add your CA with NODE_EXTRA_CA_CERTS=ca.pem (or to the system store for the app)';
-    case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return `the certificate is not for ${host}; use the host name the certificate names`;
-    default:
-      return 'check that the port speaks TLS (wss://) and not plain HTTP (ws://)';
-  }
-}
+/** A TLS failure that is not a refused certificate: most often plain HTTP on the port. */
+const TLS_ADVICE = 'check that the port speaks TLS (wss://) and not plain HTTP (ws://)';
 
 /**
  * Text a server sends back (error messages) could echo the token; the probe's own sentences never
@@ -176,6 +173,7 @@ export async function probeServer(
 ): Promise<ProbeResult> {
   const steps: TestStep[] = [];
   let authFailed = false;
+  let problem: ConnectionProblem | undefined;
   const redact = redactor(typeof input?.token === 'string' ? input.token : undefined);
   const said = (value: unknown, max?: number) => redact(oneLine(value, max));
   const p: Probe = {
@@ -192,6 +190,7 @@ export async function probeServer(
     said,
     failure: (err) => said(err instanceof Error ? err.message : String(err)) || 'unknown error',
     markAuthFailed: () => (authFailed = true),
+    markProblem: (found) => (problem = found),
   };
 
   try {
@@ -201,7 +200,12 @@ export async function probeServer(
     // always gets a report instead of a rejection.
     p.emit('rtt', 'fail', `the probe stopped: ${p.failure(err)}`, 'this is a bug in the probe');
   }
-  return { ok: steps.every((s) => s.outcome !== 'fail'), steps, authFailed };
+  return {
+    ok: steps.every((s) => s.outcome !== 'fail'),
+    steps,
+    authFailed,
+    ...(problem && { problem }),
+  };
 }
 
 /** What the steps share: how to report, and how to quote text that did not come from us. */
@@ -212,6 +216,7 @@ interface Probe {
   /** an error's message, quoted like `said` */
   failure: (err: unknown) => string;
   markAuthFailed: () => void;
+  markProblem: (problem: ConnectionProblem) => void;
 }
 
 /** Where the probe goes and how, once the input is checked. */
@@ -225,28 +230,54 @@ interface Target {
   channels: Channel[];
   events: EventType[];
   timeoutMs: number;
+  network: NetworkOptions;
 }
 
-const ORDER: StepName[] = ['dns', 'tcp', 'tls', 'upgrade', 'auth', 'subscribe', 'rtt'];
+/** Where the probe's first packets go: the server itself, or the proxy in front of it. */
+interface Hop {
+  host: string;
+  port: number;
+  /** "" for the server, "proxy " for a proxy: the dns and tcp steps say which they checked */
+  label: string;
+  proxied: boolean;
+}
+
+const ORDER: StepName[] = [
+  'proxy',
+  'dns',
+  'tcp',
+  'tunnel',
+  'tls',
+  'chain',
+  'upgrade',
+  'auth',
+  'subscribe',
+  'rtt',
+];
 
 /** One step after another; each reports itself, and the first to fail ends the walk. */
 async function walk(input: ProbeInput, p: Probe): Promise<void> {
   const target = checkTarget(input, p);
   if (!target) return;
+  let hop: Hop | null = null;
   // After a failure the rest are listed as skipped, so the report always shows how far it got.
-  // A ws:// probe has no TLS step to skip.
+  // A ws:// probe has no TLS steps to skip, a direct one no tunnel, and the certificate chain
+  // is listed only when one was received.
   const skipAfter = (step: StepName) =>
     ORDER.slice(ORDER.indexOf(step) + 1)
-      .filter((s) => s !== 'tls' || target.secure)
+      .filter((s) => (s !== 'tls' || target.secure) && s !== 'chain')
+      .filter((s) => s !== 'tunnel' || hop === null || hop.proxied)
       .forEach((s) => p.emit(s, 'skip', EARLIER_FAILED));
 
-  const address = await resolveName(target, p);
+  const route = await chooseRoute(target, p);
+  if (!route) return skipAfter('proxy');
+  hop = firstHop(route, target);
+  const address = await resolveName(hop, target.timeoutMs, p);
   if (address === null) return skipAfter('dns');
-  if (!(await reachPort(target, address, p))) return skipAfter('tcp');
-  if (!(await checkTls(target, address, p))) return skipAfter('tls');
-  const socket = await upgrade(target, p);
-  if (!socket) return skipAfter('upgrade');
-  const { ws, inbox } = socket;
+  if (!(await reachPort(hop, address, target.timeoutMs, p))) return skipAfter('tcp');
+  const opened = await upgrade(target, route, p);
+  if (!opened.ok) return skipAfter(opened.failedAt);
+  const { ws, inbox } = opened;
   try {
     // Authentication, then subscriptions: both need a token.
     if (!target.token) {
@@ -305,97 +336,150 @@ function checkTarget(input: ProbeInput, p: Probe): Target | null {
       input.timeoutMs !== undefined && Number.isFinite(input.timeoutMs) && input.timeoutMs > 0
         ? input.timeoutMs
         : DEFAULT_TIMEOUT_MS,
+    network: input.network ?? {},
   };
 }
 
-/** Name resolution: the address to connect to, or null after reporting why there is none. */
-async function resolveName(t: Target, p: Probe): Promise<string | null> {
-  if (isIP(t.host)) {
-    p.emit('dns', 'ok', `${t.host} is an address, nothing to resolve`);
-    return t.host;
-  }
+/** Which proxy, if any, the URL goes through, and who said so. */
+async function chooseRoute(t: Target, p: Probe): Promise<ProxyRoute | null> {
   try {
-    const all = await withTimeout(lookup(t.host, { all: true }), t.timeoutMs, 'DNS');
-    if (all.length === 0) throw new Error('no addresses');
-    p.emit('dns', 'ok', `${t.host} → ${all.map((a) => a.address).join(', ')}`);
-    return all[0]!.address;
+    const asked = t.network.proxyFor
+      ? await withTimeout(Promise.resolve(t.network.proxyFor(t.url)), t.timeoutMs, 'proxy')
+      : { choices: [DIRECT], source: 'default' };
+    const route = asked.choices.length ? asked : { ...asked, choices: [DIRECT] };
+    const [first, ...rest] = route.choices.map(describeChoice);
+    const fallbacks = rest.length ? `, then ${rest.join(', then ')}` : '';
+    p.emit('proxy', 'ok', `${first}${fallbacks} (${p.said(route.source, 80)})`);
+    return route;
   } catch (err) {
     p.emit(
-      'dns',
+      'proxy',
       'fail',
-      `${t.host}: ${p.failure(err)}`,
-      'check the host name for typos, your DNS settings and VPN',
+      `the proxy for this URL cannot be found: ${p.failure(err)}`,
+      'check the proxy setting (system, none or manual), the PAC file or HTTPS_PROXY',
     );
     return null;
   }
 }
 
-/** A TCP connection to the port. */
-async function reachPort(t: Target, address: string, p: Probe): Promise<boolean> {
+function firstHop(route: ProxyRoute, t: Target): Hop {
+  const first: ProxyChoice = route.choices[0] ?? DIRECT;
+  if (first.kind === 'direct') return { host: t.host, port: t.port, label: '', proxied: false };
+  return { host: first.host, port: first.port, label: 'proxy ', proxied: true };
+}
+
+/**
+ * Name resolution of the first hop (the server, or the proxy: a proxy resolves the server's
+ * name itself): the address to connect to, or null after reporting why there is none.
+ */
+async function resolveName(hop: Hop, timeoutMs: number, p: Probe): Promise<string | null> {
+  if (isIP(hop.host)) {
+    p.emit('dns', 'ok', `${hop.label}${hop.host} is an address, nothing to resolve`);
+    return hop.host;
+  }
+  try {
+    const all = await withTimeout(lookup(hop.host, { all: true }), timeoutMs, 'DNS');
+    if (all.length === 0) throw new Error('no addresses');
+    p.emit('dns', 'ok', `${hop.label}${hop.host} → ${all.map((a) => a.address).join(', ')}`);
+    return all[0]!.address;
+  } catch (err) {
+    p.emit(
+      'dns',
+      'fail',
+      `${hop.label}${hop.host}: ${p.failure(err)}`,
+      hop.proxied
+        ? 'check the proxy host name, your DNS settings and VPN'
+        : 'check the host name for typos, your DNS settings and VPN',
+    );
+    return null;
+  }
+}
+
+/** A TCP connection to the first hop's port. */
+async function reachPort(hop: Hop, address: string, timeoutMs: number, p: Probe): Promise<boolean> {
   try {
     const started = performance.now();
     await connectOnce(
-      (onConnect) => tcpConnect({ host: address, port: t.port }, onConnect),
+      (onConnect) => tcpConnect({ host: address, port: hop.port }, onConnect),
       () => undefined,
-      t.timeoutMs,
+      timeoutMs,
       'TCP',
     );
     p.emit(
       'tcp',
       'ok',
-      `${address} port ${t.port} in ${(performance.now() - started).toFixed(1)} ms`,
+      `${hop.label}${address} port ${hop.port} in ${(performance.now() - started).toFixed(1)} ms`,
     );
     return true;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const advice =
       code === 'ECONNREFUSED'
-        ? 'nothing listens there: is the server running, and is the port right?'
+        ? hop.proxied
+          ? 'nothing listens there: is the proxy running, and is its port right?'
+          : 'nothing listens there: is the server running, and is the port right?'
         : err instanceof TimeoutError
           ? 'packets are dropped: a firewall, proxy or VPN may be in the way'
           : 'check the network connection';
-    p.emit('tcp', 'fail', `${address} port ${t.port}: ${p.failure(err)}`, advice);
+    p.emit('tcp', 'fail', `${hop.label}${address} port ${hop.port}: ${p.failure(err)}`, advice);
     return false;
   }
 }
 
-/** The TLS handshake and the certificate's remaining days; skipped for ws:// to this computer. */
-async function checkTls(t: Target, address: string, p: Probe): Promise<boolean> {
-  if (!t.secure) {
-    p.emit('tls', 'skip', 'not used: ws:// to this computer');
-    return true;
-  }
-  try {
-    const found = await connectOnce<TLSSocket, { cert: PeerCertificate; protocol: string | null }>(
-      (onConnect) =>
-        tlsConnect(
-          { host: address, port: t.port, servername: isIP(t.host) ? undefined : t.host },
-          onConnect,
-        ),
-      (socket) => ({ cert: socket.getPeerCertificate(), protocol: socket.getProtocol() }),
-      t.timeoutMs,
-      'TLS',
-    );
-    const daysLeft = Math.floor((Date.parse(found.cert.valid_to) - Date.now()) / 86_400_000);
-    const detail = `${found.protocol ?? 'TLS'}, certificate valid for ${daysLeft} more day(s)`;
-    if (daysLeft < 14)
-      p.emit('tls', 'ok', detail, 'the certificate expires soon; tell the server admin');
-    else p.emit('tls', 'ok', detail);
-    return true;
-  } catch (err) {
-    p.emit('tls', 'fail', p.failure(err), tlsAdvice((err as NodeJS.ErrnoException).code, t.host));
-    return false;
-  }
+/** The certificates as received, one step each, leaf first; the one at fault fails. */
+function reportChain(chain: CertificateInfo[], failed: CertificateInfo | null, p: Probe): void {
+  chain.forEach((c, i) => {
+    const bad = failed !== null && c.fingerprint256 === failed.fingerprint256;
+    p.emit('chain', bad ? 'fail' : 'ok', `#${i} ${p.said(certificateLine(c), 600)}`);
+  });
 }
 
-/** The WebSocket upgrade, with the token presented the chosen way, as the app would. */
-async function upgrade(t: Target, p: Probe): Promise<{ ws: WebSocket; inbox: Inbox } | null> {
+/**
+ * The WebSocket upgrade, with the token presented the chosen way, over the same route agent as
+ * the app's connection: the proxy tunnel and the TLS handshake (with the chain as received)
+ * are reported as their own steps on the way.
+ */
+async function upgrade(
+  t: Target,
+  route: ProxyRoute,
+  p: Probe,
+): Promise<{ ok: true; ws: WebSocket; inbox: Inbox } | { ok: false; failedAt: StepName }> {
+  if (!t.secure) p.emit('tls', 'skip', 'not used: ws:// to this computer');
   const wsUrl = new URL(t.url);
   const headers: Record<string, string> = {};
   if (t.token && t.authMethod === 'query') wsUrl.searchParams.set('token', t.token);
   if (t.token && t.authMethod === 'header') headers.authorization = `Bearer ${t.token}`;
+  let tunnelled = false;
+  let secured = false;
+  const onStage = (stage: RouteStage) => {
+    if (stage.stage === 'tunnel') {
+      tunnelled = true;
+      const how =
+        stage.choice.kind === 'proxy' && stage.choice.scheme.startsWith('socks')
+          ? 'SOCKS connection'
+          : 'CONNECT';
+      p.emit(
+        'tunnel',
+        'ok',
+        `${how} ${p.said(t.url.host, 260)} through ${describeChoice(stage.choice)} in ${stage.ms.toFixed(1)} ms`,
+      );
+    } else if (stage.stage === 'tls') {
+      secured = true;
+      const leaf = stage.chain[0];
+      const daysLeft = leaf
+        ? Math.floor((Date.parse(leaf.validTo) - Date.now()) / 86_400_000)
+        : NaN;
+      const detail = `${stage.protocol ?? 'TLS'}, certificate valid for ${daysLeft} more day(s)`;
+      if (daysLeft < 14)
+        p.emit('tls', 'ok', detail, 'the certificate expires soon; tell the server admin');
+      else p.emit('tls', 'ok', detail);
+      reportChain(stage.chain, null, p);
+    }
+  };
+  // The route chosen in the proxy step, for the URL without the token (wsUrl may carry it).
+  const agent = new RouteAgent(new URL(t.url), { ...t.network, proxyFor: () => route }, onStage);
   const started = performance.now();
-  const ws = new WebSocket(wsUrl, { headers, handshakeTimeout: t.timeoutMs });
+  const ws = new WebSocket(wsUrl, { headers, handshakeTimeout: t.timeoutMs, agent });
   ws.on('error', () => {}); // reported through the steps
   const inbox = new Inbox(ws);
   try {
@@ -412,9 +496,33 @@ async function upgrade(t: Target, p: Probe): Promise<{ ws: WebSocket; inbox: Inb
       ws.once('error', reject);
     });
     p.emit('upgrade', 'ok', `HTTP 101 in ${(performance.now() - started).toFixed(1)} ms`);
-    return { ws, inbox };
+    return { ok: true, ws, inbox };
   } catch (err) {
     ws.terminate();
+    if (isNetworkProblem(err)) {
+      p.markProblem(err.problem);
+      if (err.problem.kind === 'proxy') {
+        p.emit(
+          'tunnel',
+          'fail',
+          p.said(describeProblem(err.problem), 400),
+          problemAdvice(err.problem),
+        );
+        return { ok: false, failedAt: 'tunnel' };
+      }
+      p.emit('tls', 'fail', p.said(describeProblem(err.problem), 600), problemAdvice(err.problem));
+      reportChain(err.chain, err.problem.certificate, p);
+      return { ok: false, failedAt: 'chain' };
+    }
+    // Not through the tunnel, or no TLS: the failure belongs to that step.
+    if (route.choices[0]?.kind === 'proxy' && !tunnelled) {
+      p.emit('tunnel', 'fail', p.failure(err), 'the proxy broke off; check the proxy setting');
+      return { ok: false, failedAt: 'tunnel' };
+    }
+    if (t.secure && !secured) {
+      p.emit('tls', 'fail', p.failure(err), TLS_ADVICE);
+      return { ok: false, failedAt: 'chain' };
+    }
     const status = (err as { status?: number }).status;
     if (status === 401 || status === 403) {
       p.markAuthFailed();
@@ -433,7 +541,7 @@ async function upgrade(t: Target, p: Probe): Promise<{ ws: WebSocket; inbox: Inb
             : 'check that this is a Katya server';
       p.emit('upgrade', 'fail', p.failure(err), advice);
     }
-    return null;
+    return { ok: false, failedAt: 'upgrade' };
   }
 }
 

@@ -4,6 +4,9 @@
 import type { ConnectionView } from './common/views';
 import { createTranslator } from './common/messages';
 import type { Language, Translate } from './common/messages';
+import { problemWhy } from './common/problem-words';
+import type { UpdateView } from './common/update-view';
+import { updateMenuLabel } from './updates/presentation';
 
 export type TrayIcon = 'connected' | 'connecting' | 'offline' | 'signin' | 'unread' | 'snoozed';
 
@@ -18,6 +21,8 @@ export interface TrayInput {
   formatTime: (ms: number) => string;
   /** the language of the tooltip and the menu: the window's */
   language: Language;
+  /** the app's updates, when it has them */
+  update?: UpdateView | null;
 }
 
 export interface TrayState {
@@ -29,6 +34,8 @@ export interface TrayState {
   ticking: boolean;
   /** the menu speaks the same language as the tooltip */
   language: Language;
+  /** the menu's update item ("Restart to update to v1.2.0"), or null when there is none */
+  updateItem?: string | null;
 }
 
 function statusLine(
@@ -52,6 +59,11 @@ function statusLine(
       return t('tray.signin');
     case 'paused':
       return t('tray.paused');
+    // Which certificate or proxy, and why: the tooltip is where a tray-only user looks.
+    case 'certificate':
+      return t('tray.certificate', { why: c.problem ? problemWhy(c.problem, t) : '' });
+    case 'proxy':
+      return t('tray.proxy', { why: c.problem ? problemWhy(c.problem, t) : '' });
   }
 }
 
@@ -59,6 +71,7 @@ function iconFor(c: ConnectionView, unreadAlerts: number, snoozed: boolean): Tra
   // Problems with the connection outrank everything: a quiet tray must mean "all is well".
   if (c.phase === 'signin') return 'signin';
   if (c.phase === 'offline' || c.phase === 'paused') return 'offline';
+  if (c.phase === 'certificate' || c.phase === 'proxy') return 'offline';
   if (c.phase === 'connecting' || c.phase === 'reconnecting') return 'connecting';
   if (unreadAlerts > 0) return 'unread';
   if (snoozed) return 'snoozed';
@@ -94,5 +107,6 @@ export function trayState(input: TrayInput): TrayState {
       connection.retryAt !== null &&
       connection.retryAt > now,
     language,
+    updateItem: input.update ? updateMenuLabel(input.update, t) : null,
   };
 }

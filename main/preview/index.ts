@@ -6,13 +6,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startPreview } from './server';
+import { parseProxyUrl } from '../core/common/network';
 
-const USAGE = `usage: npm run preview -- [--no-open] [--data-dir DIR] [--server URL] [--token T] [--port N] [--policy FILE]
+const USAGE = `usage: npm run preview -- [--no-open] [--data-dir DIR] [--server URL] [--token T] [--port N] [--policy FILE] [--proxy URL|none]
 
 Runs Katya Desktop's core in Node and serves its window at a loopback URL (printed on the
 first stdout line that starts with "preview "). Without --server it uses the built-in demo
 server. Prefer KATYA_TOKEN to --token: other local users can read a process's arguments.
-Notifications are printed on stdout.`;
+Notifications are printed on stdout. The "system" proxy setting means the environment here
+(HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY), or --proxy URL (for every server, loopback
+too); --proxy none turns an environment proxy off.`;
 
 function fail(message: string): never {
   console.error(`preview: ${message}\n\n${USAGE}`);
@@ -30,6 +33,7 @@ try {
       port: { type: 'string' },
       host: { type: 'string' },
       policy: { type: 'string' },
+      proxy: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -44,6 +48,10 @@ if (args.help) {
 const port = args.port === undefined ? 0 : Number(args.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535)
   fail(`--port must be a port number, not "${args.port}"`);
+if (args.proxy !== undefined && args.proxy.trim().toLowerCase() !== 'none') {
+  const parsed = parseProxyUrl(args.proxy, { allowCredentials: true });
+  if (!parsed.ok) fail(`--proxy: ${parsed.error} (or "none")`);
+}
 if (args.host && !['127.0.0.1', 'localhost', '::1'].includes(args.host))
   fail('--host must be a loopback address: the bridge is not for other machines');
 
@@ -105,6 +113,7 @@ startPreview({
   host: args.host,
   port,
   policyFile: args.policy,
+  proxy: args.proxy,
   rendererDir,
   bridgeFile,
   version: process.env.npm_package_version,

@@ -20,6 +20,7 @@ import { startDemoServer } from '../app/demo';
 import { requestTarget } from '../server/http';
 import type { EmitToWindow, ShownNotification, TokenStatus } from '../../preload/contract';
 import { fileKeyEncryptor } from './encryptor';
+import { environmentProxy } from '../app/network';
 import { resolveInside, windowCsp, windowHeaders } from '../core/window-files';
 
 /** Same policy as the app's, but the page may talk to its own origin: the bridge socket. */
@@ -34,6 +35,11 @@ export interface PreviewOptions {
   host?: string;
   port?: number;
   policyFile?: string;
+  /**
+   * The proxy the "system" setting means here, where there is no Chromium to ask: a URL, or
+   * "none"; default HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY
+   */
+  proxy?: string;
   rendererDir: string;
   bridgeFile: string;
   /** notifications and log lines are reported here (stdout / stderr in the CLI) */
@@ -171,8 +177,12 @@ export async function startPreview(opts: PreviewOptions): Promise<Preview> {
     emit,
     startDemo: startDemoServer,
     probe: probeServer,
+    systemProxy: environmentProxy(process.env, opts.proxy),
     platform: process.platform,
     version: opts.version,
+    // The window runs in whatever browser opened it: the preview has no Electron or Chromium
+    // of its own, and no updater (About says it is a development build).
+    runtime: { electron: null, chromium: null, node: process.versions.node },
     logEcho: log,
     connection: opts.connection,
   });

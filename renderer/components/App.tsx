@@ -9,6 +9,7 @@ import { FeedView } from './FeedView';
 import { MetricsView } from './MetricsView';
 import { SettingsView } from './settings/SettingsView';
 import { DiagnosticsView } from './DiagnosticsView';
+import { AboutView } from './AboutView';
 import { VIEWS } from '../state/app';
 import type { View } from '../state/app';
 import type { StringKey } from '../i18n';
@@ -18,6 +19,7 @@ const VIEW_TITLE: Record<View, StringKey> = {
   metrics: 'nav.metrics',
   settings: 'nav.settings',
   diagnostics: 'nav.diagnostics',
+  about: 'nav.about',
 };
 
 function Nav() {
@@ -118,6 +120,7 @@ export function App() {
           {view === 'metrics' && <MetricsView />}
           {view === 'settings' && <SettingsView />}
           {view === 'diagnostics' && <DiagnosticsView />}
+          {view === 'about' && <AboutView />}
         </main>
         <StatusBar />
       </div>

@@ -90,6 +90,16 @@ export function DiagnosticsView() {
             <dt>{t('diag.damaged')}</dt>
             <dd>{n(d.historyInfo?.damagedRecordsSkipped)}</dd>
           </dl>
+          {Array.isArray(d.network) && d.network.length > 0 && (
+            <>
+              <h2>{t('diag.network')}</h2>
+              <ul class="plain mono" data-testid="diag-network">
+                {d.network.map((l, k) => (
+                  <li key={k}>{scalarText(l, 400)}</li>
+                ))}
+              </ul>
+            </>
+          )}
           <h2>{t('diag.subscriptions')}</h2>
           {d.subscriptions.length === 0 ? (
             <p>{t('diag.none')}</p>

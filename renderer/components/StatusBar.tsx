@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useApp } from './context';
 import type { SnoozeChoice } from '../../main/core/common/views';
+import { certificateDetails, problemWhy } from '../../main/core/common/problem-words';
 
 function SnoozeMenu() {
   const app = useApp();
@@ -105,6 +106,15 @@ export function StatusBar() {
     case 'signin':
       shown = spoken = t('status.signin');
       break;
+    // Which certificate or proxy stands in the way, and why, rather than "reconnecting".
+    case 'certificate':
+    case 'proxy': {
+      const why = c.problem ? problemWhy(c.problem, t) : (c.lastError ?? '');
+      shown = spoken = t(c.phase === 'certificate' ? 'status.certificate' : 'status.proxy', {
+        why,
+      });
+      break;
+    }
     default:
       shown = spoken = t('status.paused');
   }
@@ -118,16 +128,31 @@ export function StatusBar() {
       <span class="status-text" aria-hidden="true" data-testid="status-text">
         {shown}
       </span>
-      {c.lastError && c.phase !== 'connected' && (
-        <span class="status-error">{t('status.lastError', { error: c.lastError })}</span>
-      )}
+      {c.problem
+        ? (() => {
+            const details = certificateDetails(c.problem, t);
+            return (
+              details && (
+                <span class="status-error status-problem" data-testid="status-problem">
+                  {details}
+                </span>
+              )
+            );
+          })()
+        : c.lastError &&
+          c.phase !== 'connected' && (
+            <span class="status-error">{t('status.lastError', { error: c.lastError })}</span>
+          )}
       {c.demo && (
         <span class="demo-badge" title={t('status.demoHint')}>
           {t('status.demo')}
           <span class="sr-only">: {t('status.demoHint')}</span>
         </span>
       )}
-      {(c.phase === 'offline' || c.phase === 'reconnecting') && (
+      {(c.phase === 'offline' ||
+        c.phase === 'reconnecting' ||
+        c.phase === 'certificate' ||
+        c.phase === 'proxy') && (
         <button type="button" onClick={() => void app.reconnectNow()}>
           {t('status.reconnectNow')}
         </button>

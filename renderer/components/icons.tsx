@@ -27,7 +27,7 @@ export function ChannelIcon({ channel }: { channel: string }) {
   );
 }
 
-export type NavIconName = 'feed' | 'metrics' | 'settings' | 'diagnostics';
+export type NavIconName = 'feed' | 'metrics' | 'settings' | 'diagnostics' | 'about';
 
 const NAV_PATHS: Record<NavIconName, string> = {
   feed: 'M3 5h14M3 10h14M3 15h9',
@@ -35,6 +35,8 @@ const NAV_PATHS: Record<NavIconName, string> = {
   settings:
     'M10 7a3 3 0 1 0 0 6 3 3 0 0 0 0-6zM10 1.5v2.5M10 16v2.5M1.5 10H4M16 10h2.5M4 4l1.8 1.8M14.2 14.2L16 16M4 16l1.8-1.8M14.2 5.8L16 4',
   diagnostics: 'M2 10h4l2-5 4 10 2-5h4',
+  // an "i" in a circle
+  about: 'M10 2.5a7.5 7.5 0 1 0 0 15 7.5 7.5 0 0 0 0-15zM10 9v5M10 6v.5',
 };
 
 export function NavIcon({ name }: { name: NavIconName }) {

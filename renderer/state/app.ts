@@ -12,6 +12,7 @@ import type {
   SnoozeChoice,
   SubscriptionStatus,
   TokenStatus,
+  ProxyAuthStatus,
 } from '../../main/core/common/views';
 import { DEFAULT_SETTINGS } from '../../main/core/common/settings-schema';
 import { createI18n, resolveLang } from '../i18n';
@@ -20,8 +21,10 @@ import { createFeedState } from './feed';
 import { createMetricsState } from './metrics';
 import { createDiagnosticsState } from './diagnostics';
 import { createSettingsState } from './settings';
+import { createProxyAuthState } from './proxy-auth';
+import { createAboutState } from './about';
 
-export const VIEWS = ['feed', 'metrics', 'settings', 'diagnostics'] as const;
+export const VIEWS = ['feed', 'metrics', 'settings', 'diagnostics', 'about'] as const;
 export type View = (typeof VIEWS)[number];
 
 export interface Toast extends ShownNotification {
@@ -47,6 +50,7 @@ export function createAppState(api: KatyaApi, env: AppEnvironment) {
   const settings = signal<Settings>(DEFAULT_SETTINGS);
   const locks = signal<PolicyLocks>({ locked: {}, source: null });
   const token = signal<TokenStatus>({ stored: false });
+  const proxyAuthStatus = signal<ProxyAuthStatus>({ stored: false });
   const subscriptions = signal<SubscriptionStatus[]>([]);
   const unread = signal(0);
   const snoozedUntil = signal<number | null>(null);
@@ -69,7 +73,9 @@ export function createAppState(api: KatyaApi, env: AppEnvironment) {
   const feed = createFeedState(api, { maxEvents: () => settings.peek()?.history?.maxEvents });
   const metrics = createMetricsState(api);
   const diagnostics = createDiagnosticsState(api);
+  const aboutView = createAboutState(api);
   const settingsForm = createSettingsState(api, { settings, token });
+  const proxyAuth = createProxyAuthState(api, proxyAuthStatus);
 
   let toastKey = 0;
   const unsubscribers: (() => void)[] = [];
@@ -133,6 +139,7 @@ export function createAppState(api: KatyaApi, env: AppEnvironment) {
         if (s.settings) settings.value = s.settings;
         if (s.locks) locks.value = s.locks;
         if (s.token) token.value = s.token;
+        if (s.proxyAuth) proxyAuthStatus.value = s.proxyAuth;
       });
     });
     listen('unread:changed', (u) => {
@@ -148,6 +155,7 @@ export function createAppState(api: KatyaApi, env: AppEnvironment) {
       if (n && typeof n.eventId === 'string' && n.eventId) openEvent(n.eventId);
     });
     listen('navigate:view', (n) => navigate(n?.view));
+    listen('update:changed', (u) => aboutView.applyUpdate(u));
   }
 
   async function start(): Promise<void> {
@@ -160,6 +168,7 @@ export function createAppState(api: KatyaApi, env: AppEnvironment) {
         settings.value = snap.settings ?? DEFAULT_SETTINGS;
         locks.value = snap.locks ?? { locked: {}, source: null };
         token.value = snap.token ?? { stored: false };
+        proxyAuthStatus.value = snap.proxyAuth ?? { stored: false };
         subscriptions.value = Array.isArray(snap.subscriptions) ? snap.subscriptions : [];
         unread.value = typeof snap.unread === 'number' ? snap.unread : 0;
         snoozedUntil.value = typeof snap.snoozedUntil === 'number' ? snap.snoozedUntil : null;
@@ -241,7 +250,9 @@ export function createAppState(api: KatyaApi, env: AppEnvironment) {
     feed,
     metrics,
     diagnostics,
+    aboutView,
     settingsForm,
+    proxyAuth,
     start,
     navigate,
     openEvent,

@@ -2,9 +2,13 @@
 // load the built bundles (dist/main/index.cjs, dist/preload/index.cjs) in Node. It is strict
 // where Electron is: Tray, BrowserWindow, safeStorage and the default session refuse to work
 // before `ready`, privileged schemes are registered before it only, and a BrowserWindow option
-// or webPreferences key that Electron's own electron.d.ts does not declare throws.
+// or webPreferences key that Electron's own electron.d.ts does not declare throws. `net.request`
+// makes a real HTTP request with node:http (electron-updater downloads through it).
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import type { RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import Module, { createRequire } from 'node:module';
 import path from 'node:path';
 import { FakeIpcMain } from './ipc-main';
@@ -103,8 +107,16 @@ export interface FakeElectronMain {
     privileged: unknown[];
     handlers: Map<string, (request: Request) => Promise<Response>>;
   };
-  session: { permissionRequest: unknown; permissionCheck: unknown; devicePermission: unknown };
+  session: {
+    permissionRequest: unknown;
+    permissionCheck: unknown;
+    devicePermission: unknown;
+    /** the URLs session.resolveProxy was asked about, in order */
+    proxyAsked: string[];
+  };
   errorBoxes: [string, string][];
+  /** the URLs asked for through net.request, in order */
+  netRequests: string[];
   /** fire `ready` (whenReady resolves) */
   ready(): void;
   /** resolves with the code of the first app.exit() */
@@ -112,8 +124,11 @@ export interface FakeElectronMain {
 }
 
 export function fakeElectronMain(
-  /** singleInstance: false plays a second launch, whose lock the first instance holds */
-  opts: { version?: string; locale?: string; singleInstance?: boolean } = {},
+  /**
+   * singleInstance: false plays a second launch, whose lock the first instance holds;
+   * packaged: app.isPackaged (the caller then sets process.resourcesPath)
+   */
+  opts: { version?: string; locale?: string; singleInstance?: boolean; packaged?: boolean } = {},
 ): FakeElectronMain {
   const WINDOW_OPTIONS = declaredKeys(
     'BaseWindowConstructorOptions',
@@ -132,7 +147,7 @@ export function fakeElectronMain(
   const app = Object.assign(new EventEmitter(), {
     exitCode: null as number | null,
     paths: new Map<string, string>(),
-    isPackaged: false,
+    isPackaged: opts.packaged ?? false,
     setPath(name: string, value: string) {
       app.paths.set(name, value);
     },
@@ -149,6 +164,8 @@ export function fakeElectronMain(
       app.lockRequests++;
       return opts.singleInstance ?? true;
     },
+    releaseSingleInstanceLock: () => undefined,
+    relaunch: () => undefined,
     getLoginItemSettings: () => ({ openAtLogin: false, wasOpenedAtLogin: false }),
     setLoginItemSettings: () => undefined,
     isReady: () => isReady,
@@ -280,16 +297,39 @@ export function fakeElectronMain(
     permissionRequest: null,
     permissionCheck: null,
     devicePermission: null,
+    proxyAsked: [],
   };
   const defaultSession = {
     setPermissionRequestHandler: (h: unknown) => (sessionState.permissionRequest = h),
     setPermissionCheckHandler: (h: unknown) => (sessionState.permissionCheck = h),
     setDevicePermissionHandler: (h: unknown) => (sessionState.devicePermission = h),
+    // The app asks the system proxy for each connection; the test machine has none.
+    resolveProxy: async (url: string) => {
+      sessionState.proxyAsked.push(url);
+      return 'DIRECT';
+    },
   };
   const session = {
     get defaultSession() {
       notReady('session.defaultSession');
       return defaultSession;
+    },
+    fromPartition(partition: string) {
+      notReady('session.fromPartition');
+      return { partition };
+    },
+  };
+
+  // Electron's net.request takes Node-style options plus its own (session, redirect); here the
+  // request goes out through node:http, unchanged otherwise.
+  const netRequests: string[] = [];
+  const net = {
+    isOnline: () => true,
+    request(options: RequestOptions & { session?: unknown; redirect?: string }) {
+      notReady('net.request');
+      const { session: _session, redirect: _redirect, ...node } = options;
+      netRequests.push(`${node.protocol}//${node.hostname}:${node.port}${node.path}`);
+      return (node.protocol === 'https:' ? httpsRequest : httpRequest)(node);
     },
   };
 
@@ -308,8 +348,10 @@ export function fakeElectronMain(
     session,
     dialog: { showErrorBox: (title: string, text: string) => errorBoxes.push([title, text]) },
     nativeImage: { createFromPath: (p: string) => ({ path: p, isEmpty: () => false }) },
-    net: { isOnline: () => true },
+    net,
     powerMonitor: new EventEmitter(),
+    // Squirrel's updater; electron-updater tells it before-quit-for-update
+    autoUpdater: new EventEmitter(),
     shell: { openPath: async () => '' },
   };
 
@@ -325,6 +367,7 @@ export function fakeElectronMain(
     protocol: protocolState,
     session: sessionState,
     errorBoxes,
+    netRequests,
     ready() {
       isReady = true;
       app.emit('will-finish-launching');
@@ -391,4 +434,30 @@ export function requireWithElectron(file: string, electron: unknown): string[] {
     delete require.cache[file];
   }
   return requested;
+}
+
+/**
+ * Like requireWithElectron, for a bundle that also asks for `electron` later, after loading:
+ * electron-updater, bundled into dist/main/index.cjs, calls require('electron') when it first
+ * checks or downloads. Only the bundle's own requests are answered, until `release()`.
+ */
+export function requireWithElectronKept(file: string, electron: unknown): () => void {
+  const loader = Module as unknown as { _load: Loader };
+  const original = loader._load;
+  const hook: Loader = function (this: unknown, request, parent, isMain) {
+    if (request === 'electron' && (parent as { filename?: string } | null)?.filename === file)
+      return electron;
+    return original.call(this, request, parent, isMain);
+  };
+  loader._load = hook;
+  try {
+    delete require.cache[file];
+    require(file);
+  } finally {
+    delete require.cache[file];
+  }
+  return () => {
+    // Another hook may have been laid over this one since; then leave the chain alone.
+    if (loader._load === hook) loader._load = original;
+  };
 }

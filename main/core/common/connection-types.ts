@@ -1,6 +1,7 @@
 // The connection's state, statistics and subscription statuses as the window shows them: the
 // engine (../../connection/) produces them, the window only reads them.
 import type { Channel, EventType } from './protocol';
+import type { ConnectionProblem } from './network';
 
 export type ConnectionState =
   | { state: 'connecting'; since: number }
@@ -12,6 +13,8 @@ export type ConnectionState =
       delayMs: number;
       retryAt: number;
       lastError?: string;
+      /** the last attempt failed at a proxy or a certificate: which, and why */
+      problem?: ConnectionProblem;
     }
   | { state: 'auth_failed'; since: number; reason: string }
   | { state: 'closed'; since: number };

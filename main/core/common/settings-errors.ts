@@ -16,6 +16,13 @@ export const SETTINGS_ERROR_CODES = [
   'url.ws',
   'url.credentials',
   'url.token',
+  // proxy URL problems, as parseProxyUrl() names them (network.ts)
+  'proxy.notUrl',
+  'proxy.scheme',
+  'proxy.credentials',
+  'proxy.path',
+  /** the extra CA file is not an absolute path */
+  'caFile.absolute',
   // the access token typed into the form (checked before it is sent)
   'token.empty',
   'token.spaces',

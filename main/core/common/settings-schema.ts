@@ -4,8 +4,10 @@ import { z } from 'zod';
 import { AUTH_METHODS, CHANNELS, EVENT_TYPES, SEVERITIES, validateServerUrl } from './protocol';
 import type { Channel, EventType } from './protocol';
 import { errorParams, rangeMessage } from './settings-errors';
+import { UPDATE_MODES } from './update-view';
+import { PROXY_MODES, parseProxyUrl } from './network';
 
-export const SETTINGS_VERSION = 1;
+export const SETTINGS_VERSION = 2;
 
 // The limits below are the only place these numbers are written: the settings form reads them
 // for its inputs and its messages, and the IPC contract for the token.
@@ -47,6 +49,29 @@ export const serverUrlSchema = z.string().superRefine((value, ctx) => {
     });
 });
 
+/** A manual proxy: '' (none set yet) or scheme://HOST:PORT, credentials kept elsewhere. */
+export const proxyUrlSchema = z.string().superRefine((value, ctx) => {
+  if (value === '') return;
+  const parsed = parseProxyUrl(value);
+  if (!parsed.ok)
+    ctx.addIssue({
+      code: 'custom',
+      message: parsed.error,
+      params: errorParams(`proxy.${parsed.problem}`),
+    });
+});
+
+/** A PEM file of CA certificates to trust as well: '' (none) or an absolute path. */
+export const caFileSchema = z.string().refine((v) => v === '' || isAbsolutePath(v), {
+  message: 'use the full path of a PEM file, such as /etc/ssl/acme-ca.pem',
+  params: errorParams('caFile.absolute'),
+});
+
+/** Absolute on any OS (the window checks paths it cannot resolve): /x, C:\x, \\server\share. */
+function isAbsolutePath(p: string): boolean {
+  return p.length <= 4096 && /^(\/|[A-Za-z]:[\\/]|\\\\[^\\]+\\)/.test(p);
+}
+
 export const notificationRulesSchema = z.object({
   /** alerts at or above this severity pop up */
   threshold: z.enum(SEVERITIES),
@@ -77,6 +102,13 @@ export const settingsSchema = z.object({
   /** the user explicitly accepted keeping the token on disk without a keychain */
   acceptWeakTokenStorage: z.boolean(),
   history: historySchema,
+  /** updates in the app: off, notify (say so, download when asked) or auto (see update-view.ts) */
+  updates: z.enum(UPDATE_MODES),
+  /** the way to the server: the system's proxy (PAC, WPAD, OS settings), none, or proxyUrl */
+  proxyMode: z.enum(PROXY_MODES),
+  proxyUrl: proxyUrlSchema,
+  /** CA certificates to trust besides Node's list and the system store */
+  extraCaFile: caFileSchema,
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -100,6 +132,10 @@ export const DEFAULT_SETTINGS: Settings = {
   theme: 'system',
   acceptWeakTokenStorage: false,
   history: { maxEvents: 5000, maxAgeDays: 30 },
+  updates: 'auto',
+  proxyMode: 'system',
+  proxyUrl: '',
+  extraCaFile: '',
 };
 
 /** A change from the settings form: any top-level field, whole. */
@@ -112,5 +148,9 @@ export const LOCKABLE_FIELDS = [
   'authMethod',
   'subscriptions',
   'notifications',
+  'updates',
+  'proxyMode',
+  'proxyUrl',
+  'extraCaFile',
 ] as const;
 export type LockableField = (typeof LOCKABLE_FIELDS)[number];

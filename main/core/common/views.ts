@@ -7,6 +7,7 @@ import type { Channel, EventType, Severity } from './protocol';
 import type { LockableField, Settings } from './settings-schema';
 import type { ConnectionStats, SubscriptionStatus } from './connection-types';
 import type { SettingsErrorCode, SettingsFieldError } from './settings-errors';
+import type { ConnectionProblem } from './network';
 
 export type {
   Channel,
@@ -20,9 +21,20 @@ export type {
   SettingsFieldError,
 };
 
-/** The connection as the user sees it (docs/architecture.md, "Behaviour the design fixes"). */
+/**
+ * The connection as the user sees it (docs/architecture.md, "Behaviour the design fixes").
+ * 'certificate' and 'proxy' are reconnecting too, but say what stands in the way: a server
+ * certificate this computer does not trust, or a proxy that refused (see `problem`).
+ */
 export type ConnectionPhase =
-  'connecting' | 'connected' | 'reconnecting' | 'offline' | 'signin' | 'paused';
+  | 'connecting'
+  | 'connected'
+  | 'reconnecting'
+  | 'offline'
+  | 'signin'
+  | 'paused'
+  | 'certificate'
+  | 'proxy';
 
 export interface ConnectionView {
   phase: ConnectionPhase;
@@ -32,6 +44,8 @@ export interface ConnectionView {
   retryAt: number | null;
   attempt: number;
   lastError: string | null;
+  /** for 'certificate' and 'proxy': which certificate or proxy, and why, for the window's words */
+  problem?: ConnectionProblem | null;
   serverUrl: string;
   demo: boolean;
 }
@@ -72,6 +86,10 @@ export type TokenStatus =
   | { stored: false; reason?: 'none' | 'decrypt_failed' }
   | { stored: true; storage: 'keychain' | 'weak' | 'memory' };
 
+/** Whether proxy credentials are kept, and where; never what they are. */
+export type ProxyAuthStatus =
+  { stored: false } | { stored: true; storage: 'keychain' | 'weak' | 'memory' };
+
 export interface PolicyLocks {
   /** field -> reason shown to the user */
   locked: Partial<Record<LockableField, string>>;
@@ -83,6 +101,8 @@ export interface Snapshot {
   settings: Settings;
   locks: PolicyLocks;
   token: TokenStatus;
+  /** absent from builds before proxy support (and from scripted test doubles) */
+  proxyAuth?: ProxyAuthStatus;
   subscriptions: SubscriptionStatus[];
   unread: number;
   snoozedUntil: number | null;
@@ -104,7 +124,19 @@ export interface MetricSeries {
 }
 
 export interface TestStep {
-  step: 'url' | 'dns' | 'tcp' | 'tls' | 'upgrade' | 'auth' | 'subscribe' | 'rtt';
+  /** proxy: where the URL's route goes; tunnel: the proxy's CONNECT; chain: one certificate each */
+  step:
+    | 'url'
+    | 'proxy'
+    | 'dns'
+    | 'tcp'
+    | 'tunnel'
+    | 'tls'
+    | 'chain'
+    | 'upgrade'
+    | 'auth'
+    | 'subscribe'
+    | 'rtt';
   /** true only when the step ran and passed (a skipped step is not ok) */
   ok: boolean;
   detail: string;
@@ -132,6 +164,8 @@ export interface Diagnostics {
   stateHistory: StateChange[];
   logLines: string[];
   historyInfo: { events: number; fileBytes: number; damagedRecordsSkipped: number };
+  /** the proxy setting, the certificates trusted and from where, in English lines */
+  network?: string[];
 }
 
 export interface ShownNotification {

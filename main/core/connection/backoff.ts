@@ -30,6 +30,7 @@ export function backoffDelay(
 ): number {
   let r = random();
   // A broken random source must not produce a negative, NaN or over-long delay.
+  // Stryker disable next-line EqualityOperator: "<= 0" only sets 0 to 0
   if (!Number.isFinite(r) || r < 0) r = 0;
   if (r >= 1) r = 0.999_999;
   return Math.floor(r * backoffCeiling(attempt, policy));

@@ -35,10 +35,8 @@ export class Batcher<T> {
 
   /** Deliver whatever is pending now (used before the connection leaves 'open'). */
   flush(): void {
-    if (this.timer !== undefined) {
-      this.clock.clearTimeout(this.timer);
-      this.timer = undefined;
-    }
+    this.clock.clearTimeout(this.timer); // clearing no timer is a no-op
+    this.timer = undefined;
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];

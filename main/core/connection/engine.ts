@@ -28,6 +28,10 @@ import { Batcher, DEFAULT_BATCH } from './batcher';
 import type { BatchOptions } from './batcher';
 import { DEFAULT_DEDUPE_WINDOW, IdWindow } from './dedupe';
 import { WebSocketStats } from './stats';
+import { RouteAgent, isNetworkProblem } from '../net/route-agent';
+import type { NetworkOptions, RouteStage } from '../net/route-agent';
+import { describeChoice } from '../common/network';
+import type { ConnectionProblem } from '../common/network';
 import { SubscriptionLedger } from './subscriptions';
 import type {
   ConnectionEvents,
@@ -54,8 +58,12 @@ export const DEFAULTS = {
 /** Where the current socket is: handshake, waiting for the auth response, or usable. */
 type SocketPhase = 'connecting' | 'authenticating' | 'open';
 
-/** How a socket ended: retry with backoff, or stop until the user gives a new token. */
-type Outcome = { retry: true; reason: string } | { retry: false; reason: string };
+/**
+ * How a socket ended: retry with backoff (with the proxy or certificate problem behind it, if
+ * that was the cause), or stop until the user gives a new token.
+ */
+type Outcome =
+  { retry: true; reason: string; problem?: ConnectionProblem } | { retry: false; reason: string };
 
 type ListenerSets = { [K in keyof ConnectionEvents]: Set<ConnectionEvents[K]> };
 
@@ -106,6 +114,9 @@ export class ConnectionEngine {
   private readonly connectTimeoutMs: number;
   private readonly probeTimeoutMs: number;
   private readonly backoffPolicy: BackoffPolicy;
+  private readonly network: NetworkOptions;
+  /** the route of the last attempt, in words: logged when it changes */
+  private lastRouteText: string | null = null;
 
   private url: URL;
   private authMethod: AuthMethod;
@@ -133,6 +144,8 @@ export class ConnectionEngine {
   private watchdog: TimerHandle | undefined;
   /** the socket 'error' that precedes its 'close', kept to explain the close */
   private lastSocketError: string | null = null;
+  /** the proxy or certificate problem behind lastSocketError, when it was one */
+  private lastSocketProblem: ConnectionProblem | null = null;
 
   /** failed attempts since the last connection that stayed up for backoff.resetAfterMs */
   private attempt = 0;
@@ -160,6 +173,7 @@ export class ConnectionEngine {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.logSink = options.log;
+    this.network = options.network ?? {};
     this.livenessTimeoutMs = positive(options.livenessTimeoutMs, DEFAULTS.livenessTimeoutMs);
     this.maxFrameBytes = positive(options.maxFrameBytes, DEFAULTS.maxFrameBytes);
     this.authMessageTimeoutMs = positive(
@@ -344,7 +358,12 @@ export class ConnectionEngine {
 
     let ws: WebSocket;
     try {
-      ws = new WebSocket(target, { headers, maxPayload: this.maxFrameBytes });
+      // The agent finds the way (proxy or not) and makes the TLS connection for every attempt;
+      // it is given the URL without the token, so a PAC file or a proxy log never sees it.
+      const agent = new RouteAgent(new URL(this.url), this.network, (stage) =>
+        this.onRouteStage(stage),
+      );
+      ws = new WebSocket(target, { headers, maxPayload: this.maxFrameBytes, agent });
     } catch (err) {
       // Should not happen for a validated URL; still, never throw out of a timer.
       this.phase = null;
@@ -457,6 +476,15 @@ export class ConnectionEngine {
         this.onServerError(ws, msg.data);
         return;
     }
+  }
+
+  private onRouteStage(stage: RouteStage): void {
+    if (stage.stage !== 'route') return;
+    const choice = stage.route.choices[0];
+    const text = `${choice ? describeChoice(choice) : 'direct (no proxy)'} (${stage.route.source})`;
+    if (text === this.lastRouteText) return;
+    this.lastRouteText = text;
+    this.log('info', `route to ${this.safeUrl()}: ${text}`);
   }
 
   private onControlFrame(ws: WebSocket): void {
@@ -572,6 +600,7 @@ export class ConnectionEngine {
     // 'close' follows every 'error'; remember why for the state and the log.
     this.stats.onError();
     this.lastSocketError = this.describe(err);
+    this.lastSocketProblem = isNetworkProblem(err) ? err.problem : null;
     this.log('warn', `socket error: ${this.lastSocketError}`);
   }
 
@@ -591,7 +620,8 @@ export class ConnectionEngine {
         ? 'connection lost'
         : `closed by the server (${code}${reason ? `: ${reason}` : ''})`);
     if (code !== CLOSE_CODES.NORMAL && this.lastSocketError === null) this.stats.onError();
-    this.socketLost(ws, { retry: true, reason: why });
+    const problem = this.lastSocketProblem;
+    this.socketLost(ws, { retry: true, reason: why, ...(problem && { problem }) });
   }
 
   private onUnexpectedResponse(ws: WebSocket, res: IncomingMessage): void {
@@ -618,7 +648,9 @@ export class ConnectionEngine {
     if (wasOpen && stableFor >= this.backoffPolicy.resetAfterMs) this.attempt = 0;
     if (!this.running) return;
     if (outcome.retry) {
-      this.scheduleRetry(outcome.reason);
+      // A refused certificate or proxy backs off like any network fault: it may be fixed on
+      // the other side (a renewed certificate, a restarted proxy), and a tight loop helps no one.
+      this.scheduleRetry(outcome.reason, outcome.problem);
     } else {
       this.enterAuthFailed(outcome.reason);
     }
@@ -641,6 +673,7 @@ export class ConnectionEngine {
     this.authRequestId = null;
     this.probe = null;
     this.lastSocketError = null;
+    this.lastSocketProblem = null;
     this.clock.clearTimeout(this.watchdog);
     this.watchdog = undefined;
     if (wasOpen) {
@@ -660,7 +693,7 @@ export class ConnectionEngine {
     }
   }
 
-  private scheduleRetry(reason: string): void {
+  private scheduleRetry(reason: string, problem?: ConnectionProblem): void {
     this.clearRetryTimer();
     const delayMs = backoffDelay(this.attempt, this.random, this.backoffPolicy);
     this.attempt++;
@@ -672,6 +705,7 @@ export class ConnectionEngine {
       delayMs,
       retryAt: now + delayMs,
       lastError: reason,
+      ...(problem && { problem }),
     });
     this.log('info', `retry ${this.attempt} in ${delayMs} ms: ${reason}`);
     this.retryTimer = this.clock.setTimeout(() => {

@@ -127,8 +127,8 @@ export class SubscriptionLedger {
     channels?: string[];
     events?: string[];
   }): boolean {
-    const req = data.requestId !== undefined ? this.requests.get(data.requestId) : undefined;
-    if (req) this.requests.delete(data.requestId!);
+    // An answered request is forgotten: a late error for it can no longer undo the answer.
+    const req = this.requestFor(data.requestId, true);
     const action = data.action ?? req?.type;
     if (action !== 'subscribe') return false;
 
@@ -159,19 +159,20 @@ export class SubscriptionLedger {
     requestId?: string;
   }): boolean {
     const rejection: Rejection = { code: data.code, message: data.message ?? '' };
-    const req = data.requestId !== undefined ? this.requests.get(data.requestId) : undefined;
+    const req = this.requestFor(data.requestId);
     let keys: Key[] = [];
-    if (data.code === ERROR_CODES.SUBSCRIPTION_LIMIT) {
-      if (req && req.type === 'subscribe') keys = req.keys;
-      else if (!req) keys = [...this.inForce].filter((k) => !this.confirmed.has(k));
+    if (req?.type === 'unsubscribe') {
+      // Failing to drop a name changes nothing: `keys` stays empty.
+    } else if (data.code === ERROR_CODES.SUBSCRIPTION_LIMIT) {
+      // Nothing of the request was applied; with no request to go by, nothing unconfirmed was.
+      keys = req ? req.keys : [...this.inForce].filter((k) => !this.confirmed.has(k));
     } else if (data.code === ERROR_CODES.NO_PERMISSION || data.code === ERROR_CODES.UNKNOWN_NAME) {
       if (data.channel) keys.push(keyOf('channel', canonicalChannel(data.channel)));
       if (data.event) keys.push(keyOf('event', data.event));
-      if (!keys.length && req && req.type === 'subscribe' && req.keys.length === 1) keys = req.keys;
-      if (req && req.type === 'unsubscribe') keys = []; // failing to drop a name changes nothing
-    } else {
-      return false;
+      // An error that names nothing is about its request when that asked for one name only.
+      if (!keys.length && req?.keys.length === 1) keys = req.keys;
     }
+    // Any other code concerns no name: `keys` is empty, and nothing changes.
     const desired = new Set(this.desiredKeys);
     let changed = false;
     for (const k of keys) {
@@ -195,9 +196,16 @@ export class SubscriptionLedger {
     });
   }
 
+  /** The request `requestId` names, if we sent it; `forget` drops it once it is answered. */
+  private requestFor(requestId: string | undefined, forget = false) {
+    // Stryker disable next-line ConditionalExpression: for the types only; get and delete of undefined find nothing anyway
+    if (requestId === undefined) return undefined;
+    const req = this.requests.get(requestId);
+    if (forget) this.requests.delete(requestId);
+    return req;
+  }
+
   private signature(): string {
-    return this.statuses()
-      .map((s) => `${s.kind}:${s.name}:${s.status}`)
-      .join('|');
+    return JSON.stringify(this.statuses());
   }
 }

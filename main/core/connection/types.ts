@@ -2,6 +2,7 @@
 // `katya tail`, the benchmarks) depend on this file only.
 import type { AuthMethod, EventMessage } from '../common/protocol';
 import type { Clock } from '../clock';
+import type { NetworkOptions } from '../net/route-agent';
 
 import type {
   ConnectionState,
@@ -51,6 +52,8 @@ export interface ConnectionOptions {
   connectTimeoutMs?: number; // TCP + TLS + upgrade must finish within this, default 30_000
   probeTimeoutMs?: number; // after nudge(): an open socket must answer a ping within this, default 10_000
   log?: LogSink;
+  /** proxies and trusted certificates (../net/route-agent.ts); default direct, Node's CAs */
+  network?: NetworkOptions;
 }
 
 export interface ConnectionEvents {

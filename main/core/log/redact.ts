@@ -29,14 +29,30 @@ const PATTERNS: { re: RegExp; replace: (match: string, head: string, tail?: stri
     { re: /([?&;](?:access_)?token=)[^&#\s"'<>]*/gi, replace: (_m, head) => head + REDACTED },
     // Authorization: Bearer xxx
     { re: /(\bBearer\s+)[A-Za-z0-9._~+/=-]+/gi, replace: (_m, head) => head + REDACTED },
+    // Proxy-Authorization: Basic xxx (proxy credentials)
+    {
+      re: /(\bAuthorization["']?\s*[:=]\s*["']?Basic\s+)[A-Za-z0-9+/=]+/gi,
+      replace: (_m, head) => head + REDACTED,
+    },
+    // scheme://user:password@host (a proxy URL with its credentials)
+    {
+      re: /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]+(@)/gi,
+      replace: (_m, head, tail) => head + REDACTED + (tail ?? ''),
+    },
     // "token":"..."  (JSON, for example a logged auth message)
     {
       re: /("(?:access_)?token"\s*:\s*")(?:[^"\\]|\\.)*(")/gi,
       replace: (_m, head, tail) => head + REDACTED + (tail ?? ''),
     },
-    // token: xxx  /  token=xxx in free text
+    // token: "xxx"  /  token='xxx'  /  access_token: 'xxx' in free text: a quoted value, as
+    // util.inspect prints an object ({ token: 's3cret' }) or YAML writes one
     {
-      re: /(\btoken\s*[:=]\s*)(?!\[redacted\]|")[^\s,;&"'}]+/gi,
+      re: /(\b(?:\w+_)?token\s*[:=]\s*)(["'])(?!\[redacted\]\2)(?:(?!\2)[^\\]|\\.)*\2/gi,
+      replace: (_m, head, quote) => head + quote + REDACTED + quote,
+    },
+    // token: xxx  /  token=xxx  /  refresh_token=xxx in free text, up to a separator
+    {
+      re: /(\b(?:\w+_)?token\s*[:=]\s*)(?!\[redacted\])[^\s,;&"'}]+/gi,
       replace: (_m, head) => head + REDACTED,
     },
   ];

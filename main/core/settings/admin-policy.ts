@@ -1,6 +1,7 @@
 // The optional admin policy file: a read-only JSON file in a system location that presets and
 // locks the server URL, the auth method, the subscriptions and the notification rules, for
-// fleets of admin desktops. Every field present in the file is locked. See docs/admin-policy.md.
+// fleets of admin desktops, and how the app updates itself (the mode, and a feed URL that only
+// the policy can set). Every field present in the file is locked. See docs/admin-policy.md.
 import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import type { Stats } from 'node:fs';
@@ -9,15 +10,35 @@ import { z } from 'zod';
 import { AUTH_METHODS, SEVERITIES } from '../common/protocol';
 import {
   DEFAULT_SETTINGS,
+  caFileSchema,
   notificationRulesSchema,
+  proxyUrlSchema,
   serverUrlSchema,
   settingsSchema,
 } from '../common/settings-schema';
+import { PROXY_MODES } from '../common/network';
 import type { LockableField, Settings } from '../common/settings-schema';
+import { UPDATE_MODES } from '../common/update-view';
 
 export const POLICY_VERSION = 1;
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use the 24-hour form HH:MM');
+
+/**
+ * A fleet's own update mirror: https only (the packages it serves are installed), and no user
+ * name or password in it, since every user of the machine can read the policy.
+ */
+export const updateUrlSchema = z
+  .string()
+  .max(2048)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === 'https:' && url.hostname !== '' && !url.username && !url.password;
+    } catch {
+      return false;
+    }
+  }, 'use an https:// URL without a user name or password');
 
 export const adminPolicyFileSchema = z
   .object({
@@ -42,6 +63,16 @@ export const adminPolicyFileSchema = z
       })
       .strict()
       .optional(),
+    /** updates in the app: "off", "notify" or "auto" (locks the choice in the About view) */
+    updates: z.enum(UPDATE_MODES).optional(),
+    /** where to look for updates instead of the build's own feed (GitHub releases) */
+    updateUrl: updateUrlSchema.optional(),
+    /** "system", "none" or "manual" (then with proxyUrl) */
+    proxyMode: z.enum(PROXY_MODES).optional(),
+    /** the manual proxy, scheme://HOST:PORT; credentials never (every user can read the file) */
+    proxyUrl: proxyUrlSchema.optional(),
+    /** a PEM file of CA certificates to trust as well, by absolute path */
+    extraCaFile: caFileSchema.optional(),
   })
   .strict();
 
@@ -52,6 +83,8 @@ export interface AdminPolicy {
   reason: string;
   /** preset and locked values, whole fields */
   values: Partial<Pick<Settings, LockableField>>;
+  /** the update feed; not a setting, so no one but the policy can point the app elsewhere */
+  updateUrl?: string;
 }
 
 const DEFAULT_REASON = 'Set by your organisation (admin policy)';
@@ -86,7 +119,13 @@ export function policyFromDocument(
       criticalBreaksThrough: p.notifications.criticalBreaksThrough ?? d.criticalBreaksThrough,
     };
   }
-  return { policy: { source, reason: p.message ?? DEFAULT_REASON, values } };
+  if (p.updates !== undefined) values.updates = p.updates;
+  if (p.proxyMode !== undefined) values.proxyMode = p.proxyMode;
+  if (p.proxyUrl !== undefined) values.proxyUrl = p.proxyUrl;
+  if (p.extraCaFile !== undefined) values.extraCaFile = p.extraCaFile;
+  const policy: AdminPolicy = { source, reason: p.message ?? DEFAULT_REASON, values };
+  if (p.updateUrl !== undefined) policy.updateUrl = p.updateUrl;
+  return { policy };
 }
 
 /**

@@ -34,6 +34,13 @@ export const MIGRATIONS: Readonly<Record<number, (doc: RawSettings) => RawSettin
     }
     return out;
   },
+  /**
+   * 1 -> 2: the way to the server (issue #15). Version 1 always connected directly and trusted
+   * Node's list only; version 2 follows the system proxy by default, as browsers do, which is
+   * what an admin behind a company proxy expects. A document that already has the fields (a
+   * hand edit) keeps them.
+   */
+  1: (doc) => ({ proxyMode: 'system', proxyUrl: '', extraCaFile: '', ...doc, version: 2 }),
 };
 
 export interface MigrationResult {

@@ -9,22 +9,11 @@
 // token only to a consumer for that origin. Where the origin is unknown (a file from before the
 // binding was kept here, with its side file gone or unreadable) no consumer gets the token:
 // fail closed, the user enters it again.
-import {
-  existsSync,
-  mkdirSync,
-  openSync,
-  closeSync,
-  fsyncSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { TokenStatus } from '../common/views';
 import { SILENT_LOG } from '../log/scoped';
 import type { ScopedLog } from '../log/scoped';
+import { writeSecretFile } from './secret-file';
 
 /** safeStorage-shaped. `backend()` folds safeStorage.getSelectedStorageBackend() into three cases. */
 export interface Encryptor {
@@ -299,7 +288,7 @@ export class TokenVault {
       const data = this.#encryptor.encryptString(token).toString('base64');
       const rec: StoredRecord = { v: 2, storage: target, data };
       if (this.#origin !== null) rec.origin = this.#origin;
-      writeAtomic(this.#file, JSON.stringify(rec));
+      writeSecretFile(this.#file, JSON.stringify(rec));
       this.#where = target;
     } catch (err) {
       // Could not store it: keep it for this session rather than lose it.
@@ -343,17 +332,4 @@ export class TokenVault {
       this.#log.warn(`cannot wipe the token file: ${(err as Error).message}`);
     }
   }
-}
-
-function writeAtomic(file: string, text: string) {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeFileSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
 }

@@ -6,6 +6,7 @@ import { useApp } from '../context';
 import type { SaveState } from '../../state/settings';
 import type { I18n } from '../../i18n';
 import { ConnectionSection } from './ConnectionSection';
+import { NetworkSection } from './NetworkSection';
 import { ChannelsSection } from './ChannelsSection';
 import { NotificationsSection } from './NotificationsSection';
 import { GeneralSection } from './GeneralSection';
@@ -19,6 +20,9 @@ const SHOWN_BESIDE_FIELD = new Set([
   'notifications.quietHours.end',
   'history.maxEvents',
   'history.maxAgeDays',
+  'proxyMode',
+  'proxyUrl',
+  'extraCaFile',
 ]);
 const shownBesideField = (field: string) =>
   SHOWN_BESIDE_FIELD.has(field) || field.startsWith('subscriptions');
@@ -66,6 +70,7 @@ export function SettingsView() {
         </ul>
       )}
       <ConnectionSection />
+      <NetworkSection />
       <ChannelsSection />
       <NotificationsSection />
       <GeneralSection />

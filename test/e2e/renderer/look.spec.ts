@@ -83,12 +83,14 @@ const VIEWS: Record<'en' | 'ru', [string, string][]> = {
     ['Metrics', 'metrics'],
     ['Settings', 'settings'],
     ['Diagnostics', 'diagnostics'],
+    ['About', 'about'],
   ],
   ru: [
     ['Лента', 'feed'],
     ['Метрики', 'metrics'],
     ['Настройки', 'settings'],
     ['Диагностика', 'diagnostics'],
+    ['О программе', 'about'],
   ],
 };
 
@@ -122,6 +124,7 @@ for (const language of ['en', 'ru'] as const) {
           await expect(page.locator('.detail pre')).toBeVisible();
         }
         if (view === 'diagnostics') await expect(page.locator('dl.stats').first()).toBeVisible();
+        if (view === 'about') await expect(page.locator('dl.about-versions')).toBeVisible();
         await shoot(page, testInfo, `${view}-${language}-${theme}`);
         await expectAccessible(page, testInfo, `${view}-${language}-${theme}`);
       }

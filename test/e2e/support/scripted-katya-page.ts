@@ -5,6 +5,7 @@
 // it through `window.__katyaScript`.
 import './scripted-katya-jitless';
 import type {
+  AboutInfo,
   ConnectionView,
   Diagnostics,
   EventChannel,
@@ -15,6 +16,7 @@ import type {
   KatyaApi,
   MetricSeries,
   PolicyLocks,
+  ProxyAuthStatus,
   Settings,
   SettingsFieldError,
   SettingsResult,
@@ -22,6 +24,7 @@ import type {
   SubscriptionStatus,
   TestResult,
   TokenStatus,
+  UpdateView,
 } from '../../../preload/contract';
 import { DEFAULT_SETTINGS, settingsPatchSchema } from '../../../main/core/common/settings-schema';
 import { validateServerUrl } from '../../../main/core/common/protocol';
@@ -56,6 +59,10 @@ export interface ScriptOptions {
   failSnapshots?: number;
   /** delay every invoke answer by this much (to see loading states) */
   latencyMs?: number;
+  /** where updates stand at load (default: up to date, mode auto) */
+  update?: Partial<UpdateView>;
+  /** what 'app:about' answers besides the update (default: versions of an Electron app) */
+  about?: Partial<AboutInfo>;
 }
 
 export interface Call {
@@ -109,6 +116,7 @@ let settings: Settings = { ...structuredClone(DEFAULT_SETTINGS), ...clone(opts.s
 retain();
 const locks: PolicyLocks = opts.locks ?? { locked: {}, source: null };
 let token: TokenStatus = opts.token ?? { stored: false, reason: 'none' };
+let proxyAuth: ProxyAuthStatus = { stored: false };
 let connection: ConnectionView = {
   phase: 'connected',
   since: base - 60_000,
@@ -188,6 +196,27 @@ function markRead(ids: string[]): void {
 }
 
 let snapshotFailures = 0;
+
+// Updates as main's UpdateController reports them: a check finds nothing, a download completes.
+let update: UpdateView = {
+  phase: 'idle',
+  mode: 'auto',
+  unavailable: null,
+  current: '0.1.0-test',
+  version: null,
+  percent: null,
+  lastCheckedAt: null,
+  nextCheckAt: null,
+  error: null,
+  feedUrl: null,
+  ...opts.update,
+};
+
+function setUpdate(patch: Partial<UpdateView>): UpdateView {
+  update = { ...update, ...patch };
+  emit('update:changed', update);
+  return update;
+}
 
 function snapshot(): Snapshot {
   return {
@@ -277,6 +306,14 @@ const handlers: { [C in keyof KatyaApi['invoke']]: (...args: never[]) => unknown
     token = { stored: false, reason: 'none' };
     return token;
   },
+  'proxyAuth:set': (): ProxyAuthStatus => {
+    proxyAuth = { stored: true, storage: opts.tokenBackend ?? 'keychain' };
+    return proxyAuth;
+  },
+  'proxyAuth:clear': (): ProxyAuthStatus => {
+    proxyAuth = { stored: false };
+    return proxyAuth;
+  },
   'connection:reconnectNow': () => {
     connection = { ...connection, phase: 'connecting', since: Date.now(), retryAt: null };
     emit('connection:changed', connection);
@@ -343,6 +380,25 @@ const handlers: { [C in keyof KatyaApi['invoke']]: (...args: never[]) => unknown
   }),
   'diagnostics:copy': () =>
     `Katya Desktop 0.1.0-test diagnostics\nstate: ${connection.phase}\ntoken: [redacted]`,
+  'app:about': (): AboutInfo => ({
+    name: 'Katya Desktop',
+    version: '0.1.0-test',
+    platform: 'linux',
+    arch: 'x64',
+    versions: { electron: '45.5.0', chromium: '140.0.7339.249', node: '22.20.0' },
+    update,
+    ...opts.about,
+  }),
+  'update:check': () => {
+    setTimeout(() => setUpdate({ phase: 'idle', lastCheckedAt: Date.now() }), 50);
+    return setUpdate({ phase: 'checking' });
+  },
+  'update:download': () => {
+    setTimeout(() => setUpdate({ phase: 'downloading', percent: 40 }), 30);
+    setTimeout(() => setUpdate({ phase: 'ready', percent: null }), 80);
+    return setUpdate({ phase: 'downloading', percent: 0 });
+  },
+  'update:install': () => update,
 };
 
 const calls: Call[] = [];

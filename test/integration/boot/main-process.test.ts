@@ -5,7 +5,10 @@
 //
 // It proves the wiring of main/index.ts: the hardened window and its page, every IPC channel of
 // the contract, the tray and its menu, a security alert from the server reaching a
-// notification, the token going through safeStorage only, second-instance and a clean quit.
+// notification, the token going through safeStorage only, second-instance and a clean quit;
+// and updates: none in a development build, and in a packaged AppImage the updater configured
+// from the settings (where the admin policy's mode lands), checking a local feed at start and
+// offering the restart, or, with updates off, never asking.
 // What only real Electron shows (the window on screen, native notifications, packages) is
 // proven on GitHub's runners (.github/workflows/ci.yml).
 import {
@@ -15,6 +18,7 @@ import {
   readFileSync,
   readdirSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import Module from 'node:module';
@@ -25,9 +29,15 @@ import { trayIconFile } from '../../../main/adapters/tray';
 import { startKatyaServer } from '../../../main/server/server';
 import type { KatyaServer } from '../../../main/server/server';
 import { invokeSchemas, sendSchemas } from '../../../preload/contract';
-import type { Snapshot } from '../../../preload/contract';
+import type { AboutInfo, Snapshot } from '../../../preload/contract';
+import { appUpdateYml, publish, startLocalFeed } from '../updates/local-feed';
+import type { LocalFeed } from '../updates/local-feed';
 import type { FakeSender } from '../../fakes/ipc-main';
-import { fakeElectronMain, requireWithElectron } from '../../fakes/electron-main';
+import {
+  fakeElectronMain,
+  requireWithElectron,
+  requireWithElectronKept,
+} from '../../fakes/electron-main';
 import type { FakeElectronMain, FakeMenu } from '../../fakes/electron-main';
 
 const root = path.resolve(__dirname, '../../..');
@@ -283,6 +293,15 @@ describe('the main process (dist/main/index.cjs) boots against the stand-in', ()
     ).rejects.toThrow(/refused/);
   });
 
+  it('a development build: About shows Node (no Electron here) and no update is looked for', async () => {
+    const about = await invoke<AboutInfo>('app:about');
+    expect(about).toMatchObject({ name: 'Katya Desktop', version: '0.1.0-boot' });
+    // main/index.ts passes Electron's process.versions; in Node there is no electron or chrome.
+    expect(about.versions).toEqual({ electron: null, chromium: null, node: process.versions.node });
+    expect(about.update).toMatchObject({ phase: 'unavailable', unavailable: 'development' });
+    expect(electron.netRequests).toEqual([]);
+  });
+
   it('puts the tray up with its icon and menu', () => {
     const tray = electron.trays[0]!;
     const icon = (tray.initialImage as { path: string }).path;
@@ -321,6 +340,11 @@ describe('the main process (dist/main/index.cjs) boots against the stand-in', ()
     for (const file of files) {
       expect(readFileSync(file).includes(TOKEN), file).toBe(false);
     }
+  });
+
+  it("asks Chromium's resolver for the system proxy, with the server's URL as http://", () => {
+    // ws:// and wss:// are asked as the http(s) URL they upgrade from, as Chromium does.
+    expect(electron.session.proxyAsked).toContain(server.url.replace(/^ws:/, 'http:'));
   });
 
   it('turns a critical security alert from the server into a native notification', async () => {
@@ -396,6 +420,134 @@ describe('a second launch (dist/main/index.cjs without the single-instance lock)
       if (saved === undefined) delete process.env.KATYA_USER_DATA_DIR;
       else process.env.KATYA_USER_DATA_DIR = saved;
       rmSync(temp, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('updates in a packaged AppImage (dist/main/index.cjs with resources/app-update.yml)', () => {
+  // app.isPackaged, process.resourcesPath with the icons and an app-update.yml that names a
+  // feed on 127.0.0.1, and APPIMAGE: what electron-updater looks for. Everything from the
+  // settings to electron-updater's generic provider and download is the bundle's own code; only
+  // Electron's net.request is the stand-in's (over node:http).
+  const APPIMAGE = 'katya-desktop-9.9.9-linux-x86_64.AppImage';
+  const newBuild = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 7) & 0xff));
+  let feed: LocalFeed;
+
+  beforeAll(async () => {
+    feed = await startLocalFeed();
+    publish(feed, 'latest-linux.yml', '9.9.9', [{ name: APPIMAGE, bytes: newBuild }]);
+  });
+  afterAll(async () => {
+    await feed?.close();
+  });
+
+  async function bootPackaged(settings: Record<string, unknown>) {
+    const temp = mkdtempSync(path.join(os.tmpdir(), 'katya-boot-update-'));
+    const resources = path.join(temp, 'resources');
+    mkdirSync(resources);
+    symlinkSync(path.join(root, 'build/icons'), path.join(resources, 'icons'));
+    writeFileSync(path.join(resources, 'app-update.yml'), appUpdateYml(feed.url));
+    const userData = path.join(temp, 'userData');
+    mkdirSync(userData);
+    // No token: the link stays closed ("sign-in needed"), so nothing but the updater goes out.
+    writeFileSync(
+      path.join(userData, 'settings.json'),
+      JSON.stringify({ version: 1, serverUrl: 'ws://127.0.0.1:9/v1/ws', ...settings }),
+    );
+    writeFileSync(path.join(temp, 'Katya_Desktop.AppImage'), 'the running AppImage');
+    const env: Record<string, string> = {
+      KATYA_USER_DATA_DIR: userData,
+      XDG_CONFIG_HOME: path.join(temp, 'xdg'),
+      XDG_CACHE_HOME: path.join(temp, 'cache'),
+      APPIMAGE: path.join(temp, 'Katya_Desktop.AppImage'),
+    };
+    const saved: Record<string, string | undefined> = {};
+    for (const [key, value] of Object.entries(env)) {
+      saved[key] = process.env[key];
+      process.env[key] = value;
+    }
+    const proc = process as { resourcesPath?: string };
+    const savedResources = proc.resourcesPath;
+    proc.resourcesPath = resources;
+    const before = feed.requests.length;
+    const electron = fakeElectronMain({ version: '1.0.0', packaged: true });
+    const intervals = trackBundleIntervals();
+    // electron-updater, inside the bundle, asks for electron when it first checks.
+    const release = requireWithElectronKept(MAIN, electron.module);
+    electron.ready();
+    await until('the window and the tray', () => electron.windows.length && electron.trays.length);
+    const win = electron.windows[0]!;
+    const invoke = <T>(channel: string) =>
+      electron.ipcMain.invoke(
+        { webContentsId: win.webContents.id, frameUrl: PAGE },
+        channel,
+      ) as Promise<T>;
+    return {
+      electron,
+      invoke,
+      temp,
+      feedRequests: () => feed.requests.slice(before),
+      async quit() {
+        const quit = (electron.trays[0]!.menu as FakeMenu).item('Quit Katya Desktop')!;
+        quit.click!(quit);
+        expect(await electron.exited).toBe(0);
+        release();
+        intervals.stop();
+        if (savedResources === undefined) delete proc.resourcesPath;
+        else proc.resourcesPath = savedResources;
+        for (const [key, value] of Object.entries(saved)) {
+          if (value === undefined) delete process.env[key];
+          else process.env[key] = value;
+        }
+        rmSync(temp, { recursive: true, force: true });
+      },
+    };
+  }
+
+  it('mode auto (the default): checks the feed at start, downloads 9.9.9, offers "Restart to update to v9.9.9" in the tray and once as a notification', async () => {
+    const app = await bootPackaged({});
+    try {
+      await until('the download', () => app.feedRequests().includes(`/feed/${APPIMAGE}`));
+      expect(app.feedRequests()[0]).toBe('/feed/latest-linux.yml');
+      // through Electron's net module, as electron-updater does it in the app
+      expect(app.electron.netRequests[0]).toMatch(
+        /^http:\/\/127\.0\.0\.1:\d+\/feed\/latest-linux\.yml/,
+      );
+      const about = await until('the update ready', async () => {
+        const a = await app.invoke<AboutInfo>('app:about');
+        return a.update.phase === 'ready' && a;
+      });
+      expect(about.update).toMatchObject({ version: '9.9.9', current: '1.0.0', mode: 'auto' });
+      const kept = path.join(app.temp, 'cache', 'katya-desktop-updater', 'pending', APPIMAGE);
+      expect(readFileSync(kept).equals(newBuild)).toBe(true);
+      const item = await until('the tray item', () =>
+        (app.electron.trays[0]!.menu as FakeMenu).item('Restart to update to v9.9.9'),
+      );
+      expect(item.enabled).not.toBe(false);
+      const notes = app.electron.notifications.filter((n) =>
+        String(n.options.title).includes('9.9.9'),
+      );
+      expect(notes.map((n) => n.options.title)).toEqual(['Katya Desktop v9.9.9 is ready']);
+      expect(notes[0]!.shown).toBe(true);
+    } finally {
+      await app.quit();
+    }
+  });
+
+  it('updates "off" in the settings (where a policy\'s mode lands, locked): no request to the feed at all', async () => {
+    const app = await bootPackaged({ updates: 'off' });
+    try {
+      // The first check would come 2 s after start.
+      await new Promise((r) => setTimeout(r, 3_000));
+      expect(app.feedRequests()).toEqual([]);
+      expect(app.electron.netRequests).toEqual([]);
+      const about = await app.invoke<AboutInfo>('app:about');
+      expect(about.update).toMatchObject({ phase: 'off', mode: 'off', unavailable: null });
+      expect((app.electron.trays[0]!.menu as FakeMenu).items.map((i) => i.label)).not.toContain(
+        'Restart to update to v9.9.9',
+      );
+    } finally {
+      await app.quit();
     }
   });
 });

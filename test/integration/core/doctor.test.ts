@@ -66,6 +66,7 @@ describe('probeServer', () => {
     expect(seen).toEqual(r.steps); // reported as they happen, in the same order
     expect(outcomes(r)).toEqual([
       'url:ok',
+      'proxy:ok', // which way: direct here
       'dns:ok',
       'tcp:ok',
       'tls:skip', // ws:// to this computer has no TLS
@@ -164,6 +165,7 @@ describe('probeServer', () => {
     expect(tcp.advice).toMatch(/nothing listens there/);
     expect(outcomes(r)).toEqual([
       'url:ok',
+      'proxy:ok', // which way: direct here
       'dns:ok',
       'tcp:fail',
       'upgrade:skip',
@@ -198,6 +200,7 @@ describe('probeServer', () => {
     const r = await probeServer({ url: server.url });
     expect(outcomes(r)).toEqual([
       'url:ok',
+      'proxy:ok', // which way: direct here
       'dns:ok',
       'tcp:ok',
       'tls:skip',

@@ -32,7 +32,7 @@ describe('workflow lint', () => {
 
   it("passes the project's workflows", async () => {
     const files = workflowFiles(root);
-    expect(files.map((f) => path.basename(f))).toEqual(['ci.yml', 'release.yml']);
+    expect(files.map((f) => path.basename(f))).toEqual(['ci.yml', 'mutation.yml', 'release.yml']);
     expect(await lintFiles(files)).toEqual([]);
   });
 
@@ -118,6 +118,7 @@ interface Job {
   steps: Step[];
 }
 interface Workflow {
+  name?: string;
   on: Record<string, unknown>;
   permissions?: Record<string, string>;
   jobs: Record<string, Job>;
@@ -190,5 +191,37 @@ describe('the release workflow', () => {
     expect(text).toContain('latest.yml latest-mac.yml latest-linux.yml');
     expect(text).toContain('sha256sum');
     expect(text).toMatch(/gh release create "\$TAG" --draft/);
+  });
+});
+
+describe('the mutation testing workflow', () => {
+  const mutation = workflow('mutation.yml');
+  const job = mutation.jobs.mutation!;
+
+  it('runs weekly and by hand, never on a push (it takes hours)', () => {
+    expect(Object.keys(mutation.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
+    const schedule = mutation.on.schedule as { cron: string }[];
+    expect(schedule).toHaveLength(1);
+    // minute hour * * day-of-week: once a week
+    expect(schedule[0]!.cron).toMatch(/^\d+ \d+ \* \* \d$/);
+    expect(mutation.permissions).toEqual({ contents: 'read' });
+  });
+
+  it('installs with npm ci, runs npm run test:mutation and keeps the report', () => {
+    const text = runs(job);
+    expect(text).toMatch(/^npm ci\b/m);
+    expect(text.indexOf('npm run test:mutation')).toBeGreaterThan(text.indexOf('npm ci'));
+    const upload = job.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
+    expect(upload?.if).toBe('always()');
+    expect(upload?.with?.path).toBe('reports/mutation/');
+  });
+
+  it('is not part of npm test or of the CI workflow', () => {
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(pkg.scripts['test:mutation']).toBe('tsx test/mutation.ts');
+    expect(readFileSync(path.join(root, 'test/run.ts'), 'utf8')).not.toContain('mutation');
+    expect(runs(workflow('ci.yml').jobs.linux!)).not.toContain('mutation');
   });
 });

@@ -29,8 +29,20 @@ describe('IdWindow', () => {
     expect(w.seen('id0')).toBe(false);
   });
 
+  it('a window of one id remembers just the last one', () => {
+    const w = new IdWindow(1);
+    expect(w.seen('a')).toBe(false);
+    expect(w.seen('a')).toBe(true);
+    expect(w.seen('b')).toBe(false);
+    expect(w.seen('a')).toBe(false);
+    expect(w.size).toBe(1);
+  });
+
   it('rejects a nonsense capacity and can be cleared', () => {
-    expect(() => new IdWindow(0)).toThrow();
+    expect(() => new IdWindow(0)).toThrow(
+      'the de-duplication window must be a positive integer (got 0)',
+    );
+    expect(() => new IdWindow(2.5)).toThrow('(got 2.5)');
     const w = new IdWindow(2);
     w.seen('a');
     w.clear();

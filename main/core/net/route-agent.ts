@@ -1,0 +1,315 @@
+// The one way every connection to a Katya server is made (the app, the preview, `katya tail`,
+// the doctor and "Test connection"): an http.Agent that `ws` uses for the upgrade request.
+// Per connection it asks where to go (direct, or the proxies a PAC file, the environment or the
+// settings name), opens the way there (a TCP connection, an HTTP CONNECT tunnel or a SOCKS
+// connection, both from the proxy-agents libraries), and for wss:// makes the TLS connection
+// itself against the trust store, so that a refused certificate can be named.
+import { isIP, connect as tcpConnect } from 'node:net';
+import type { Socket } from 'node:net';
+import tls from 'node:tls';
+import type { SecureContext, TLSSocket } from 'node:tls';
+import type { ClientRequest } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Agent } from 'agent-base';
+import type { AgentConnectOpts } from 'agent-base';
+import { HttpsProxyAgent } from 'https-proxy-agent';
+import { SocksProxyAgent } from 'socks-proxy-agent';
+import { DIRECT, describeChoice } from '../common/network';
+import type {
+  CertificateInfo,
+  ConnectionProblem,
+  ProxyChoice,
+  ProxyRoute,
+} from '../common/network';
+import { displayText } from '../common/untrusted-text';
+import { certificateChain, certificateProblem } from './certificate';
+import type { TrustStore } from './trust';
+import { describeProblem } from './problem-text';
+
+type ProxyEntry = Extract<ProxyChoice, { kind: 'proxy' }>;
+
+/** How the connections of one engine (or one probe) find their way. */
+export interface NetworkOptions {
+  /** where a connection to `url` goes; asked once per connection attempt. Default: direct */
+  proxyFor?: (url: URL) => Promise<ProxyRoute> | ProxyRoute;
+  /** the certificates wss:// trusts, asked once per attempt. Default: Node's own store */
+  trust?: () => TrustStore;
+}
+
+/** Progress of one connection, for the doctor's steps and the engine's log. */
+export type RouteStage =
+  | { stage: 'route'; route: ProxyRoute }
+  | { stage: 'tunnel'; choice: ProxyChoice; ms: number }
+  | { stage: 'tls'; protocol: string | null; chain: CertificateInfo[]; ms: number };
+
+const BRAND = Symbol.for('katya.networkProblem');
+
+/** A connection failed on the way (a proxy, a certificate): the problem says which and why. */
+export class NetworkProblemError extends Error {
+  readonly [BRAND] = true;
+  constructor(
+    readonly problem: ConnectionProblem,
+    /** for certificates: the whole chain as received, leaf first */
+    readonly chain: CertificateInfo[] = [],
+  ) {
+    super(describeProblem(problem));
+    this.name = 'NetworkProblemError';
+  }
+}
+
+/** True for a NetworkProblemError, also one from another copy of this module. */
+export function isNetworkProblem(err: unknown): err is NetworkProblemError {
+  return (
+    typeof err === 'object' && err !== null && (err as Record<symbol, unknown>)[BRAND] === true
+  );
+}
+
+const contexts = new WeakMap<TrustStore, SecureContext>();
+
+/** One secure context per trust store: building one from some 300 certificates takes ~40 ms. */
+function secureContextFor(trust: TrustStore): SecureContext {
+  let context = contexts.get(trust);
+  if (!context) {
+    context = tls.createSecureContext({ ca: trust.ca });
+    contexts.set(trust, context);
+  }
+  return context;
+}
+
+function errorCode(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException | undefined)?.code;
+}
+
+function errorText(err: unknown): string {
+  return displayText(err instanceof Error ? err.message : String(err), 200);
+}
+
+export class RouteAgent extends Agent {
+  readonly #target: URL;
+  readonly #options: NetworkOptions;
+  readonly #observe: ((stage: RouteStage) => void) | undefined;
+
+  /** `target` is the server URL (without a token: a PAC file never sees it). */
+  constructor(target: URL, options: NetworkOptions = {}, observe?: (stage: RouteStage) => void) {
+    super();
+    this.#target = target;
+    this.#options = options;
+    this.#observe = observe;
+  }
+
+  override async connect(req: ClientRequest, options: AgentConnectOpts): Promise<Duplex> {
+    const secure = this.#target.protocol === 'wss:';
+    const host = this.#target.hostname.replace(/^\[|\]$/g, '');
+    const port = Number(this.#target.port || (secure ? 443 : 80));
+    // A connection given up on (the engine's deadline, a stop) ends what is still under way.
+    const pending = new Set<Duplex>();
+    const abort = () => pending.forEach((s) => s.destroy());
+    req.once('close', abort);
+    try {
+      const route = await this.#route();
+      this.#tell({ stage: 'route', route });
+      const trust = secure ? this.#options.trust?.() : undefined;
+      const raw = await this.#openFirstUsable(route, req, options, host, port, trust, pending);
+      if (!secure) return raw;
+      return await this.#secure(raw, host, trust, pending);
+    } finally {
+      req.off('close', abort);
+    }
+  }
+
+  async #route(): Promise<ProxyRoute> {
+    const route = this.#options.proxyFor
+      ? await this.#options.proxyFor(this.#target)
+      : { choices: [DIRECT], source: 'default' };
+    return route.choices.length ? route : { ...route, choices: [DIRECT] };
+  }
+
+  #tell(stage: RouteStage): void {
+    try {
+      this.#observe?.(stage);
+    } catch {
+      // An observer's bug must not decide the connection.
+    }
+  }
+
+  /**
+   * The route's choices in order: a proxy that cannot be reached gives way to the next one,
+   * as browsers do with a PAC answer such as "PROXY a:3128; PROXY b:3128; DIRECT". A proxy
+   * that answered (407, 403, 502) is the answer: no fallback past a proxy's own refusal.
+   */
+  async #openFirstUsable(
+    route: ProxyRoute,
+    req: ClientRequest,
+    options: AgentConnectOpts,
+    host: string,
+    port: number,
+    trust: TrustStore | undefined,
+    pending: Set<Duplex>,
+  ): Promise<Duplex> {
+    let lastError: unknown = null;
+    for (const choice of route.choices) {
+      try {
+        const started = performance.now();
+        const socket =
+          choice.kind === 'direct'
+            ? await this.#direct(host, port, pending)
+            : await this.#tunnel(choice, req, options, host, port, trust);
+        pending.add(socket);
+        if (choice.kind === 'proxy') {
+          this.#tell({ stage: 'tunnel', choice, ms: performance.now() - started });
+        }
+        return socket;
+      } catch (err) {
+        lastError = err;
+        const unreachable =
+          isNetworkProblem(err) &&
+          err.problem.kind === 'proxy' &&
+          (err.problem.reason === 'refused' || err.problem.reason === 'unreachable');
+        if (!unreachable) throw err;
+      }
+    }
+    throw lastError;
+  }
+
+  #direct(host: string, port: number, pending: Set<Duplex>): Promise<Socket> {
+    return new Promise((resolve, reject) => {
+      const socket = tcpConnect({ host, port });
+      pending.add(socket);
+      socket.once('connect', () => {
+        socket.off('error', reject);
+        resolve(socket);
+      });
+      socket.once('error', reject);
+    });
+  }
+
+  /** A tunnel through one proxy, by the proxy-agents library for its kind. */
+  async #tunnel(
+    choice: ProxyEntry,
+    req: ClientRequest,
+    options: AgentConnectOpts,
+    host: string,
+    port: number,
+    trust: TrustStore | undefined,
+  ): Promise<Duplex> {
+    const url = new URL(
+      `${choice.scheme}://${choice.host.includes(':') ? `[${choice.host}]` : choice.host}:${choice.port}`,
+    );
+    if (choice.credentials) {
+      url.username = encodeURIComponent(choice.credentials.username);
+      url.password = encodeURIComponent(choice.credentials.password);
+    }
+    const proxy = describeChoice(choice);
+    const target = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const credentialsSent = choice.credentials !== undefined;
+    // Only the way to the server is asked of the library; TLS to the server is ours (#secure).
+    const connectOpts = { ...options, host, port, secureEndpoint: false } as AgentConnectOpts;
+    if (choice.scheme.startsWith('socks')) {
+      try {
+        return await new SocksProxyAgent(url).connect(req, connectOpts);
+      } catch (err) {
+        throw new NetworkProblemError(socksProblem(err, proxy, target, credentialsSent));
+      }
+    }
+    // An https:// proxy is reached over TLS, with the same trust as the server.
+    const agent = new HttpsProxyAgent(url, trust ? { ca: trust.ca } : {});
+    let status: number | undefined;
+    const onAnswer = (answer: { statusCode?: number }) => (status = answer.statusCode);
+    req.once('proxyConnect', onAnswer);
+    let socket: Duplex;
+    try {
+      socket = await agent.connect(req, connectOpts);
+    } catch (err) {
+      const code = errorCode(err);
+      throw new NetworkProblemError({
+        kind: 'proxy',
+        reason: code === 'ECONNREFUSED' ? 'refused' : 'unreachable',
+        proxy,
+        target,
+        detail: errorText(err),
+      });
+    } finally {
+      req.off('proxyConnect', onAnswer);
+    }
+    if (status === 200) return socket;
+    // The library hands back a stand-in that would replay the proxy's answer as the server's:
+    // a proxy's 403 must never read as the server refusing the token.
+    socket.destroy();
+    throw new NetworkProblemError({
+      kind: 'proxy',
+      reason:
+        status === 407
+          ? 'auth_required'
+          : status !== undefined && status >= 500
+            ? 'upstream'
+            : 'denied',
+      proxy,
+      target,
+      credentialsSent,
+      ...(status !== undefined && { status }),
+    });
+  }
+
+  /**
+   * TLS to the server. Verification is Node's own (the chain against the trust store, then the
+   * host name); it is only acted on here rather than inside tls.connect, so that the socket is
+   * still open to read the certificate chain when it fails. The socket reaches the HTTP
+   * request only after it passed: nothing, not the token, is ever written to a server whose
+   * certificate failed.
+   */
+  #secure(
+    raw: Duplex,
+    host: string,
+    trust: TrustStore | undefined,
+    pending: Set<Duplex>,
+  ): Promise<TLSSocket> {
+    const started = performance.now();
+    return new Promise((resolve, reject) => {
+      const socket = tls.connect({
+        socket: raw,
+        host,
+        servername: isIP(host) ? undefined : host,
+        ...(trust && { secureContext: secureContextFor(trust) }),
+        ALPNProtocols: ['http/1.1'],
+        rejectUnauthorized: false, // decided below, before anything is written
+      });
+      pending.add(socket);
+      socket.once('error', reject);
+      socket.once('secureConnect', () => {
+        socket.off('error', reject);
+        const chain = certificateChain(socket.getPeerCertificate(true));
+        if (!socket.authorized) {
+          const code = String(socket.authorizationError ?? 'UNKNOWN');
+          socket.destroy();
+          reject(new NetworkProblemError(certificateProblem(code, chain, host), chain));
+          return;
+        }
+        this.#tell({
+          stage: 'tls',
+          protocol: socket.getProtocol(),
+          chain,
+          ms: performance.now() - started,
+        });
+        resolve(socket);
+      });
+    });
+  }
+}
+
+/** What a SOCKS library error means (its messages are the only thing it gives). */
+function socksProblem(
+  err: unknown,
+  proxy: string,
+  target: string,
+  credentialsSent: boolean,
+): ConnectionProblem {
+  const text = errorText(err);
+  const base = { kind: 'proxy' as const, proxy, target };
+  if (errorCode(err) === 'ECONNREFUSED' || /ECONNREFUSED/.test(text))
+    return { ...base, reason: 'refused' };
+  if (/authentication/i.test(text)) return { ...base, reason: 'auth_required', credentialsSent };
+  if (/rejected connection - (NotAllowed|Failure)/i.test(text))
+    return { ...base, reason: 'denied', detail: text };
+  if (/rejected connection/i.test(text)) return { ...base, reason: 'upstream', detail: text };
+  return { ...base, reason: 'unreachable', detail: text };
+}

@@ -1,0 +1,208 @@
+// Which certificate authorities a wss:// connection trusts: Node's bundled list, the operating
+// system's store, NODE_EXTRA_CA_CERTS, and the extra CA files of the settings or `--ca`.
+//
+// Node's TLS uses only its bundled list (plus NODE_EXTRA_CA_CERTS) unless told otherwise, so a
+// company CA added to the OS store is unknown to it. Node 22.15+ (Electron 45's Node) can read
+// the OS store with tls.getCACertificates('system'); it is looked for, not assumed. Without it
+// (Node 20) the Linux distribution bundle stands in for the OS store when it is readable, and
+// on macOS and Windows only Node's list is used; `summary` says which, for diagnostics.
+import { X509Certificate } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import tls from 'node:tls';
+
+/** Where the distributions keep the system bundle (the same list Go and curl search). */
+export const DISTRIBUTION_BUNDLES = [
+  '/etc/ssl/certs/ca-certificates.crt', // Debian, Ubuntu, Arch, Gentoo
+  '/etc/pki/tls/certs/ca-bundle.crt', // Fedora, RHEL
+  '/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem', // CentOS, RHEL 7+
+  '/etc/ssl/ca-bundle.pem', // openSUSE
+  '/etc/ssl/cert.pem', // Alpine
+];
+
+export interface TrustStore {
+  /** every trusted certificate, PEM; passed as `ca` to tls.connect */
+  ca: string[];
+  /** one line per source, for diagnostics: "Node's list: 144 certificates" */
+  summary: string[];
+  /** files that could not be used, in words */
+  problems: string[];
+  /** where the OS store came from */
+  system: 'os' | 'distribution' | 'none';
+  /** the same for the same inputs and unchanged files: a secure context built once is reused */
+  readonly key: string;
+}
+
+export interface TrustOptions {
+  /** PEM files to trust as well (the "Extra CA certificates" setting, `--ca`) */
+  extraCaFiles?: readonly string[];
+  /** for NODE_EXTRA_CA_CERTS and SSL_CERT_FILE */
+  env?: Record<string, string | undefined>;
+  platform?: NodeJS.Platform;
+  /** tls.getCACertificates where this Node has it; tests pass a stand-in or null */
+  getCACertificates?: ((kind: 'system' | 'bundled') => string[]) | null;
+  /** default DISTRIBUTION_BUNDLES */
+  distributionBundles?: readonly string[];
+}
+
+const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+/** Files read before, by path, with the size and time they had: re-read only when they change. */
+const fileCache = new Map<string, { mtimeMs: number; size: number; certs: string[] }>();
+
+/** The certificates of a PEM file; throws with a sentence when there are none. */
+export function readPemCertificates(path: string): string[] {
+  const st = statSync(path);
+  const cached = fileCache.get(path);
+  if (cached && cached.mtimeMs === st.mtimeMs && cached.size === st.size) return cached.certs;
+  if (st.size > 16 * 1024 * 1024) throw new Error(`${path} is larger than 16 MiB`);
+  const certs = (readFileSync(path, 'utf8').match(PEM_BLOCK) ?? []).filter(isCertificate);
+  if (certs.length === 0) throw new Error(`${path} holds no PEM certificate`);
+  fileCache.set(path, { mtimeMs: st.mtimeMs, size: st.size, certs });
+  return certs;
+}
+
+function isCertificate(pem: string): boolean {
+  try {
+    new X509Certificate(pem);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** tls.getCACertificates, if this Node has it (22.15+; Electron 45). */
+function nodeCaReader(): TrustOptions['getCACertificates'] {
+  const fn = (tls as { getCACertificates?: (kind: string) => string[] }).getCACertificates;
+  return typeof fn === 'function' ? (kind) => fn(kind) : null;
+}
+
+function reason(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === 'ENOENT') return `${e.path ?? 'the file'} does not exist`;
+  if (e?.code === 'EACCES') return `${e.path ?? 'the file'} cannot be read (permission denied)`;
+  return e instanceof Error ? e.message : String(err);
+}
+
+/** What a file is now, cheaply: a change of size or time means it must be read again. */
+function fileStamp(path: string): string {
+  try {
+    const st = statSync(path);
+    return `${path}@${st.mtimeMs}:${st.size}`;
+  } catch (err) {
+    return `${path}!${(err as NodeJS.ErrnoException).code ?? 'error'}`;
+  }
+}
+
+let last: TrustStore | null = null;
+
+/**
+ * The trust store for a connection made now. The same store comes back while the inputs and
+ * the files stay as they were, so a connection attempt does not parse some 300 certificates
+ * again (about 40 ms).
+ */
+export function loadTrust(opts: TrustOptions = {}): TrustStore {
+  const env = opts.env ?? process.env;
+  const platform = opts.platform ?? process.platform;
+  const reader = opts.getCACertificates === undefined ? nodeCaReader() : opts.getCACertificates;
+  const files = [
+    env.NODE_EXTRA_CA_CERTS,
+    env.SSL_CERT_FILE,
+    ...(opts.extraCaFiles ?? []),
+    ...(platform === 'linux' ? (opts.distributionBundles ?? DISTRIBUTION_BUNDLES) : []),
+  ].filter((f): f is string => !!f);
+  const key = JSON.stringify([
+    platform,
+    reader === null ? 'no-reader' : opts.getCACertificates === undefined ? 'node' : 'given',
+    env.NODE_EXTRA_CA_CERTS ?? '',
+    env.SSL_CERT_FILE ?? '',
+    opts.extraCaFiles ?? [],
+    files.map(fileStamp),
+  ]);
+  // A reader passed in (tests) may answer differently each time: never reuse for it.
+  if (last && last.key === key && opts.getCACertificates === undefined) return last;
+  last = buildTrust(opts, env, platform, reader, key);
+  return last;
+}
+
+function buildTrust(
+  opts: TrustOptions,
+  env: Record<string, string | undefined>,
+  platform: NodeJS.Platform,
+  reader: TrustOptions['getCACertificates'],
+  key: string,
+): TrustStore {
+  const ca: string[] = [];
+  const summary: string[] = [];
+  const problems: string[] = [];
+  const add = (certs: readonly string[]) => {
+    for (const c of certs) ca.push(c);
+  };
+
+  const bundled = reader ? reader('bundled') : [...tls.rootCertificates];
+  add(bundled);
+  summary.push(`Node's list: ${bundled.length} certificates`);
+
+  let system: TrustStore['system'] = 'none';
+  let systemCerts: string[] | null = null;
+  // Why the OS store is not used as such, when it is not: said in the summary.
+  let missing = `the system store is not readable from Node ${process.versions.node} (no tls.getCACertificates)`;
+  if (reader) {
+    try {
+      const found = reader('system');
+      if (found.length > 0) {
+        systemCerts = found;
+        system = 'os';
+        summary.push(`the system store (tls.getCACertificates): ${found.length} certificates`);
+      } else {
+        // A runtime may have the function and still find nothing (a TLS library built
+        // without the platform's store): then the distribution bundle is the better guess.
+        missing = 'the system store (tls.getCACertificates) gave no certificates';
+      }
+    } catch (err) {
+      problems.push(`the system store cannot be read: ${reason(err)}`);
+      missing = 'the system store cannot be read';
+    }
+  }
+  if (system === 'none') {
+    const bundles = env.SSL_CERT_FILE
+      ? [env.SSL_CERT_FILE]
+      : platform === 'linux'
+        ? (opts.distributionBundles ?? DISTRIBUTION_BUNDLES)
+        : [];
+    for (const path of bundles) {
+      try {
+        systemCerts = readPemCertificates(path);
+        system = 'distribution';
+        summary.push(
+          `${missing}; used the distribution bundle ${path} instead: ${systemCerts.length} certificates`,
+        );
+        break;
+      } catch {
+        // try the next place
+      }
+    }
+    if (system === 'none') {
+      summary.push(
+        `${missing}${platform === 'linux' ? ' and no distribution bundle was found' : ''}: only Node's list is trusted`,
+      );
+    }
+  }
+  if (systemCerts) add(systemCerts);
+
+  const extras: { path: string; from: string }[] = [];
+  if (env.NODE_EXTRA_CA_CERTS)
+    extras.push({ path: env.NODE_EXTRA_CA_CERTS, from: 'NODE_EXTRA_CA_CERTS' });
+  for (const path of opts.extraCaFiles ?? []) {
+    if (path) extras.push({ path, from: 'extra CA file' });
+  }
+  for (const { path, from } of extras) {
+    try {
+      const certs = readPemCertificates(path);
+      add(certs);
+      summary.push(`${from} ${path}: ${certs.length} certificate${certs.length === 1 ? '' : 's'}`);
+    } catch (err) {
+      problems.push(`${from} ${path} was not used: ${reason(err)}`);
+    }
+  }
+  return { ca: [...new Set(ca)], summary, problems, system, key };
+}

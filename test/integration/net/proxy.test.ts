@@ -1,0 +1,267 @@
+// The connection engine through real proxies on loopback: an HTTP CONNECT proxy (with and
+// without Basic authentication, refusing with 407 and 403, restarted mid-session) for ws:// and
+// wss://, a SOCKS5 proxy, a PAC-style list whose first proxy is down, and NO_PROXY. Each
+// failure is its own problem in the state, never "the server refused the token".
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startKatyaServer } from '../../../main/server/server';
+import type { KatyaServer } from '../../../main/server/server';
+import { parseProxyUrl } from '../../../main/core/common/network';
+import type { ProxyChoice, ProxyRoute } from '../../../main/core/common/network';
+import { proxyFromEnvironment } from '../../../main/core/net/proxy-env';
+import { loadTrust } from '../../../main/core/net/trust';
+import type { NetworkOptions } from '../../../main/core/net/route-agent';
+import type { ConnectionState } from '../../../main/core/connection/types';
+import { cleanup, engine, GOOD_TOKEN } from '../connection/support/harness';
+import { waitFor } from '../connection/support/test-clock';
+import { startConnectProxy } from './support/connect-proxy';
+import type { ConnectProxy, ConnectProxyOptions } from './support/connect-proxy';
+import { startSocksProxy } from './support/socks-proxy';
+import { createPrivateCa } from './support/private-ca';
+import type { PrivateCa } from './support/private-ca';
+import { startTlsFront } from './support/tls-front';
+
+let server: KatyaServer;
+let ca: PrivateCa;
+const closers: (() => Promise<void>)[] = [];
+beforeAll(async () => {
+  ca = createPrivateCa();
+  server = await startKatyaServer({ tokens: [{ token: GOOD_TOKEN, channels: ['*'] }] });
+});
+afterAll(async () => {
+  await server.close();
+  ca.cleanup();
+});
+afterEach(async () => {
+  await cleanup();
+  for (const close of closers.splice(0)) await close();
+});
+
+async function proxy(opts: ConnectProxyOptions = {}): Promise<ConnectProxy> {
+  const p = await startConnectProxy(opts);
+  closers.push(() => p.close());
+  return p;
+}
+
+/** A route through the proxy at `url` (credentials in the URL, as --proxy takes them). */
+function via(...urls: string[]): NetworkOptions {
+  const choices: ProxyChoice[] = urls.map((u) => {
+    if (u === 'DIRECT') return { kind: 'direct' };
+    const parsed = parseProxyUrl(u, { allowCredentials: true });
+    if (!parsed.ok) throw new Error(parsed.error);
+    return parsed.choice;
+  });
+  return { proxyFor: (): ProxyRoute => ({ choices, source: 'test' }) };
+}
+
+type Reconnecting = Extract<ConnectionState, { state: 'reconnecting' }>;
+const problemOf = (states: ConnectionState[]) =>
+  states.find((s): s is Reconnecting => s.state === 'reconnecting' && s.problem !== undefined);
+const port = () => new URL(server.url).port;
+
+async function deadPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const p = (probe.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return p;
+}
+
+describe('through an HTTP CONNECT proxy', () => {
+  it('tunnels ws:// with CONNECT and the events flow', async () => {
+    const p = await proxy();
+    const { engine: e, rec } = engine({
+      url: server.url,
+      network: via(p.url),
+      subscriptions: { channels: ['system'], events: [] },
+    });
+    await waitFor(() => e.getState().state === 'open', 'open');
+    expect(p.connects).toEqual([
+      { target: `127.0.0.1:${port()}`, authorization: undefined, status: 200 },
+    ]);
+    await waitFor(() => e.getSubscriptions()[0]?.status === 'active', 'subscribed');
+    server.publish('system.maintenance.start', { id: 'm1', title: 'through the tunnel' });
+    await waitFor(() => rec.events.length === 1, 'the event');
+    expect(
+      rec.logs.some((l) =>
+        l.includes(
+          `route to ws://127.0.0.1:${port()}/v1/ws: HTTP proxy 127.0.0.1:${p.port} (test)`,
+        ),
+      ),
+    ).toBe(true);
+  });
+
+  it('tunnels wss:// with CONNECT, then TLS to the server inside the tunnel', async () => {
+    const f = await startTlsFront(server.url, ca.issue('katya.test', { names: ['katya.test'] }));
+    closers.push(() => f.close());
+    const p = await proxy({ hosts: { 'katya.test': '127.0.0.1' } });
+    const { engine: e } = engine({
+      url: f.url('katya.test'),
+      network: {
+        ...via(p.url),
+        trust: () => loadTrust({ extraCaFiles: [ca.caCert], env: {} }),
+      },
+    });
+    await waitFor(() => e.getState().state === 'open', 'open');
+    expect(p.connects.map((c) => c.target)).toEqual([`katya.test:${f.port}`]);
+  });
+
+  it('sends Basic credentials from the proxy URL', async () => {
+    const p = await proxy({ auth: { username: 'alice', password: 'p@ss:word' } });
+    const withAuth = p.url.replace('http://', `http://alice:${encodeURIComponent('p@ss:word')}@`);
+    const { engine: e, rec } = engine({ url: server.url, network: via(withAuth) });
+    await waitFor(() => e.getState().state === 'open', 'open');
+    expect(p.connects[0]!.authorization).toBe(
+      `Basic ${Buffer.from('alice:p@ss:word').toString('base64')}`,
+    );
+    expect(rec.logs.join('\n')).not.toContain('p@ss');
+  });
+
+  it('says 407 in its own words: credentials needed, or refused; and backs off', async () => {
+    const p = await proxy({ auth: { username: 'alice', password: 'right' } });
+    const none = engine({ url: server.url, network: via(p.url) });
+    const first = await waitFor(() => problemOf(none.rec.states), 'a proxy problem');
+    expect(first.problem).toEqual({
+      kind: 'proxy',
+      reason: 'auth_required',
+      proxy: `HTTP proxy 127.0.0.1:${p.port}`,
+      target: `127.0.0.1:${port()}`,
+      status: 407,
+      credentialsSent: false,
+    });
+    expect(first.lastError).toBe(
+      `proxy: HTTP proxy 127.0.0.1:${p.port} needs a user name and password (HTTP 407)`,
+    );
+    expect(first.delayMs).toBeGreaterThan(0);
+    expect(none.engine.getState().state).toBe('reconnecting');
+
+    const wrong = engine({
+      url: server.url,
+      network: via(p.url.replace('http://', 'http://alice:wrong@')),
+    });
+    const second = await waitFor(() => problemOf(wrong.rec.states), 'a proxy problem');
+    expect(second.problem).toMatchObject({ reason: 'auth_required', credentialsSent: true });
+    expect(second.lastError).toContain('refused the user name and password (HTTP 407)');
+    expect(wrong.rec.logs.join('\n')).not.toMatch(/alice:wrong|YWxpY2U6d3Jvbmc/);
+  });
+
+  it('says when the proxy denies the tunnel (403), which is not the server refusing the token', async () => {
+    const p = await proxy({ deny: [`127.0.0.1:${port()}`] });
+    const { engine: e, rec } = engine({ url: server.url, network: via(p.url) });
+    const s = await waitFor(() => problemOf(rec.states), 'a proxy problem');
+    expect(s.problem).toMatchObject({ kind: 'proxy', reason: 'denied', status: 403 });
+    expect(s.lastError).toBe(
+      `proxy: HTTP proxy 127.0.0.1:${p.port} denied the tunnel to 127.0.0.1:${port()} (HTTP 403)`,
+    );
+    expect(rec.states.some((st) => st.state === 'auth_failed')).toBe(false);
+    expect(e.getState().state).toBe('reconnecting');
+  });
+
+  it('says when the proxy cannot reach the server (502)', async () => {
+    const dead = await deadPort();
+    const p = await proxy();
+    const { rec } = engine({ url: `ws://127.0.0.1:${dead}/v1/ws`, network: via(p.url) });
+    const s = await waitFor(() => problemOf(rec.states), 'a proxy problem');
+    expect(s.problem).toMatchObject({ kind: 'proxy', reason: 'upstream', status: 502 });
+  });
+
+  it('says when nothing listens at the proxy address', async () => {
+    const dead = await deadPort();
+    const { rec } = engine({ url: server.url, network: via(`http://127.0.0.1:${dead}`) });
+    const s = await waitFor(() => problemOf(rec.states), 'a proxy problem');
+    expect(s.problem).toMatchObject({
+      kind: 'proxy',
+      reason: 'refused',
+      proxy: `HTTP proxy 127.0.0.1:${dead}`,
+    });
+    expect(s.lastError).toContain('refused the connection');
+  });
+
+  it('falls back to the next proxy of the list when the first cannot be reached', async () => {
+    const dead = await deadPort();
+    const p = await proxy();
+    const { engine: e } = engine({
+      url: server.url,
+      network: via(`http://127.0.0.1:${dead}`, p.url, 'DIRECT'),
+    });
+    await waitFor(() => e.getState().state === 'open', 'open');
+    expect(p.connects).toHaveLength(1);
+  });
+
+  it('reconnects through the proxy after it restarts mid-session', async () => {
+    const p = await proxy();
+    const { engine: e, rec } = engine({
+      url: server.url,
+      network: via(p.url),
+      backoff: { minMs: 100, maxMs: 200 },
+    });
+    await waitFor(() => e.getState().state === 'open', 'open');
+    await p.stop();
+    await waitFor(() => e.getState().state === 'reconnecting', 'lost');
+    await waitFor(() => problemOf(rec.states)?.problem?.kind === 'proxy', 'refused while down');
+    await p.start();
+    await waitFor(() => e.getState().state === 'open' && p.connects.length >= 2, 'open again');
+    expect(p.connects.every((c) => c.status === 200 || c.status === 0)).toBe(true);
+    expect(rec.gaps).toHaveLength(1);
+  });
+});
+
+describe('through a SOCKS5 proxy', () => {
+  it('connects, the proxy resolving the name', async () => {
+    const socks = await startSocksProxy();
+    closers.push(() => socks.close());
+    const url = server.url.replace('127.0.0.1', 'localhost');
+    const { engine: e } = engine({ url, network: via(socks.url) });
+    await waitFor(() => e.getState().state === 'open', 'open');
+    expect(socks.targets).toEqual([`localhost:${port()}`]);
+  });
+});
+
+describe('NO_PROXY', () => {
+  it('bypasses the proxy for the names it lists', async () => {
+    const p = await proxy();
+    const url = server.url.replace('127.0.0.1', 'localhost');
+    const env = { NO_PROXY: 'example.org, localhost' };
+    const network: NetworkOptions = {
+      proxyFor: (target) => {
+        const found = proxyFromEnvironment(target, env, p.url);
+        if (!found.ok) throw new Error(found.error);
+        return found.route;
+      },
+    };
+    const { engine: e, rec } = engine({ url, network });
+    await waitFor(() => e.getState().state === 'open', 'open');
+    expect(p.connects).toHaveLength(0);
+    expect(rec.logs.some((l) => l.includes('direct (no proxy) (NO_PROXY)'))).toBe(true);
+  });
+
+  it('sends a wss:// name through HTTPS_PROXY unless NO_PROXY lists it', async () => {
+    const f = await startTlsFront(server.url, ca.issue('katya.test', { names: ['katya.test'] }));
+    closers.push(() => f.close());
+    const p = await proxy({ hosts: { 'katya.test': '127.0.0.1' } });
+    const trust = () => loadTrust({ extraCaFiles: [ca.caCert], env: {} });
+    const fromEnv = (env: Record<string, string>): NetworkOptions => ({
+      trust,
+      proxyFor: (target) => {
+        const found = proxyFromEnvironment(target, env);
+        if (!found.ok) throw new Error(found.error);
+        return found.route;
+      },
+    });
+    const through = engine({ url: f.url('katya.test'), network: fromEnv({ HTTPS_PROXY: p.url }) });
+    await waitFor(() => through.engine.getState().state === 'open', 'open through the proxy');
+    expect(p.connects).toHaveLength(1);
+
+    const bypass = engine({
+      url: f.url('katya.test'),
+      network: fromEnv({ https_proxy: p.url, no_proxy: '.test' }),
+    });
+    // Direct, "katya.test" does not resolve: proof that the proxy was not asked.
+    await waitFor(
+      () => bypass.rec.states.find((s) => s.state === 'reconnecting'),
+      'a direct attempt',
+    );
+    expect(p.connects).toHaveLength(1);
+  });
+});

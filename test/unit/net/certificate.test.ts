@@ -1,0 +1,172 @@
+// Which certificate of a chain failed and why, from Node's code and the chain as received, and
+// the same in English (log, katya) and in the user's language (window, tray).
+import { describe, expect, it } from 'vitest';
+import { certificateChain, certificateProblem } from '../../../main/core/net/certificate';
+import { describeProblem, problemAdvice } from '../../../main/core/net/problem-text';
+import { certificateDetails, problemWhy } from '../../../main/core/common/problem-words';
+import { createTranslator } from '../../../main/core/common/messages';
+import type { CertificateInfo } from '../../../main/core/common/network';
+import type { DetailedPeerCertificate } from 'node:tls';
+
+const now = Date.parse('2026-06-01T00:00:00Z');
+const cert = (
+  subject: string,
+  issuer: string,
+  from: string,
+  to: string,
+  fp: string,
+): CertificateInfo => ({
+  subject,
+  issuer,
+  validFrom: from,
+  validTo: to,
+  fingerprint256: fp,
+  names: subject === 'CN=katya.example' ? ['katya.example'] : [],
+});
+const leaf = cert(
+  'CN=katya.example',
+  'CN=ACME Issuing',
+  '2026-01-01T00:00:00.000Z',
+  '2027-01-01T00:00:00.000Z',
+  'AA',
+);
+const oldIntermediate = cert(
+  'CN=ACME Issuing',
+  'CN=ACME Root',
+  '2020-01-01T00:00:00.000Z',
+  '2026-01-01T00:00:00.000Z',
+  'BB',
+);
+const root = cert(
+  'CN=ACME Root',
+  'CN=ACME Root',
+  '2020-01-01T00:00:00.000Z',
+  '2040-01-01T00:00:00.000Z',
+  'CC',
+);
+
+describe('certificateProblem', () => {
+  it.each([
+    ['CERT_HAS_EXPIRED', [leaf, oldIntermediate, root], 'expired', 'BB'],
+    [
+      'CERT_NOT_YET_VALID',
+      [cert('CN=k', 'CN=i', '2027-01-01T00:00:00.000Z', '2028-01-01T00:00:00.000Z', 'DD')],
+      'not_yet_valid',
+      'DD',
+    ],
+    ['DEPTH_ZERO_SELF_SIGNED_CERT', [leaf], 'self_signed', 'AA'],
+    ['SELF_SIGNED_CERT_IN_CHAIN', [leaf, oldIntermediate, root], 'untrusted_issuer', 'CC'],
+    ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', [leaf], 'untrusted_issuer', 'AA'],
+    ['UNABLE_TO_GET_ISSUER_CERT_LOCALLY', [leaf, oldIntermediate], 'untrusted_issuer', 'BB'],
+    ['ERR_TLS_CERT_ALTNAME_INVALID', [leaf, root], 'name_mismatch', 'AA'],
+    ['CERT_REVOKED', [leaf], 'other', 'AA'],
+  ] as const)('%s -> %s, naming the certificate at fault', (code, chain, reason, fp) => {
+    const p = certificateProblem(code, [...chain], 'katya.example', now);
+    expect(p.reason).toBe(reason);
+    expect(p.certificate?.fingerprint256).toBe(fp);
+  });
+
+  it('works without a chain', () => {
+    expect(certificateProblem('CERT_HAS_EXPIRED', [], 'k', now).certificate).toBeNull();
+  });
+});
+
+describe('certificateChain', () => {
+  it('follows issuerCertificate, stops at a self-signed root, cleans the server text', () => {
+    const rootCert = {
+      raw: Buffer.from('r'),
+      subject: { CN: 'Root' },
+      issuer: { CN: 'Root' },
+      valid_from: 'Jan  1 00:00:00 2020 GMT',
+      valid_to: 'Jan  1 00:00:00 2040 GMT',
+      fingerprint256: 'R1',
+    } as unknown as DetailedPeerCertificate;
+    rootCert.issuerCertificate = rootCert;
+    const leafCert = {
+      raw: Buffer.from('l'),
+      subject: { CN: 'katya\u202e.example', O: ['A', 'B'] },
+      issuer: { CN: 'Root' },
+      valid_from: 'Jan  1 00:00:00 2026 GMT',
+      valid_to: 'Jan  1 00:00:00 2027 GMT',
+      fingerprint256: 'L1',
+      subjectaltname: 'DNS:katya.example, IP Address:10.0.0.5',
+      issuerCertificate: rootCert,
+    } as unknown as DetailedPeerCertificate;
+    expect(certificateChain(leafCert)).toEqual([
+      {
+        subject: 'CN=katya .example, O=A, O=B',
+        issuer: 'CN=Root',
+        validFrom: '2026-01-01T00:00:00.000Z',
+        validTo: '2027-01-01T00:00:00.000Z',
+        fingerprint256: 'L1',
+        names: ['katya.example', '10.0.0.5'],
+      },
+      expect.objectContaining({ subject: 'CN=Root', fingerprint256: 'R1' }),
+    ]);
+    expect(certificateChain(null)).toEqual([]);
+  });
+});
+
+describe('in words', () => {
+  const expired = certificateProblem(
+    'CERT_HAS_EXPIRED',
+    [leaf, oldIntermediate, root],
+    'katya.example',
+    now,
+  );
+  const en = createTranslator('en');
+  const ru = createTranslator('ru');
+
+  it('English for the log and katya: what, why, and the certificate', () => {
+    expect(describeProblem(expired)).toBe(
+      'certificate not trusted: the certificate of katya.example was refused because it expired on 2026-01-01; the certificate: "CN=ACME Issuing" issued by "CN=ACME Root", valid 2020-01-01 to 2026-01-01, SHA-256 BB',
+    );
+    expect(problemAdvice(expired)).toMatch(/clock/);
+  });
+
+  it('the window and tray words, in both languages', () => {
+    expect(problemWhy(expired, en)).toBe('the certificate CN=ACME Issuing expired on 2026-01-01');
+    expect(problemWhy(expired, ru)).toBe(
+      'срок действия сертификата CN=ACME Issuing истёк 2026-01-01',
+    );
+    expect(certificateDetails(expired, en)).toBe(
+      'Certificate CN=ACME Issuing, issued by CN=ACME Root, valid 2020-01-01 to 2026-01-01, SHA-256 BB',
+    );
+    const wrongName = certificateProblem('ERR_TLS_CERT_ALTNAME_INVALID', [leaf], 'k.other', now);
+    expect(problemWhy(wrongName, en)).toBe('the certificate is for katya.example, not k.other');
+  });
+
+  it('each proxy failure in its own words', () => {
+    const base = { kind: 'proxy' as const, proxy: 'HTTP proxy p:3128', target: 'k:443' };
+    const cases = [
+      [
+        { ...base, reason: 'auth_required' as const, status: 407, credentialsSent: false },
+        'HTTP proxy p:3128 needs a user name and password',
+      ],
+      [
+        { ...base, reason: 'auth_required' as const, status: 407, credentialsSent: true },
+        'HTTP proxy p:3128 refused the user name and password',
+      ],
+      [{ ...base, reason: 'refused' as const }, 'HTTP proxy p:3128 refused the connection'],
+      [
+        { ...base, reason: 'denied' as const, status: 403 },
+        'HTTP proxy p:3128 does not allow connections to k:443 (HTTP 403)',
+      ],
+      [
+        { ...base, reason: 'upstream' as const, status: 502 },
+        'HTTP proxy p:3128 could not reach k:443 (HTTP 502)',
+      ],
+      [
+        { ...base, reason: 'unreachable' as const, detail: 'getaddrinfo ENOTFOUND p' },
+        'HTTP proxy p:3128 cannot be reached',
+      ],
+      [{ ...base, reason: 'not_set' as const }, 'no manual proxy URL is set'],
+    ] as const;
+    for (const [problem, words] of cases) {
+      expect(problemWhy(problem, en)).toBe(words);
+      expect(describeProblem(problem)).toMatch(/^proxy: /);
+      expect(problemAdvice(problem)).not.toBe('');
+      expect(problemWhy(problem, ru)).not.toBe(words);
+    }
+  });
+});
