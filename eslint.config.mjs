@@ -38,6 +38,9 @@ export default tseslint.config(
       'test-results/**',
       'playwright-report/**',
       'test/fixtures/lint/**',
+      // mutation testing: its reports and the sandbox copies of the project it tests in
+      'reports/**',
+      '.stryker-tmp/**',
     ],
   },
   js.configs.recommended,

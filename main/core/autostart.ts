@@ -32,6 +32,7 @@ export function setXdgAutostart(file: string, enabled: boolean, exec: string[]):
     'X-GNOME-Autostart-enabled=true',
     '',
   ].join('\n');
+  // Stryker disable next-line ObjectLiteral: under the usual umask (022) the default gives 0644 too
   writeFileSync(file, entry, { mode: 0o644 });
 }
 

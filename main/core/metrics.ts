@@ -47,7 +47,7 @@ export class MetricsTracker {
       s.updatedAt = receivedAt;
       s.unit = text(d.unit, 32) ?? s.unit;
       s.recent.push(value);
-      if (s.recent.length > RECENT) s.recent.splice(0, s.recent.length - RECENT);
+      if (s.recent.length > RECENT) s.recent.shift(); // one value in, at most one out
       changed = true;
     }
     return changed;

@@ -56,6 +56,7 @@ export interface MigrationResult {
 export function migrate(doc: RawSettings): MigrationResult {
   const v = doc.version;
   const from =
+    // Stryker disable next-line ConditionalExpression: for the types only; Number.isInteger refuses anything but a number
     v === undefined ? 0 : typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : -1;
   if (from < 0) return { doc, from, migrated: false, newer: false };
   if (from > SETTINGS_VERSION) return { doc, from, migrated: false, newer: true };

@@ -45,4 +45,19 @@ describe('Disposer', () => {
     expect(undone).toBe(true);
     expect(clock.pending()).toBe(0);
   });
+
+  it('setIfIdle starts a run when none is pending, and dispose() may be called again later', () => {
+    const clock = new ManualClock();
+    const d = new Disposer();
+    const slot = d.timer(clock);
+    let runs = 0;
+    slot.setIfIdle(() => runs++, 50);
+    clock.advance(50);
+    expect(runs).toBe(1);
+    d.dispose();
+    const done: string[] = [];
+    d.add(() => done.push('after'));
+    d.dispose();
+    expect(done).toEqual(['after']); // what was undone before is not undone again
+  });
 });

@@ -75,4 +75,36 @@ describe('metrics', () => {
     );
     expect(m.list()).toHaveLength(500);
   });
+
+  it('takes only metric events, even from a mixed batch whose others look like metrics', () => {
+    const m = new MetricsTracker();
+    const lookalike: EventMessage = {
+      type: 'event',
+      id: 'y',
+      event: 'message.created',
+      channel: 'messages',
+      data: { name: 'cpu', value: 99 },
+    };
+    expect(m.add([lookalike, metric({ name: 'cpu', value: 1 })], 5)).toBe(true);
+    expect(m.list().map((s) => s.latest)).toEqual([1]);
+  });
+
+  it('has no unit until one is given, then keeps the latest one given', () => {
+    const m = new MetricsTracker();
+    m.add([metric({ name: 'rps', value: 1 })], 1);
+    expect(m.list()[0]!.unit).toBe('');
+    m.add([metric({ name: 'rps', value: 2, unit: 'req/s' })], 2);
+    m.add([metric({ name: 'rps', value: 3 })], 3);
+    expect(m.list()[0]!.unit).toBe('req/s');
+    m.add([metric({ name: 'rps', value: 4, unit: 'req/min' })], 4);
+    expect(m.list()[0]!.unit).toBe('req/min');
+  });
+
+  it('keeps exactly the last 60 values', () => {
+    const m = new MetricsTracker();
+    for (let i = 1; i <= 60; i++) m.add([metric({ name: 'x', value: i })], i);
+    expect(m.list()[0]!.recent).toHaveLength(60);
+    m.add([metric({ name: 'x', value: 61 })], 61);
+    expect(m.list()[0]!.recent[0]).toBe(2);
+  });
 });

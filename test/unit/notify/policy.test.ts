@@ -4,6 +4,7 @@ import {
   decide,
   describeForNotification,
   inQuietHours,
+  notifiesByDefault,
   snoozeUntil,
   wantsNotification,
 } from '../../../main/core/notify/policy';
@@ -95,6 +96,23 @@ describe('wantsNotification, switches and mutes', () => {
     const e = sample('system.status.changed');
     e.data = { status: 42 };
     expect(wantsNotification(e, defaults)).toBe(false);
+    // a payload that is not an object is an empty one: no severity, no status
+    for (const data of [null, 'critical', 7]) {
+      for (const type of ['security.alert.created', 'system.status.changed'] as const) {
+        const odd = { ...sample(type, 'critical'), data } as unknown as EventMessage;
+        expect(() => wantsNotification(odd, defaults)).not.toThrow();
+        expect(wantsNotification(odd, defaults), `${type} ${String(data)}`).toBe(false);
+      }
+    }
+  });
+  it('notifiesByDefault: alerts (then held to the threshold), maintenance, a status not operational', () => {
+    expect(notifiesByDefault('security.alert.created', {})).toBe(true);
+    expect(notifiesByDefault('security.alert.updated', {})).toBe(true);
+    expect(notifiesByDefault('system.maintenance.start', {})).toBe(true);
+    expect(notifiesByDefault('system.status.changed', { status: 'degraded' })).toBe(true);
+    expect(notifiesByDefault('system.status.changed', { status: 'operational' })).toBe(false);
+    expect(notifiesByDefault('system.status.changed', {})).toBe(false);
+    expect(notifiesByDefault('message.created', {})).toBe(false);
   });
 });
 
@@ -118,21 +136,38 @@ describe('quiet hours', () => {
   it('within one day (13:00-14:00) and disabled', () => {
     const day = rules({ quietHours: { enabled: true, start: '13:00', end: '14:00' } });
     expect(inQuietHours(day, at(12, 59))).toBe(false);
+    expect(inQuietHours(day, at(13, 0))).toBe(true);
     expect(inQuietHours(day, at(13, 30))).toBe(true);
     expect(inQuietHours(day, at(14, 0))).toBe(false);
     expect(inQuietHours(rules(), at(23, 0))).toBe(false); // default: off
   });
-  it('uses the local time zone (TZ=Asia/Tokyo, UTC+9)', () => {
-    const before = process.env.TZ;
-    process.env.TZ = 'Asia/Tokyo';
-    try {
-      // 14:30 UTC is 23:30 in Tokyo: quiet there, though not at 14:30.
-      expect(inQuietHours(q, Date.UTC(2026, 10, 26, 14, 30))).toBe(true);
-      // 03:00 UTC is 12:00 in Tokyo.
-      expect(inQuietHours(q, Date.UTC(2026, 10, 26, 3, 0))).toBe(false);
-    } finally {
-      if (before === undefined) delete process.env.TZ;
-      else process.env.TZ = before;
+  it('equal start and end mean never, not all day', () => {
+    // A window of no length: a change that made "22:00"-"22:00" last all day must fail here.
+    for (const hhmm of ['00:00', '22:00', '07:30']) {
+      const none = rules({ quietHours: { enabled: true, start: hhmm, end: hhmm } });
+      const [h, m] = hhmm.split(':').map(Number) as [number, number];
+      for (const t of [at(h, m), at(h, m) - 60_000, at(h, m) + 60_000, at(3), at(12), at(23, 59)]) {
+        expect(inQuietHours(none, t), `${hhmm} at ${new Date(t).toString()}`).toBe(false);
+      }
+      expect(decide(sample('security.alert.created', 'high'), none, at(h, m), null)).toEqual({
+        notify: true,
+        breakthrough: false,
+      });
+    }
+  });
+  it('a malformed start or end holds nothing back', () => {
+    for (const [start, end] of [
+      ['24:00', '07:00'],
+      ['22:00', '07:60'],
+      ['7:00', '22:00'],
+      ['122:00', '07:00'],
+      ['22:00', '07:001'],
+      ['22:00', ''],
+    ] as const) {
+      const bad = rules({ quietHours: { enabled: true, start, end } });
+      for (const t of [at(0), at(3), at(7), at(12), at(22, 30)]) {
+        expect(inQuietHours(bad, t), `${start}-${end}`).toBe(false);
+      }
     }
   });
   it('holds back a high alert but lets a critical one break through, unless that is off', () => {
@@ -155,6 +190,79 @@ describe('quiet hours', () => {
   });
 });
 
+// The zone is passed in, never read from process.env.TZ: a test that sets TZ changes nothing in
+// a worker thread (Vitest's threads pool, Stryker), so these mean the same in every pool.
+describe('quiet hours and snooze on the clock of a given time zone', () => {
+  const night = rules({ quietHours: { enabled: true, start: '22:00', end: '07:00' } });
+  // Tokyo is UTC+9 all year; New York is UTC-5 in late November (summer time is over).
+  it.each([
+    ['Asia/Tokyo', Date.UTC(2026, 10, 26, 12, 59), '21:59 on the 26th', false],
+    ['Asia/Tokyo', Date.UTC(2026, 10, 26, 13, 0), '22:00 on the 26th', true],
+    ['Asia/Tokyo', Date.UTC(2026, 10, 26, 14, 59), '23:59 on the 26th', true],
+    ['Asia/Tokyo', Date.UTC(2026, 10, 26, 15, 0), 'midnight, the 27th', true],
+    ['Asia/Tokyo', Date.UTC(2026, 10, 26, 21, 59), '06:59 on the 27th', true],
+    ['Asia/Tokyo', Date.UTC(2026, 10, 26, 22, 0), '07:00 on the 27th', false],
+    ['America/New_York', Date.UTC(2026, 10, 27, 2, 59), '21:59 on the 26th', false],
+    ['America/New_York', Date.UTC(2026, 10, 27, 3, 0), '22:00 on the 26th', true],
+    ['America/New_York', Date.UTC(2026, 10, 27, 4, 59), '23:59 on the 26th', true],
+    ['America/New_York', Date.UTC(2026, 10, 27, 5, 0), 'midnight, the 27th', true],
+    ['America/New_York', Date.UTC(2026, 10, 27, 11, 59), '06:59 on the 27th', true],
+    ['America/New_York', Date.UTC(2026, 10, 27, 12, 0), '07:00 on the 27th', false],
+  ])('22:00-07:00 across midnight in %s: %s (%s) quiet=%s', (zone, t, _local, quiet) => {
+    expect(inQuietHours(night, t, zone)).toBe(quiet);
+  });
+
+  it('one instant is quiet on one clock and not on another', () => {
+    const t = Date.UTC(2026, 10, 26, 14, 30); // 23:30 in Tokyo, 09:30 in New York, 14:30 UTC
+    expect(inQuietHours(night, t, 'Asia/Tokyo')).toBe(true);
+    expect(inQuietHours(night, t, 'America/New_York')).toBe(false);
+    expect(inQuietHours(night, t, 'UTC')).toBe(false);
+    const high = sample('security.alert.created', 'high');
+    expect(decide(high, night, t, null, 'Asia/Tokyo')).toEqual({
+      notify: false,
+      reason: 'quiet_hours',
+    });
+    expect(decide(high, night, t, null, 'America/New_York')).toEqual({
+      notify: true,
+      breakthrough: false,
+    });
+  });
+
+  it('"tomorrow" is the next 07:00 on that clock, at least an hour away', () => {
+    // 23:30 in Tokyo on the 26th: 07:00 on the 27th in Tokyo is 22:00 UTC on the 26th.
+    const t = Date.UTC(2026, 10, 26, 14, 30);
+    expect(snoozeUntil('tomorrow', t, defaults, 'Asia/Tokyo')).toBe(Date.UTC(2026, 10, 26, 22));
+    // 09:30 in New York on the 26th: 07:00 on the 27th there is 12:00 UTC on the 27th.
+    expect(snoozeUntil('tomorrow', t, defaults, 'America/New_York')).toBe(
+      Date.UTC(2026, 10, 27, 12),
+    );
+    // 06:30 in Tokyo: 07:00 is only half an hour away, so the next morning's.
+    expect(snoozeUntil('tomorrow', Date.UTC(2026, 10, 26, 21, 30), defaults, 'Asia/Tokyo')).toBe(
+      Date.UTC(2026, 10, 27, 22),
+    );
+    // exactly an hour before 07:00 is still this morning's
+    expect(snoozeUntil('tomorrow', Date.UTC(2026, 10, 26, 21), defaults, 'Asia/Tokyo')).toBe(
+      Date.UTC(2026, 10, 26, 22),
+    );
+  });
+
+  it('"tomorrow" keeps 07:00 on the clock across a change of summer time', () => {
+    // New York leaves summer time at 02:00 on 2026-11-01 (UTC-4 to UTC-5): from 23:00 on
+    // October 31st, 07:00 is at 12:00 UTC, not 11:00.
+    expect(snoozeUntil('tomorrow', Date.UTC(2026, 10, 1, 3), defaults, 'America/New_York')).toBe(
+      Date.UTC(2026, 10, 1, 12),
+    );
+    // and enters it at 02:00 on 2026-03-08 (UTC-5 to UTC-4): 07:00 is at 11:00 UTC.
+    expect(snoozeUntil('tomorrow', Date.UTC(2026, 2, 8, 4), defaults, 'America/New_York')).toBe(
+      Date.UTC(2026, 2, 8, 11),
+    );
+    // the night of the change is quiet until 07:00 on the new offset
+    const t = Date.UTC(2026, 10, 1, 11, 59); // 06:59 EST
+    expect(inQuietHours(night, t, 'America/New_York')).toBe(true);
+    expect(inQuietHours(night, t + 60_000, 'America/New_York')).toBe(false);
+  });
+});
+
 describe('snooze', () => {
   it('1h and 4h from now; tomorrow is the next end of quiet hours at least an hour away', () => {
     const now = at(15, 20);
@@ -167,6 +275,9 @@ describe('snooze', () => {
     expect(snoozeUntil('tomorrow', at(6, 30), defaults)).toBe(at(7, 0, 27));
     const custom = rules({ quietHours: { enabled: false, start: '23:00', end: '09:30' } });
     expect(snoozeUntil('tomorrow', now, custom)).toBe(at(9, 30, 27));
+    // an end that is not a time: the morning is 07:00
+    const broken = rules({ quietHours: { enabled: false, start: '23:00', end: 'soon' } });
+    expect(snoozeUntil('tomorrow', now, broken)).toBe(at(7, 0, 27));
   });
   it('holds everything but breakthrough criticals until it ends', () => {
     const until = at(13);
