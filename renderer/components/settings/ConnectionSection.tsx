@@ -4,7 +4,8 @@ import { useState } from 'preact/hooks';
 import { useApp } from '../context';
 import { useDraft } from './use-draft';
 import { ServerUrlField } from './ServerUrlField';
-import { AuthMethodField } from './AuthMethodField';
+import { AUTH_METHODS } from '../../../main/core/common/protocol';
+import { ChoiceField } from './ChoiceField';
 import { TokenField } from './TokenField';
 import { ConnectionTest } from './ConnectionTest';
 
@@ -17,7 +18,12 @@ export function ConnectionSection() {
     <section class="card" aria-labelledby="set-connection">
       <h2 id="set-connection">{t('settings.connection')}</h2>
       <ServerUrlField draft={url} setDraft={setUrl} saved={urlSaved} />
-      <AuthMethodField />
+      <ChoiceField
+        field="authMethod"
+        choices={AUTH_METHODS}
+        legend="settings.authMethod"
+        label={(m) => `auth.${m}`}
+      />
       <TokenField draft={token} setDraft={setToken} />
       <ConnectionTest url={url} token={token} />
     </section>

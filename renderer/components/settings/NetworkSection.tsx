@@ -8,42 +8,10 @@ import { caFileSchema, proxyUrlSchema } from '../../../main/core/common/settings
 import { checkField } from '../../../main/core/common/settings-errors';
 import type { ProxyAuthStatus } from '../../../main/core/common/views';
 import type { I18n } from '../../i18n';
-import { Field, LockNote, describedBy, useLock } from './Field';
+import { Field, describedBy, useLock } from './Field';
+import { ChoiceField } from './ChoiceField';
 import { errorText } from './error-text';
 import { useDraft } from './use-draft';
-
-function ProxyModeField() {
-  const app = useApp();
-  const i18n = app.i18n.value;
-  const { t } = i18n;
-  const form = app.settingsForm;
-  const chosen = app.settings.value.proxyMode;
-  const problem = form.errors.value.proxyMode;
-  const lock = useLock()('proxyMode');
-  return (
-    <fieldset class="field" disabled={lock !== undefined}>
-      <legend>{t('settings.proxyMode')}</legend>
-      {PROXY_MODES.map((m) => (
-        <label class="check" key={m}>
-          <input
-            type="radio"
-            name="proxyMode"
-            value={m}
-            checked={chosen === m}
-            onChange={() => void form.update({ proxyMode: m })}
-          />
-          {t(`proxyMode.${m}`)}
-        </label>
-      ))}
-      <LockNote reason={lock} />
-      {problem && (
-        <p class="field-error" role="alert">
-          {errorText(problem, i18n)}
-        </p>
-      )}
-    </fieldset>
-  );
-}
 
 /** A text setting checked with its schema as it is typed, and saved when it is left. */
 function CheckedTextField(props: {
@@ -192,7 +160,12 @@ export function NetworkSection() {
   return (
     <section class="card" aria-labelledby="set-network">
       <h2 id="set-network">{t('settings.network')}</h2>
-      <ProxyModeField />
+      <ChoiceField
+        field="proxyMode"
+        choices={PROXY_MODES}
+        legend="settings.proxyMode"
+        label={(m) => `proxyMode.${m}`}
+      />
       {s.proxyMode === 'manual' && (
         <CheckedTextField
           id="proxyUrl"
