@@ -92,7 +92,7 @@ export function decodeRecord(line: string): HistoryRecord | null {
   try {
     raw = JSON.parse(json);
   } catch {
-    return null;
+    // `raw` stays undefined, which the schema below refuses: damage, as it should be
   }
   const parsed = recordSchema.safeParse(raw);
   return parsed.success ? parsed.data : null;

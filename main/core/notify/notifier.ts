@@ -199,12 +199,13 @@ export class Notifier {
   // ---- inside -----------------------------------------------------------------------------
 
   #seenHas(id: string): boolean {
+    let seen = false;
     try {
-      return this.#seen.has(id);
-      // Stryker disable next-line BlockStatement: an empty catch returns undefined, as falsy as false
+      seen = this.#seen.has(id);
     } catch {
-      return false;
+      // a store that cannot be read: the id counts as new (better twice than never)
     }
+    return seen;
   }
 
   /** Show now, or fold into the channel's summary when the burst limit is reached. */
@@ -307,13 +308,15 @@ export class Notifier {
 
   /** The language now; a broken or odd answer falls back to English rather than losing a notice. */
   #lang(): NotifyLanguage {
+    let answer: unknown;
     try {
-      return this.#language() === 'ru' ? 'ru' : 'en';
-      // Stryker disable next-line BlockStatement: an empty catch returns undefined, which reads as English too
+      answer = this.#language();
     } catch {
-      // Stryker disable next-line StringLiteral: any answer but 'ru' reads as English (textsFor)
-      return 'en';
+      // a broken source: English
     }
+    if (answer === 'ru') return 'ru';
+    // Stryker disable next-line StringLiteral: any language but 'ru' reads as English (textsFor)
+    return 'en';
   }
 
   #safe(fn: () => void, what: string) {

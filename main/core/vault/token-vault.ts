@@ -322,12 +322,13 @@ export class TokenVault {
   }
 
   #safeAcceptWeak(): boolean {
+    let accepted = false;
     try {
-      return this.#acceptWeak() === true;
-      // Stryker disable next-line BlockStatement: an empty catch returns undefined, as falsy as false
+      accepted = this.#acceptWeak() === true;
     } catch {
-      return false;
+      // a choice that cannot be read is no consent
     }
+    return accepted;
   }
 
   #wipe() {

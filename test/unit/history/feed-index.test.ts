@@ -162,10 +162,12 @@ describe('FeedIndex: queries', () => {
     put(event('a'));
     put(gap('g1'));
     put(gap('g2'));
+    put(gap('g3'));
     const page = ix.query({ limit: 2 });
-    expect(page.entries.map((e) => e.id)).toEqual(['g2', 'g1']);
+    expect(page.entries.map((e) => e.id)).toEqual(['g3', 'g2']);
     expect(page.nextCursor).not.toBeNull();
     expect(ix.query({ limit: 2, before: page.nextCursor! }).entries.map((e) => e.id)).toEqual([
+      'g1',
       'a',
     ]);
   });

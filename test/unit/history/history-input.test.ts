@@ -96,9 +96,10 @@ describe('EventHistory: what it takes from the app', () => {
   it('the same gap twice is one gap; after close a gap is not kept', async () => {
     const h = await history();
     const now = clock.now();
-    h.addGap({ start: now - 200, end: now - 100 });
-    h.addGap({ start: now - 200, end: now - 100 });
+    const first = h.addGap({ start: now - 200, end: now - 100 });
+    expect(h.addGap({ start: now - 200, end: now - 100 })).toEqual(first);
     expect(h.info().gaps).toBe(1);
+    expect(h.query({}).entries).toHaveLength(1);
     await h.close();
     h.addGap({ start: now - 50, end: now });
     expect(h.info().gaps).toBe(1);
