@@ -21,6 +21,7 @@ export class MetricsTracker {
       if (e.event !== 'analytics.metric.updated') continue;
       const d = e.data;
       const name = text(d.name);
+      // Stryker disable next-line ConditionalExpression: for the types only; Number.isFinite refuses anything but a number
       const value = typeof d.value === 'number' && Number.isFinite(d.value) ? d.value : null;
       if (!name || value === null) continue;
       const meta = (d.metadata && typeof d.metadata === 'object' ? d.metadata : {}) as Record<

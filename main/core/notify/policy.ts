@@ -30,9 +30,8 @@ const ALERT_EVENTS: ReadonlySet<string> = new Set([
 /** What the app does for each event type when the user has not switched it. */
 export function notifiesByDefault(event: EventType, data: Record<string, unknown>): boolean {
   switch (event) {
-    case 'security.alert.created':
+    case 'security.alert.created': // (alerts are then held to the severity threshold)
     case 'security.alert.updated':
-      return true; // subject to the severity threshold
     case 'system.maintenance.start':
     case 'system.maintenance.end':
       return true;

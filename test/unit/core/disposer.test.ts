@@ -57,7 +57,9 @@ describe('Disposer', () => {
     d.dispose();
     const done: string[] = [];
     d.add(() => done.push('after'));
-    d.dispose();
+    const errors: unknown[] = [];
+    d.dispose((e) => errors.push(e));
     expect(done).toEqual(['after']); // what was undone before is not undone again
+    expect(errors).toEqual([]);
   });
 });

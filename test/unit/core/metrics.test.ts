@@ -85,8 +85,8 @@ describe('metrics', () => {
       channel: 'messages',
       data: { name: 'cpu', value: 99 },
     };
-    expect(m.add([lookalike, metric({ name: 'cpu', value: 1 })], 5)).toBe(true);
-    expect(m.list().map((s) => s.latest)).toEqual([1]);
+    expect(m.add([metric({ name: 'cpu', value: 1 }), lookalike], 5)).toBe(true);
+    expect(m.list().map((s) => s.recent)).toEqual([[1]]);
   });
 
   it('has no unit until one is given, then keeps the latest one given', () => {

@@ -79,6 +79,17 @@ describe('redact: token-shaped values it was not told about', () => {
   });
 
   it.each([
+    ['Proxy-Authorization: Basic dXNlcjpwYXNz', `Proxy-Authorization: Basic ${REDACTED}`],
+    ['{"authorization":"Basic dXNlcjpwYXNz"}', `{"authorization":"Basic ${REDACTED}"}`],
+    [
+      'via http://alice:s3cret@proxy.example:8080/',
+      `via http://alice:${REDACTED}@proxy.example:8080/`,
+    ],
+  ])('proxy credentials %j', (text, out) => {
+    expect(redact(text, [])).toBe(out);
+  });
+
+  it.each([
     ['{"type":"auth","token":"s\\"x"}', `{"type":"auth","token":"${REDACTED}"}`],
     ['{"access_token" : "abc"}', `{"access_token" : "${REDACTED}"}`],
     ['{"Token":""}', `{"Token":"${REDACTED}"}`],
