@@ -22,9 +22,16 @@ export class UsageError extends Error {
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** What parsing gives a command: each option's value, when given (no repeats, no positionals). */
+/**
+ * What parsing gives a command: each option's value, when given (no positionals); an option
+ * declared `multiple: true` gives every value, in the order given.
+ */
 export type OptionValues<T extends Options> = {
-  [K in keyof T]?: T[K] extends { type: 'boolean' } ? boolean : string;
+  [K in keyof T]?: T[K] extends { type: 'boolean' }
+    ? boolean
+    : T[K] extends { multiple: true }
+      ? string[]
+      : string;
 };
 
 /** parseArgs in strict mode, with its errors turned into sentences a user can act on. */

@@ -1,6 +1,7 @@
 // `katya tail`: the desktop app's connection engine and notification policy on the command
 // line, not a second implementation of either. Useful over SSH, in scripts (--json) and as the
-// black-box client of the end-to-end tests.
+// black-box client of the end-to-end tests. It follows one server or several at once: one
+// engine and one notifier per server, every line saying whose it is (tail-servers.ts).
 import { systemClock } from '../core/clock';
 import { ConnectionEngine } from '../core/connection/engine';
 import type { ConnectionState, SubscriptionStatus } from '../core/connection/types';
@@ -11,7 +12,11 @@ import type { AuthMethod, Channel, EventMessage, EventType } from '../core/commo
 import { DEFAULT_SETTINGS } from '../core/common/settings-schema';
 import { EXIT, UsageError, channelList, eventList, intOption, parseCommandArgs } from './args';
 import { boundedOutput } from './bounded-output';
+import type { BoundedOutput } from './bounded-output';
 import { NETWORK_OPTIONS, commandNetwork } from './network-options';
+import { exitCodeFor, tailServers } from './tail-servers';
+import type { TailServer } from './tail-servers';
+import type { NetworkOptions } from '../core/net/route-agent';
 import { problemAdvice } from '../core/net/problem-text';
 import type { ConnectionProblem } from '../core/common/network';
 import {
@@ -24,6 +29,7 @@ import {
   subscriptionLine,
   wantsColour,
 } from './format';
+import type { Paint } from './format';
 
 export interface ConnectionTarget {
   url: string;
@@ -34,7 +40,32 @@ export interface ConnectionTarget {
   events: EventType[];
 }
 
-/** The options tail and doctor share: where, with what token, how, and what to subscribe. */
+/** What to subscribe and how to sign in: the same for every server `tail` follows. */
+export interface FollowOptions {
+  authMethod: AuthMethod;
+  channels: Channel[];
+  events: EventType[];
+}
+
+export function followOptions(values: {
+  auth?: string;
+  channels?: string;
+  events?: string;
+}): FollowOptions {
+  const authMethod = (values.auth ?? 'header') as AuthMethod;
+  if (!AUTH_METHODS.includes(authMethod)) {
+    throw new UsageError(`--auth must be one of ${AUTH_METHODS.join(', ')} (got "${values.auth}")`);
+  }
+  const events = eventList(values.events) ?? [];
+  // Nothing named: everything, like the app's default settings.
+  const channels = channelList(values.channels) ?? (values.events ? [] : [...CHANNELS]);
+  if (channels.length === 0 && events.length === 0) {
+    throw new UsageError('nothing to follow: --channels and --events are both empty');
+  }
+  return { authMethod, channels, events };
+}
+
+/** The options of `doctor` (one server): where, with what token, how, and what to subscribe. */
 export function connectionTarget(
   values: {
     url?: string;
@@ -53,17 +84,7 @@ export function connectionTarget(
   const token = values.token || env.KATYA_TOKEN || undefined;
   if (!token && opts.tokenRequired !== false)
     throw new UsageError('a token is needed: --token TOKEN or the KATYA_TOKEN variable');
-  const authMethod = (values.auth ?? 'header') as AuthMethod;
-  if (!AUTH_METHODS.includes(authMethod)) {
-    throw new UsageError(`--auth must be one of ${AUTH_METHODS.join(', ')} (got "${values.auth}")`);
-  }
-  const events = eventList(values.events) ?? [];
-  // Nothing named: everything, like the app's default settings.
-  const channels = channelList(values.channels) ?? (values.events ? [] : [...CHANNELS]);
-  if (channels.length === 0 && events.length === 0) {
-    throw new UsageError('nothing to follow: --channels and --events are both empty');
-  }
-  return { url: checked.url.toString(), token, authMethod, channels, events };
+  return { url: checked.url.toString(), token, ...followOptions(values) };
 }
 
 export const TARGET_OPTIONS = {
@@ -80,13 +101,17 @@ export async function runTail(
 ): Promise<number> {
   const { values } = parseCommandArgs(argv, {
     ...TARGET_OPTIONS,
+    // Several servers: `--url [NAME=]URL` and `--token [NAME=]TOKEN` again (tail-servers.ts).
+    url: { type: 'string', multiple: true },
+    token: { type: 'string', multiple: true },
     ...NETWORK_OPTIONS,
     json: { type: 'boolean' },
     verbose: { type: 'boolean' },
     'idle-timeout': { type: 'string' },
   });
-  const target = connectionTarget(values, env);
-  const network = commandNetwork(values, env, target.url);
+  const { servers, notices } = tailServers(values.url, values.token, env);
+  const follow = followOptions(values);
+  const networks = servers.map((s) => commandNetwork(values, env, s.url));
   const livenessTimeoutMs = intOption(
     values['idle-timeout'],
     'idle-timeout',
@@ -101,26 +126,125 @@ export async function runTail(
   const infoLine = (line: string) => `${paintErr('katya tail:', 'dim')} ${line}`;
   // Behind a slow reader, events and server errors are dropped and counted rather than held
   // without bound (docs/server-and-cli.md, "Output"); states and notifications always go out.
+  // One stdout and one stderr for every server: the bound is the process's.
   const stderr = boundedOutput(process.stderr, (count) =>
     stderr.always(infoLine(`${count} message(s) dropped: standard error was not read fast enough`)),
   );
-  const info = (line: string) => stderr.always(infoLine(line));
   const stdout = boundedOutput(process.stdout, (count) => {
     if (json) stdout.always(JSON.stringify({ type: 'dropped', count }));
-    else info(`${count} event line(s) dropped: the output was not read fast enough`);
+    else
+      stderr.always(
+        infoLine(`${count} event line(s) dropped: the output was not read fast enough`),
+      );
   });
+  for (const notice of notices) stderr.always(infoLine(notice));
+  const output: TailOutput = {
+    json,
+    several: servers.length > 1,
+    paintOut,
+    paintErr,
+    infoLine,
+    stdout,
+    stderr,
+    verbose: values.verbose === true,
+  };
+
+  return new Promise<number>((resolve) => {
+    // The engine's timers do not hold the process open (an app must be able to quit while
+    // they run), so between a lost connection and the next attempt nothing else would: hold
+    // it open until a signal, or until every server has stopped for something only a person
+    // can fix.
+    const keepAlive = setInterval(() => {}, 1 << 30);
+    const codes: number[] = [];
+    const followers: Follower[] = servers.map((server, i) =>
+      followServer(
+        server,
+        { ...follow, livenessTimeoutMs, network: networks[i]! },
+        output,
+        (code, announce) => {
+          codes[i] = code;
+          const left = followers.filter((f) => f.running).length;
+          announce(left);
+          if (left === 0) finish(exitCodeFor(codes));
+        },
+      ),
+    );
+    let done = false;
+    function finish(code: number) {
+      if (done) return;
+      done = true;
+      stdout.flushNotice();
+      stderr.flushNotice();
+      clearInterval(keepAlive);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve(code);
+    }
+    function onSignal() {
+      for (const f of followers) f.stop(); // each prints its final "closed" state
+      finish(EXIT.OK);
+    }
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    for (const f of followers) f.start();
+  });
+}
+
+/** What every server's lines share: the two streams, colour, and whether names are shown. */
+interface TailOutput {
+  json: boolean;
+  /** two or more servers: text lines carry the server's name */
+  several: boolean;
+  paintOut: Paint;
+  paintErr: Paint;
+  infoLine: (line: string) => string;
+  stdout: BoundedOutput;
+  stderr: BoundedOutput;
+  verbose: boolean;
+}
+
+interface Follower {
+  start(): void;
+  /** Ctrl-C or SIGTERM: close the connection, with its "closed" line */
+  stop(): void;
+  /** neither stopped by a signal nor for a problem only a person can fix */
+  readonly running: boolean;
+}
+
+/**
+ * One server: its own engine, notifier (bursts fold and quiet hours apply per server) and
+ * subscription memory, writing to the shared output. `stopped` is called once when the server
+ * stops by itself (exit code 3, 4 or 5 for it), with a function that prints, when there are
+ * several servers, that it is no longer followed and how many still are.
+ */
+function followServer(
+  server: TailServer,
+  options: FollowOptions & { livenessTimeoutMs: number; network: NetworkOptions },
+  o: TailOutput,
+  stopped: (code: number, announce: (left: number) => void) => void,
+): Follower {
+  const { json, stdout, stderr, paintOut } = o;
+  const name = clean(server.name, 80);
+  // With one server its lines are as they always were; with several each says whose it is.
+  const outTag = o.several ? `${paintOut(`[${name}]`, 'bold')} ` : '';
+  const errTag = o.several ? `${o.paintErr(`[${name}]`, 'bold')} ` : '';
+  const info = (line: string) => stderr.always(o.infoLine(errTag + line));
   const out = stdout.always;
-  const shownUrl = clean(target.url);
+  // Every JSON line says whose it is, with one server too; the server's own "server" key, if
+  // an envelope had one, is replaced.
+  const tagged = (line: object) => JSON.stringify({ ...line, server: server.name });
+  const shownUrl = clean(server.url);
 
   const engine = new ConnectionEngine({
-    url: target.url,
-    token: target.token,
-    authMethod: target.authMethod,
-    subscriptions: { channels: target.channels, events: target.events },
-    livenessTimeoutMs,
-    network,
-    log: values.verbose
-      ? (level, message) => process.stderr.write(`katya tail [${level}] ${clean(message, 1000)}\n`)
+    url: server.url,
+    token: server.token,
+    authMethod: options.authMethod,
+    subscriptions: { channels: options.channels, events: options.events },
+    livenessTimeoutMs: options.livenessTimeoutMs,
+    network: options.network,
+    log: o.verbose
+      ? (level, message) =>
+          process.stderr.write(`katya tail [${level}] ${errTag}${clean(message, 1000)}\n`)
       : undefined,
   });
 
@@ -128,7 +252,7 @@ export async function runTail(
     if (n.kind === 'offline') return;
     if (json) {
       out(
-        JSON.stringify({
+        tagged({
           type: 'notification',
           kind: n.kind,
           title: n.title,
@@ -140,7 +264,7 @@ export async function runTail(
         }),
       );
     } else {
-      out(notificationLine(n, paintOut));
+      out(outTag + notificationLine(n, paintOut));
     }
   };
   const notifier = new Notifier({
@@ -164,7 +288,7 @@ export async function runTail(
         if (s.problem) line.problem = s.problem;
       }
       if (s.state === 'auth_failed') line.reason = s.reason;
-      out(JSON.stringify(line));
+      out(tagged(line));
     } else {
       info(stateLine(s, shownUrl));
     }
@@ -180,7 +304,7 @@ export async function runTail(
       if (s.status === 'pending') continue;
       if (json) {
         out(
-          JSON.stringify({
+          tagged({
             type: 'subscription',
             kind: s.kind,
             name: s.name,
@@ -199,83 +323,88 @@ export async function runTail(
   const onEvent = (e: EventMessage) => {
     // One event that cannot be printed costs that line, never the events after it.
     try {
-      stdout.droppable(json ? JSON.stringify(e) : eventLine(e, paintOut, Date.now()));
+      stdout.droppable(json ? tagged(e) : outTag + eventLine(e, paintOut, Date.now()));
     } catch (err) {
       info(`could not print event ${clean(e.id, 64)}: ${clean((err as Error).message, 200)}`);
     }
     notifier.offer([e]);
   };
 
-  return new Promise<number>((resolve) => {
-    // The engine's timers do not hold the process open (an app must be able to quit while
-    // they run), so between a lost connection and the next attempt nothing else would: hold
-    // it open until a signal or an authentication failure ends the command.
-    const keepAlive = setInterval(() => {}, 1 << 30);
-    const offs = [
-      engine.on('state', (s) => {
-        // What only a person can fix ends the command, as a rejected token does: a certificate
-        // this computer does not trust, a proxy that wants credentials or will not tunnel. A
-        // proxy that is down, or cannot reach the server, may be back soon: those are retried
-        // like any network fault.
-        const problem = s.state === 'reconnecting' ? s.problem : undefined;
-        const stop = problem ? stopsTail(problem) : null;
-        if (problem && stop !== null) {
-          if (json) onState(s);
-          else {
-            // The words alone: "retrying in 0.4 s" would not be true.
-            info(clean(s.state === 'reconnecting' ? (s.lastError ?? '') : '', 1000));
-            info(`→ ${problemAdvice(problem)}`);
+  // Running from the start: a server that has not started yet has not stopped either.
+  let running = true;
+  let offs: Array<() => void> = [];
+  /** Stop quietly: the line that says why is this server's last word, not a "closed" after it. */
+  const halt = (code: number) => {
+    if (!running) return;
+    running = false;
+    for (const off of offs) off();
+    engine.stop();
+    notifier.dispose();
+    stopped(code, (left) => {
+      if (!o.several) return;
+      if (json) out(tagged({ type: 'stopped', exitCode: code }));
+      else
+        info(
+          left === 0
+            ? 'stopped; no server is left to follow'
+            : `stopped; ${left} other server(s) still followed`,
+        );
+    });
+  };
+
+  return {
+    get running() {
+      return running;
+    },
+    start() {
+      offs = [
+        engine.on('state', (s) => {
+          // What only a person can fix stops this server, as a rejected token does: a
+          // certificate this computer does not trust, a proxy that wants credentials or will
+          // not tunnel. A proxy that is down, or cannot reach the server, may be back soon:
+          // those are retried like any network fault.
+          const problem = s.state === 'reconnecting' ? s.problem : undefined;
+          const stop = problem ? stopsTail(problem) : null;
+          if (problem && stop !== null) {
+            if (json) onState(s);
+            else {
+              // The words alone: "retrying in 0.4 s" would not be true.
+              info(clean(s.state === 'reconnecting' ? (s.lastError ?? '') : '', 1000));
+              info(`→ ${problemAdvice(problem)}`);
+            }
+            halt(stop);
+            return;
           }
-          finish(stop);
-          return;
-        }
-        onState(s);
-        if (s.state === 'auth_failed') {
-          // The app waits for a new token here; a command line has none to wait for.
-          finish(EXIT.AUTH_FAILED);
-        }
-      }),
-      engine.on('subscriptions', onSubscriptions),
-      engine.on('event', onEvent),
-      engine.on('protocolError', (e) => {
-        if (json) stdout.droppable(JSON.stringify({ type: 'error', ...e }));
-        else stderr.droppable(infoLine(errorLine(e)));
-      }),
-      engine.on('gap', (g) => {
-        if (!json) {
-          info(
-            `events from ${new Date(g.start).toLocaleTimeString()} to ${new Date(g.end).toLocaleTimeString()} were missed while disconnected`,
-          );
-        }
-      }),
-    ];
-    let done = false;
-    function finish(code: number) {
-      if (done) return;
-      done = true;
-      if (code !== EXIT.OK) {
-        // Stop quietly: the line that says why is the last word, not a "closed" after it.
-        for (const off of offs) off();
-        engine.stop();
-      } else {
-        engine.stop(); // prints the final "closed" state
-        for (const off of offs) off();
-      }
+          onState(s);
+          if (s.state === 'auth_failed') {
+            // The app waits for a new token here; a command line has none to wait for.
+            halt(EXIT.AUTH_FAILED);
+          }
+        }),
+        engine.on('subscriptions', onSubscriptions),
+        engine.on('event', onEvent),
+        engine.on('protocolError', (e) => {
+          if (json) stdout.droppable(tagged({ type: 'error', ...e }));
+          else stderr.droppable(o.infoLine(errTag + errorLine(e)));
+        }),
+        engine.on('gap', (g) => {
+          if (!json) {
+            info(
+              `events from ${new Date(g.start).toLocaleTimeString()} to ${new Date(g.end).toLocaleTimeString()} were missed while disconnected`,
+            );
+          }
+        }),
+      ];
+      engine.start();
+    },
+    stop() {
+      if (!running) return;
+      running = false;
+      engine.stop(); // prints the final "closed" state
+      for (const off of offs) off();
       notifier.dispose();
-      stdout.flushNotice();
-      stderr.flushNotice();
-      clearInterval(keepAlive);
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      resolve(code);
-    }
-    function onSignal() {
-      finish(EXIT.OK);
-    }
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    engine.start();
-  });
+    },
+  };
 }
 
 /** The exit code for a problem only a person can fix, or null to keep retrying. */

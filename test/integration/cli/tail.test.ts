@@ -82,7 +82,9 @@ describe('katya tail --json', () => {
     });
 
     const event = await p.jsonLine((l) => l.type === 'event' && l.id === chat.id, 'chat event');
-    expect(event).toEqual(JSON.parse(JSON.stringify(chat)));
+    // The envelope as received, plus the server's name (its host and port when not named).
+    expect(event).toEqual({ ...JSON.parse(JSON.stringify(chat)), server: `127.0.0.1:${s.port}` });
+    expect(p.json().every((l) => l.server === `127.0.0.1:${s.port}`)).toBe(true);
     const note = await p.jsonLine(type('notification'), 'notification');
     expect(note).toMatchObject({ eventId: loud.id, severity: 'critical', kind: 'event' });
     expect(String(note.title)).toContain('Port scan');
