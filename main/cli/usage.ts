@@ -8,7 +8,8 @@ export const MAIN_USAGE = `katya: the Katya event API from the command line
 
 Usage:
   katya server [options]          run a Katya server (protocol, demo events, HTTP publish)
-  katya tail --url URL [options]  follow the live event feed, with the desktop app's engine
+  katya tail --url URL... [opts]  follow the live event feed of one server or several,
+                                  with the desktop app's engine
   katya doctor --url URL          check the way to a server step by step
   katya help [COMMAND]            this text, or a command's
   katya --version
@@ -16,7 +17,8 @@ Usage:
 Run \`katya COMMAND --help\` for a command's options.
 
 Exit codes: 0 success (and after Ctrl-C or SIGTERM), 1 failure, 2 bad usage,
-            3 authentication failed (tail, doctor), 4 certificate not trusted (tail),
+            3 authentication failed (doctor; tail: for every server), 4 certificate
+            not trusted (tail),
             5 the proxy refused: credentials needed or refused, or tunnel denied (tail).
 `;
 
@@ -54,14 +56,23 @@ Endpoints on the same port:
       http://127.0.0.1:8080/v1/events
 `;
 
-export const TAIL_USAGE = `katya tail: follow a Katya server's live events
+export const TAIL_USAGE = `katya tail: follow the live events of one Katya server or several
 
-Usage: katya tail --url URL [options]
+Usage: katya tail --url [NAME=]URL [--url [NAME=]URL ...] [options]
 
 Options:
-  --url URL                wss://HOST/v1/ws (ws:// only to this computer: localhost,
-                           127.0.0.1, ::1)
-  --token TOKEN            access token; or set KATYA_TOKEN (safer: not in the process list)
+  --url [NAME=]URL         wss://HOST/v1/ws (ws:// only to this computer: localhost,
+                           127.0.0.1, ::1). Repeat it to follow several servers at once.
+                           NAME (letters, digits, . _ -) is shown on the server's lines;
+                           without it the name is HOST:PORT (katya.example:443). Two
+                           servers with the same HOST:PORT must be named.
+  --token TOKEN            access token for every server; or set KATYA_TOKEN (safer: not
+                           in the process list)
+  --token NAME=TOKEN       the token of the server called NAME only (repeat per server); it
+                           beats the token for all. The NAME= form counts only when NAME is
+                           a server's name: any other value is taken whole as the token for
+                           all, "=" and all (base64 padding stays). KATYA_TOKEN is never
+                           split. A token is sent to its own server and no other.
   --auth METHOD            how to send the token: header (default), query, message
   --channels a,b           channels to follow (default: all); aliases alerts and metrics
   --events x,y             event types to follow, whatever their channel
@@ -78,6 +89,8 @@ Options:
   --verbose                connection log on stderr
   -h, --help               this text
 
+Every option applies to every server.
+
 It runs the desktop app's connection engine: reconnects with backoff and never gives up on
 network faults, resubscribes after reconnecting, drops duplicate events, and stops on an
 authentication failure (exit 3), a server certificate this computer does not trust (exit 4:
@@ -85,14 +98,22 @@ which certificate and why, with its subject, issuer, dates and SHA-256 fingerpri
 proxy that wants credentials, refuses them or will not tunnel (exit 5). A proxy that is down
 or cannot reach the server is retried like any network fault.
 
-Without --json: one readable line per event on stdout (coloured on a terminal, plain when
-piped); connection states, subscription results and server errors go to stderr.
+Several servers: one engine and one notifier per server. A server that stops (token refused,
+certificate, proxy) stops alone, on its own lines; the others go on. The command ends when
+every server has stopped: with 3 if every one stopped for sign-in, else with the code of the
+first server, in --url order, that stopped for something else (4 or 5).
 
-With --json, every line has a "type":
+Without --json: one readable line per event on stdout (coloured on a terminal, plain when
+piped); connection states, subscription results and server errors go to stderr. With several
+servers every line starts with the server's name: "[prod] 12:01:05 security ..." on stdout,
+"katya tail: [prod] connected to ..." on stderr. With one server, lines carry no name.
+
+With --json, every line has a "type" and, with one server or several, "server": its name
+(the only exception: {"type":"dropped","count"} when the output could not keep up):
   state         {"type":"state","state":"connecting"|"open"|"reconnecting"|"auth_failed"|"closed",
                  "at":ISO, ...}; reconnecting adds "attempt", "delayMs", "error" and, for a
                  proxy or certificate, "problem"; auth_failed "reason"
-  event         the server's event envelope as received, after de-duplication:
+  event         the server's event envelope as received, after de-duplication, with "server":
                  {"type":"event","id","timestamp","event","channel","data"}
   notification  what the app's default notification policy would pop up:
                  {"type":"notification","kind":"event"|"summary","title","body","eventId",
@@ -100,12 +121,16 @@ With --json, every line has a "type":
   subscription  {"type":"subscription","kind":"channel"|"event","name",
                  "status":"active"|"rejected", "code" and "message" when rejected}
   error         a protocol error from the server: {"type":"error","code","message",...}
+  stopped       with several servers, a server's last line once it stopped for good:
+                 {"type":"stopped","exitCode":3|4|5,"server"}
 
 Channels and event types:
 ${catalogue}
 
 Exit codes: 0 after Ctrl-C or SIGTERM, 2 bad usage, 3 authentication failed,
             4 certificate not trusted, 5 the proxy refused (407, or the tunnel denied).
+            Several servers: 3 only when every server was refused; else the first
+            server's 4 or 5, in --url order. Ctrl-C or SIGTERM stops them all: 0.
 `;
 
 export const DOCTOR_USAGE = `katya doctor: check the way to a Katya server, one step at a time
