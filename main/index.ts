@@ -191,7 +191,7 @@ function main() {
             svc.openView('settings');
           },
           snooze: (choice) => svc.snooze(choice),
-          reconnectNow: () => svc.reconnectNow(),
+          reconnectNow: (server) => svc.reconnectNow(server),
           // The menu shows the OS's login item, which may differ from the saved setting: set the
           // OS first, then record the choice.
           setStartAtLogin: (enabled) =>

@@ -28,6 +28,7 @@ export const SEND_CHANNELS = ['window:ready', 'feed:opened'] as const;
 export const EVENT_CHANNELS = [
   'feed:added',
   'connection:changed',
+  'servers:changed',
   'subscriptions:changed',
   'settings:changed',
   'unread:changed',

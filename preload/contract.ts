@@ -12,7 +12,11 @@
 // and the Electron preload, the preview bridge and the IPC router pick it up from the maps.
 import { z } from 'zod';
 import { EVENT_CHANNELS, INVOKE_CHANNELS, SEND_CHANNELS } from './channels';
-import { settingsPatchSchema, TOKEN_MAX_LENGTH } from '../main/core/common/settings-schema';
+import {
+  SERVER_ID_PATTERN,
+  settingsPatchSchema,
+  TOKEN_MAX_LENGTH,
+} from '../main/core/common/settings-schema';
 import { feedQuerySchema, snoozeSchema } from '../main/core/common/views';
 import type {
   ConnectionView,
@@ -23,6 +27,7 @@ import type {
   MetricSeries,
   PolicyLocks,
   ProxyAuthStatus,
+  ServerView,
   Settings,
   SettingsResult,
   ShownNotification,
@@ -39,6 +44,9 @@ export type * from '../main/core/common/update-view';
 // ---- argument schemas (renderer -> main; validated at runtime) ---------------------------
 
 const id = z.string().min(1).max(256);
+const serverIdSchema = z.string().regex(SERVER_ID_PATTERN);
+/** which server; absent: the first (token:clear) or every one (connection:reconnectNow) */
+const serverChoice = z.object({ server: serverIdSchema.optional() }).strict();
 
 export const tokenInputSchema = z
   .object({
@@ -48,6 +56,8 @@ export const tokenInputSchema = z
       .max(TOKEN_MAX_LENGTH)
       .refine((t) => t.trim() === t && !/\s/.test(t), 'a token has no spaces'),
     acceptWeakStorage: z.boolean().optional(),
+    /** the server it is for (its id); absent: the first server */
+    server: serverIdSchema.optional(),
   })
   .strict();
 
@@ -66,6 +76,8 @@ export const connectionTestSchema = z
     authMethod: z.enum(['header', 'query', 'message']),
     /** a token typed into the form but not saved yet; otherwise the stored one is used */
     token: z.string().max(TOKEN_MAX_LENGTH).optional(),
+    /** the server whose stored token and network to use; absent: the first */
+    server: serverIdSchema.optional(),
   })
   .strict();
 
@@ -81,10 +93,10 @@ export const invokeSchemas = {
   'metrics:list': none,
   'settings:update': z.tuple([settingsPatchSchema]),
   'token:set': z.tuple([tokenInputSchema]),
-  'token:clear': none,
+  'token:clear': z.tuple([serverChoice.optional()]),
   'proxyAuth:set': z.tuple([proxyAuthInputSchema]),
   'proxyAuth:clear': none,
-  'connection:reconnectNow': none,
+  'connection:reconnectNow': z.tuple([serverChoice.optional()]),
   'connection:test': z.tuple([connectionTestSchema]),
   'notifications:snooze': z.tuple([snoozeSchema]),
   'diagnostics:get': none,
@@ -135,7 +147,10 @@ export const sendSchemas = {
 export interface EventPayloads {
   /** new entries, newest last, at most one message per batch window */
   'feed:added': FeedEntry[];
+  /** the connection that needs the user most, across servers */
   'connection:changed': ConnectionView;
+  /** every server's name, connection, token and unread count */
+  'servers:changed': ServerView[];
   'subscriptions:changed': SubscriptionStatus[];
   'settings:changed': {
     settings: Settings;

@@ -10,7 +10,8 @@ export interface TrayActions {
   open(): void;
   openSettings(): void;
   snooze(choice: SnoozeChoice): void;
-  reconnectNow(): void;
+  /** one server's (by id), or every server's */
+  reconnectNow(server?: string): void;
   setStartAtLogin(enabled: boolean): void;
   /** the update item: restart into a downloaded update, or download one (none: no updates) */
   update?(): void;
@@ -39,8 +40,18 @@ export function trayMenu(
   const update: MenuItemConstructorOptions[] = state.updateItem
     ? [{ label: state.updateItem, click: () => actions.update?.() }]
     : [];
+  // With several servers, each has its line, and its own "Reconnect now" beneath it.
+  const lines = state.serverLines ?? [];
+  const status: MenuItemConstructorOptions[] = lines.length
+    ? lines.map((server) => ({
+        label: server.line,
+        submenu: [
+          { label: t('status.reconnectNow'), click: () => actions.reconnectNow(server.id) },
+        ],
+      }))
+    : [{ label: state.statusLine, enabled: false }];
   return [
-    { label: state.statusLine, enabled: false },
+    ...status,
     ...update,
     { type: 'separator' },
     { label: t('tray.open'), click: () => actions.open() },
@@ -89,7 +100,8 @@ export class TrayController {
   /** Redraw only what changed: tray updates are visible flicker on some desktops. */
   render(state: TrayState): void {
     const startAtLogin = this.opts.startAtLogin();
-    const menuKey = `${state.language}|${state.statusLine}|${state.snoozed}|${startAtLogin}|${state.updateItem ?? ''}`;
+    const servers = (state.serverLines ?? []).map((l) => `${l.id}:${l.line}`).join('|');
+    const menuKey = `${state.language}|${state.statusLine}|${state.snoozed}|${startAtLogin}|${state.updateItem ?? ''}|${servers}`;
     if (this.last?.icon !== state.icon) this.tray.setImage(this.opts.image(state.icon));
     if (this.last?.tooltip !== state.tooltip) this.tray.setToolTip(state.tooltip);
     if (this.last?.menuKey !== menuKey) {

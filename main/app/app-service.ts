@@ -6,30 +6,38 @@ import path from 'node:path';
 import { systemClock } from '../core/clock';
 import type { Clock } from '../core/clock';
 import type { ConnectionOptions } from '../core/connection/types';
-import { EventHistory } from '../core/history/history';
 import { createLogger } from '../core/log/logger';
 import type { Logger } from '../core/log/logger';
-import { Notifier, fileSeenStore } from '../core/notify/notifier';
 import { fileSnoozeStore } from '../core/notify/snooze-store';
 import type { NotificationRequest } from '../core/notify/policy';
 import type { EventMessage } from '../core/common/protocol';
 import { SettingsService } from '../core/settings/settings';
 import type { AdminPolicy, SettingsBackend } from '../core/settings/settings';
-import type { Settings, SettingsPatch } from '../core/common/settings-schema';
-import { trayState } from '../core/tray-state';
+import type { ServerSettings, Settings, SettingsPatch } from '../core/common/settings-schema';
+import { trayState, worstConnection } from '../core/tray-state';
 import { resolveLanguage } from '../core/common/messages';
 import type { TrayState } from '../core/tray-state';
-import { TokenVault } from '../core/vault/token-vault';
 import type { Encryptor } from '../core/vault/token-vault';
 import type {
+  ConnectionView,
   Diagnostics,
   FeedEntry,
+  FeedEvent,
+  ServerDiagnostics,
+  ServerView,
   ShownNotification,
   Snapshot,
   SnoozeChoice,
   TestResult,
 } from '../core/common/views';
 import { MetricsTracker } from '../core/metrics';
+import {
+  queryMergedFeed,
+  splitFeedKey,
+  toFeedEntry,
+  toFeedEvent,
+} from '../core/history/merged-feed';
+import { DEMO_SLOT, ServerSlot } from './server-slot';
 import type { EmitToWindow, EventPayloads, Handlers } from '../../preload/contract';
 import { Disposer } from '../core/disposer';
 import { UpdateController } from '../core/updates/controller';
@@ -42,11 +50,10 @@ import { diagnosticsText } from './diagnostics-text';
 import { ProxyCredentialVault } from '../core/vault/proxy-credentials';
 import type { ProxyCredentials } from '../core/common/network';
 import type { NetworkOptions } from '../core/net/route-agent';
-import { appNetwork } from './network';
 import type { SystemProxy } from './network';
-import { ServerLink } from './server-link';
 import type { DemoServer } from './server-link';
 import type { TimerSlot } from '../core/disposer';
+import { isDeepStrictEqual } from 'node:util';
 
 export interface NotificationSink {
   show(n: ShownNotification): void;
@@ -68,7 +75,7 @@ export interface AppServiceDeps {
   /** "Test connection": a step-by-step probe of a server */
   probe: (input: {
     url: string;
-    authMethod: Settings['authMethod'];
+    authMethod: ServerSettings['authMethod'];
     token: string | undefined;
     /** the same proxy and trusted certificates as the connection's */
     network?: NetworkOptions;
@@ -111,10 +118,14 @@ export class AppService {
   readonly log: Logger;
   private readonly clock: Clock;
   private readonly settings: SettingsService;
-  private readonly vault: TokenVault;
-  private readonly notifier: Notifier;
   private readonly metrics = new MetricsTracker();
-  private readonly link: ServerLink;
+  /** one per server followed, in the user's order; the demo's alone when none is configured */
+  private slots: ServerSlot[] = [];
+  /** tokens of servers removed this session: log lines written before still get redacted */
+  private readonly retiredSecrets = new Set<string>();
+  /** settings changes reach the slots one at a time, in order */
+  private syncing: Promise<void> = Promise.resolve();
+  private readonly snoozes: ReturnType<typeof fileSnoozeStore>;
   private readonly updates: UpdateController;
   /** the service's own timers, released at stop() */
   private readonly lifetime = new Disposer();
@@ -126,67 +137,17 @@ export class AppService {
   private readonly notices: string[] = [];
   private stopped = false;
 
-  private readonly network: ReturnType<typeof appNetwork>;
-
   private constructor(
     private readonly deps: AppServiceDeps,
-    private readonly history: EventHistory,
     settings: SettingsService,
-    vault: TokenVault,
     private readonly proxyVault: ProxyCredentialVault,
     log: Logger,
   ) {
     this.clock = deps.clock ?? systemClock;
     this.metricsTimer = this.lifetime.timer(this.clock);
     this.settings = settings;
-    this.vault = vault;
     this.log = log;
-    this.network = appNetwork({
-      settings: () => this.settings.get(),
-      credentials: () => proxyVault.credentials(),
-      systemProxy: deps.systemProxy ?? null,
-    });
-    this.link = new ServerLink({
-      network: this.network,
-      clock: this.clock,
-      log,
-      vault,
-      settings: () => this.settings.get(),
-      startDemo: deps.startDemo,
-      gapSettleMs: deps.gapSettleMs,
-      connection: deps.connection,
-      on: {
-        state: (st) => this.notifier.connection(st),
-        events: (batch, frames) => this.received(batch, frames),
-        // Whether to notify is decided per event as it arrives, not after the batch window.
-        event: (event) => this.notifier.offer([event]),
-        gap: (gap) => this.pushEntries([this.history.addGap(gap)]),
-        subscriptions: (subs) => this.deps.emit('subscriptions:changed', subs),
-        view: (v) => {
-          this.deps.emit('connection:changed', v);
-          this.trayChanged();
-        },
-      },
-    });
-    const snoozes = fileSnoozeStore(path.join(deps.dataDir, 'snooze.json'), log.child('snooze'));
-    this.notifier = new Notifier({
-      clock: this.clock,
-      rules: settings.get().notifications,
-      seen: fileSeenStore(path.join(deps.dataDir, 'notified.json'), {
-        log: log.child('notified-ids'),
-      }),
-      show: (n) => this.showNotification(n),
-      withdraw: (id) => deps.notify.withdraw(id),
-      // A snooze is a promise to the user: it outlives a restart.
-      snoozedUntil: snoozes.read(this.clock.now()),
-      onSnoozeChange: (until) => {
-        snoozes.write(until);
-        this.unreadChanged();
-      },
-      log: log.child('notifier'),
-      // Native notifications speak the window's language, read each time one is built.
-      language: () => this.language(),
-    });
+    this.snoozes = fileSnoozeStore(path.join(deps.dataDir, 'snooze.json'), log.child('snooze'));
     this.notices.push(...settings.notices());
     const updateLog = log.child('updates');
     this.updates = new UpdateController({
@@ -210,15 +171,11 @@ export class AppService {
   }
 
   static async start(deps: AppServiceDeps): Promise<AppService> {
-    const clock = deps.clock ?? systemClock;
-    let vault: TokenVault | null = null;
+    let app: AppService | null = null;
     let proxyVault: ProxyCredentialVault | null = null;
     const log = createLogger({
       dir: path.join(deps.dataDir, 'logs'),
-      secrets: () => [
-        ...(vault?.secretsForRedaction() ?? []),
-        ...(proxyVault?.secretsForRedaction() ?? []),
-      ],
+      secrets: () => [...(app?.tokenSecrets() ?? []), ...(proxyVault?.secretsForRedaction() ?? [])],
       echo: deps.logEcho,
     });
     const settings = new SettingsService({
@@ -227,13 +184,6 @@ export class AppService {
       policyError: deps.adminPolicy?.error,
       log: log.child('settings'),
     });
-    vault = new TokenVault({
-      file: path.join(deps.dataDir, 'token.bin'),
-      encryptor: deps.encryptor,
-      acceptWeak: () => settings.get().acceptWeakTokenStorage,
-      log: log.child('token vault'),
-      legacyOriginFile: path.join(deps.dataDir, 'token-server.json'),
-    });
     proxyVault = new ProxyCredentialVault({
       file: path.join(deps.dataDir, 'proxy-auth.bin'),
       encryptor: deps.encryptor,
@@ -241,29 +191,153 @@ export class AppService {
       acceptWeak: () => settings.get().acceptWeakTokenStorage,
       log: log.child('proxy credentials'),
     });
-    const s = settings.get();
-    const history = await EventHistory.open({
-      dir: path.join(deps.dataDir, 'history'),
-      clock,
-      maxEvents: s.history.maxEvents,
-      maxAgeDays: s.history.maxAgeDays,
-      log: log.child('history'),
-    });
-    const app = new AppService(deps, history, settings, vault, proxyVault, log);
+    app = new AppService(deps, settings, proxyVault, log);
     settings.onChange((next) => app.settingsChanged(next));
     log.info(`started: data in ${deps.dataDir}`);
-    await app.link.connect();
+    await app.syncSlots();
     app.updates.start();
     return app;
   }
 
+  // ---- servers ---------------------------------------------------------------------------
+
+  /** The slots the settings call for: each listed server, or the demo when there is none. */
+  private wantedSlots(s: Settings): string[] {
+    return s.servers.length ? s.servers.map((server) => server.id) : [DEMO_SLOT];
+  }
+
+  /**
+   * Make the slots agree with the settings: open the new servers' (and connect them), close and
+   * wipe the removed ones', keep the order. Runs one at a time, in the order of the changes.
+   */
+  private syncSlots(): Promise<void> {
+    const run = this.syncing.then(async () => {
+      if (this.stopped) return;
+      const wanted = this.wantedSlots(this.settings.get());
+      const kept = new Map(this.slots.map((slot) => [slot.id, slot]));
+      const next: ServerSlot[] = [];
+      const opened: ServerSlot[] = [];
+      for (const id of wanted) {
+        let slot = kept.get(id);
+        if (slot) kept.delete(id);
+        else {
+          slot = await this.openSlot(id);
+          opened.push(slot);
+        }
+        next.push(slot);
+      }
+      this.slots = next;
+      for (const gone of kept.values()) {
+        for (const secret of gone.vault.secretsForRedaction()) this.retiredSecrets.add(secret);
+        // The demo's data is the profile's own; a removed server's goes with it.
+        if (gone.id === DEMO_SLOT) await gone.close();
+        else {
+          this.log.info(`server ${gone.id} removed: its token and history are wiped`);
+          await gone.wipe();
+        }
+      }
+      for (const slot of opened) await slot.link.connect();
+      if (opened.length || kept.size) this.serversChanged();
+    });
+    this.syncing = run.catch((err: Error) => this.log.error(`servers: ${err.message}`));
+    return run;
+  }
+
+  private openSlot(id: string): Promise<ServerSlot> {
+    const deps = this.deps;
+    return ServerSlot.open({
+      id,
+      dataDir: deps.dataDir,
+      clock: this.clock,
+      log: this.log,
+      encryptor: deps.encryptor,
+      settings: () => this.settings.get(),
+      startDemo: deps.startDemo,
+      systemProxy: deps.systemProxy ?? null,
+      proxyCredentials: () => this.proxyVault.credentials(),
+      language: () => this.language(),
+      // A snooze is a promise to the user: it outlives a restart, and covers every server.
+      snoozedUntil: this.snoozes.read(this.clock.now()),
+      gapSettleMs: deps.gapSettleMs,
+      connection: deps.connection,
+      on: {
+        events: (slot, batch, frames) => this.received(slot, batch, frames),
+        gap: (_slot, gap) => this.pushEntries([gap]),
+        subscriptions: (slot, subs) => {
+          if (slot === this.slots[0]) this.deps.emit('subscriptions:changed', subs);
+        },
+        view: () => this.serversChanged(),
+        notify: (slot, n) => this.showNotification(slot, n),
+        withdraw: (_slot, id) => deps.notify.withdraw(id),
+        snoozeChange: (until) => {
+          this.snoozes.write(until);
+          this.unreadChanged();
+        },
+      },
+    });
+  }
+
+  private slot(id: string | undefined): ServerSlot | null {
+    if (id === undefined) return this.slots[0] ?? null;
+    return this.slots.find((slot) => slot.id === id) ?? null;
+  }
+
+  /** The slot of a configured server, or an error the window shows as it is. */
+  private configuredSlot(id: string | undefined): ServerSlot {
+    const slot = this.slot(id);
+    if (!slot || slot.id === DEMO_SLOT) {
+      throw new Error(
+        id === undefined ? 'add a server first: no server is configured' : `no server "${id}"`,
+      );
+    }
+    return slot;
+  }
+
+  private tokenSecrets(): string[] {
+    return [
+      ...this.retiredSecrets,
+      ...this.slots.flatMap((slot) => slot.vault.secretsForRedaction()),
+    ];
+  }
+
+  private serverViews(): ServerView[] {
+    return this.slots.map((slot) => ({
+      id: slot.id,
+      name: slot.name(),
+      connection: slot.link.view(),
+      token: slot.vault.status(),
+      unread: slot.history.unreadCount(),
+    }));
+  }
+
+  /** The connection that needs the user most: the status bar and the tray show it. */
+  private summaryView(): ConnectionView {
+    return (
+      worstConnection(this.slots.map((slot) => slot.link.view())) ?? {
+        phase: 'paused',
+        since: this.clock.now(),
+        retryAt: null,
+        attempt: 0,
+        lastError: null,
+        serverUrl: '',
+        demo: false,
+      }
+    );
+  }
+
+  private serversChanged() {
+    this.deps.emit('connection:changed', this.summaryView());
+    this.deps.emit('servers:changed', this.serverViews());
+    this.trayChanged();
+  }
+
   // ---- events ----------------------------------------------------------------------------
 
-  private received(batch: EventMessage[], frames: readonly Uint8Array[]) {
+  private received(slot: ServerSlot, batch: EventMessage[], frames: readonly Uint8Array[]) {
     const now = this.clock.now();
-    const entries = this.history.append(batch, now, frames);
+    const entries = slot.history.append(batch, now, frames);
     if (this.metrics.add(batch, now)) this.metricsChanged();
-    this.pushEntries(entries);
+    this.pushEntries(entries.map((e) => toFeedEntry(slot.id, e)));
   }
 
   private pushEntries(entries: FeedEntry[]) {
@@ -277,28 +351,33 @@ export class AppService {
     this.metricsTimer.setIfIdle(() => this.deps.emit('metrics:changed', this.metrics.list()), 1000);
   }
 
+  private unread(): number {
+    return this.slots.reduce((sum, slot) => sum + slot.history.unreadCount(), 0);
+  }
+
+  private snoozedUntil(): number | null {
+    return this.slots[0]?.notifier.snoozedUntil() ?? this.snoozes.read(this.clock.now());
+  }
+
   private unreadChanged() {
-    this.deps.emit('unread:changed', {
-      unread: this.history.unreadCount(),
-      snoozedUntil: this.notifier.snoozedUntil(),
-    });
+    this.deps.emit('unread:changed', { unread: this.unread(), snoozedUntil: this.snoozedUntil() });
     this.trayChanged();
   }
 
-  private showNotification(n: NotificationRequest) {
+  private showNotification(slot: ServerSlot, n: NotificationRequest) {
     const { kind: _kind, channel: _channel, ...shown } = n;
-    this.log.info(`notification: ${n.title}`);
+    // With several servers, the title says which one: "Production: Security alert".
+    if (this.settings.get().servers.length > 1) shown.title = `${slot.name()}: ${shown.title}`;
+    this.log.info(`notification: ${shown.title}`);
     this.deps.notify.show(shown);
   }
 
   // ---- settings and token ----------------------------------------------------------------
 
   private settingsChanged(next: Settings) {
-    this.notifier.setRules(next.notifications);
+    for (const slot of this.slots) slot.settingsChanged(next);
     this.updates.setMode(next.updates);
-    this.vault.reconsiderStorage();
     this.proxyVault.reconsiderStorage();
-    this.history.setLimits(next.history.maxEvents, next.history.maxAgeDays);
     this.emitSettings();
     this.trayChanged(); // the tray speaks the language setting
   }
@@ -307,9 +386,16 @@ export class AppService {
     this.deps.emit('settings:changed', {
       settings: this.settings.get(),
       locks: this.settings.locks(),
-      token: this.vault.status(),
+      token: this.firstToken(),
       proxyAuth: this.proxyVault.status(),
     });
+  }
+
+  private firstToken() {
+    const first = this.slots[0];
+    return first && first.id !== DEMO_SLOT
+      ? first.vault.status()
+      : ({ stored: false, reason: 'none' } as const);
   }
 
   private async updateSettings(patch: SettingsPatch) {
@@ -317,45 +403,62 @@ export class AppService {
     const result = this.settings.update(patch);
     if (!result.ok) return result;
     const after = result.settings;
-    if (after.serverUrl !== before.serverUrl || after.authMethod !== before.authMethod) {
-      this.log.info(
-        after.serverUrl === ''
-          ? 'server: demo'
-          : `server: ${after.serverUrl} (${after.authMethod})`,
-      );
-      await this.link.connect();
-    } else if (JSON.stringify(after.subscriptions) !== JSON.stringify(before.subscriptions)) {
-      this.link.setSubscriptions(after.subscriptions);
-    }
-    if (
+    await this.syncSlots();
+    const was = new Map(before.servers.map((server) => [server.id, server]));
+    const networkChanged =
       after.proxyMode !== before.proxyMode ||
       after.proxyUrl !== before.proxyUrl ||
-      after.extraCaFile !== before.extraCaFile
-    ) {
-      // The route and the trust are read at every attempt; try the new way now.
+      after.extraCaFile !== before.extraCaFile;
+    if (networkChanged) {
       this.log.info(
-        `network: ${this.network.describe()[0]}; extra CA file: ${after.extraCaFile || 'none'}`,
+        `network: proxy ${after.proxyMode}; extra CA file: ${after.extraCaFile || 'none'}`,
       );
-      this.link.reconnectNow();
     }
+    for (const server of after.servers) {
+      const old = was.get(server.id);
+      const slot = this.slot(server.id);
+      if (!old || !slot) continue; // a new server: its slot connected as it opened
+      if (
+        old.url !== server.url ||
+        old.authMethod !== server.authMethod ||
+        old.enabled !== server.enabled
+      ) {
+        this.log.info(
+          `server ${server.id}: ${server.enabled ? `${server.url} (${server.authMethod})` : 'switched off'}`,
+        );
+        await slot.link.connect();
+      } else if (!isDeepStrictEqual(old.subscriptions, server.subscriptions)) {
+        slot.link.setSubscriptions(server.subscriptions);
+      }
+      // The route and the trust are read at every attempt; try the new way now.
+      if (networkChanged || !isDeepStrictEqual(old.network, server.network))
+        slot.link.reconnectNow();
+    }
+    if (networkChanged && after.servers.length === 0) this.slots[0]?.link.reconnectNow();
     if (after.startAtLogin !== before.startAtLogin && this.deps.setStartAtLogin) {
       await this.deps.setStartAtLogin(after.startAtLogin);
     }
-    this.link.refreshView();
+    for (const slot of this.slots) slot.link.refreshView();
+    this.serversChanged();
     return result;
   }
 
-  private async setToken(token: string, acceptWeakStorage?: boolean) {
+  private async setToken(input: { token: string; acceptWeakStorage?: boolean; server?: string }) {
+    const { token, acceptWeakStorage } = input;
+    // Throws when no server is set: the window shows the sentence.
+    const slot = this.configuredSlot(input.server);
     if (acceptWeakStorage && !this.settings.get().acceptWeakTokenStorage) {
       this.settings.update({ acceptWeakTokenStorage: true });
     }
-    // Throws when no server is set: the window shows the sentence.
-    const serverUrl = this.settings.get().serverUrl;
-    const status = this.vault.set(token, { serverUrl, acceptWeakStorage });
-    this.log.info(`token stored (${status.stored ? status.storage : 'not stored'})`);
-    await this.link.connect();
+    const serverUrl = slot.settings()!.url;
+    const status = slot.vault.set(token, { serverUrl, acceptWeakStorage });
+    this.log.info(
+      `token stored for ${slot.name()} (${status.stored ? status.storage : 'not stored'})`,
+    );
+    await slot.link.connect();
     this.emitSettings();
-    this.link.refreshView();
+    slot.link.refreshView();
+    this.serversChanged();
     return status;
   }
 
@@ -368,7 +471,7 @@ export class AppService {
     const status = this.proxyVault.set(credentials, { acceptWeakStorage });
     this.log.info(`proxy credentials stored (${status.stored ? status.storage : 'not stored'})`);
     this.emitSettings();
-    this.link.reconnectNow();
+    for (const slot of this.slots) slot.link.reconnectNow();
     return status;
   }
 
@@ -376,17 +479,20 @@ export class AppService {
     const status = this.proxyVault.clear();
     this.log.info('proxy credentials cleared');
     this.emitSettings();
-    this.link.reconnectNow();
+    for (const slot of this.slots) slot.link.reconnectNow();
     return status;
   }
 
-  private async clearToken() {
-    const status = this.vault.clear();
-    this.log.info('token cleared');
-    // A real server now has no token: the link stays closed and says "sign-in needed".
-    if (this.settings.get().serverUrl !== '') await this.link.connect();
+  private async clearToken(input?: { server?: string }) {
+    const slot = this.slot(input?.server);
+    if (!slot || slot.id === DEMO_SLOT) return { stored: false } as const;
+    const status = slot.vault.clear();
+    this.log.info(`token cleared for ${slot.name()}`);
+    // The server now has no token: the link stays closed and says "sign-in needed".
+    await slot.link.connect();
     this.emitSettings();
-    this.link.refreshView();
+    slot.link.refreshView();
+    this.serversChanged();
     return status;
   }
 
@@ -394,47 +500,66 @@ export class AppService {
 
   snapshot(): Snapshot {
     return {
-      connection: this.link.view(),
+      connection: this.summaryView(),
+      servers: this.serverViews(),
       settings: this.settings.get(),
       locks: this.settings.locks(),
-      token: this.vault.status(),
+      token: this.firstToken(),
       proxyAuth: this.proxyVault.status(),
-      subscriptions: this.link.subscriptions(),
-      unread: this.history.unreadCount(),
-      snoozedUntil: this.notifier.snoozedUntil(),
+      subscriptions: this.slots[0]?.link.subscriptions() ?? [],
+      unread: this.unread(),
+      snoozedUntil: this.snoozedUntil(),
       notices: [...this.notices],
       platform: this.deps.platform ?? process.platform,
       version: this.deps.version ?? '0.0.0',
     };
   }
 
-  diagnostics(): Diagnostics {
+  private serverDiagnostics(slot: ServerSlot): ServerDiagnostics {
     return {
-      connection: this.link.view(),
-      stats: this.link.stats(),
-      subscriptions: this.link.subscriptions(),
-      stateHistory: this.link.stateHistory(),
+      id: slot.id,
+      name: slot.name(),
+      connection: slot.link.view(),
+      stats: slot.link.stats(),
+      subscriptions: slot.link.subscriptions(),
+      stateHistory: slot.link.stateHistory(),
+      historyInfo: slot.history.info(),
+      network: slot.network.describe(),
+    };
+  }
+
+  diagnostics(): Diagnostics {
+    const servers = this.slots.map((slot) => this.serverDiagnostics(slot));
+    const first = servers[0]!;
+    return {
+      connection: first.connection,
+      stats: first.stats,
+      subscriptions: first.subscriptions,
+      stateHistory: first.stateHistory,
       logLines: this.log.recent(200),
-      historyInfo: this.history.info(),
-      network: this.network.describe(),
+      historyInfo: first.historyInfo,
+      network: first.network,
+      servers,
     };
   }
 
   /** "Test connection": an empty URL means the demo server, which is tested like any other. */
   private testConnection(input: {
     url: string;
-    authMethod: Settings['authMethod'];
+    authMethod: ServerSettings['authMethod'];
     token?: string;
+    server?: string;
   }) {
-    const demo = this.link.demoTarget();
+    const demo = this.slot(DEMO_SLOT)?.link.demoTarget();
     if (input.url.trim() === '' && demo) {
       return this.deps.probe({ url: demo.url, authMethod: 'header', token: demo.token });
     }
+    const slot = this.slot(input.server) ?? this.slots[0]!;
     return this.deps.probe({
       url: input.url,
       authMethod: input.authMethod,
-      token: input.token ?? this.storedTokenForProbe(input.url),
-      network: this.network,
+      token: input.token ?? this.storedTokenForProbe(slot, input.url),
+      network: slot.network,
     });
   }
 
@@ -443,25 +568,28 @@ export class AppService {
    * through the vault's one exit (bind), used and dropped at once; the vault hands it over only
    * when `url` is the server the token was entered for.
    */
-  private storedTokenForProbe(url: string): string | undefined {
+  private storedTokenForProbe(slot: ServerSlot, url: string): string | undefined {
     let token: string | undefined;
-    this.vault.bind({ setToken: (t) => (token = t) }, url)();
+    slot.vault.bind({ setToken: (t) => (token = t) }, url)();
     return token;
   }
 
   snooze(choice: SnoozeChoice): number | null {
-    const until = this.notifier.snooze(choice);
+    let until: number | null = null;
+    for (const slot of this.slots) until = slot.notifier.snooze(choice);
     this.log.info(until ? `snoozed until ${new Date(until).toISOString()}` : 'snooze ended');
     return until;
   }
 
-  reconnectNow() {
-    this.link.reconnectNow();
+  /** "Reconnect now": one server's, or every server's. */
+  reconnectNow(server?: string) {
+    for (const slot of this.slots)
+      if (server === undefined || slot.id === server) slot.link.reconnectNow();
   }
 
   /** resume from sleep, network change */
   nudge() {
-    this.link.nudge();
+    for (const slot of this.slots) slot.link.nudge();
     this.updates.nudge();
   }
 
@@ -522,17 +650,28 @@ export class AppService {
 
   trayState(formatTime: (ms: number) => string): TrayState {
     const now = this.clock.now();
-    const alerts = this.history.query({
-      channels: ['security'],
-      severities: ['high', 'critical'],
-      unreadOnly: true,
-      limit: 1,
-    });
+    let unreadAlerts = 0;
+    for (const slot of this.slots) {
+      unreadAlerts += slot.history.query({
+        channels: ['security'],
+        severities: ['high', 'critical'],
+        unreadOnly: true,
+        limit: 1,
+      }).total;
+    }
+    const several = this.settings.get().servers.length > 1;
     return trayState({
-      connection: this.link.view(),
-      unread: this.history.unreadCount(),
-      unreadAlerts: alerts.total,
-      snoozedUntil: this.notifier.snoozedUntil(),
+      connection: this.summaryView(),
+      servers: several
+        ? this.slots.map((slot) => ({
+            id: slot.id,
+            name: slot.name(),
+            connection: slot.link.view(),
+          }))
+        : [],
+      unread: this.unread(),
+      unreadAlerts,
+      snoozedUntil: this.snoozedUntil(),
       now,
       formatTime,
       language: this.language(),
@@ -550,28 +689,53 @@ export class AppService {
     for (const fn of this.trayListeners) fn();
   }
 
+  /** One event of the feed by its feed id (server/event id). */
+  private feedEvent(key: string): FeedEvent | null {
+    const where = splitFeedKey(key);
+    const slot = where && this.slot(where.server);
+    const event = slot ? slot.history.get(where.id) : null;
+    return event && slot ? toFeedEvent(slot.id, event) : null;
+  }
+
+  /** Mark events read by their feed ids, each in its own server's history. */
+  private markRead(keys: readonly string[]) {
+    const byServer = new Map<string, string[]>();
+    for (const key of keys) {
+      const where = splitFeedKey(key);
+      if (!where) continue;
+      const ids = byServer.get(where.server) ?? [];
+      ids.push(where.id);
+      byServer.set(where.server, ids);
+    }
+    for (const [server, ids] of byServer) this.slot(server)?.history.markRead(ids);
+  }
+
   readonly handlers: Handlers = {
     invoke: {
       'app:snapshot': () => this.snapshot(),
-      'feed:query': (q) => this.history.query(q),
-      'feed:get': (id) => this.history.get(id),
+      'feed:query': (q) =>
+        queryMergedFeed(
+          this.slots.map((slot) => ({ server: slot.id, history: slot.history })),
+          q,
+        ),
+      'feed:get': (id) => this.feedEvent(id),
       'feed:markRead': (ids) => {
-        const unread = this.history.markRead(ids);
+        this.markRead(ids);
         this.unreadChanged();
-        return { unread };
+        return { unread: this.unread() };
       },
       'feed:markAllRead': () => {
-        const unread = this.history.markAllRead();
+        for (const slot of this.slots) slot.history.markAllRead();
         this.unreadChanged();
-        return { unread };
+        return { unread: this.unread() };
       },
       'metrics:list': () => this.metrics.list(),
       'settings:update': (patch) => this.updateSettings(patch),
-      'token:set': (input) => this.setToken(input.token, input.acceptWeakStorage),
-      'token:clear': () => this.clearToken(),
+      'token:set': (input) => this.setToken(input),
+      'token:clear': (input) => this.clearToken(input),
       'proxyAuth:set': (input) => this.setProxyAuth(input),
       'proxyAuth:clear': () => this.clearProxyAuth(),
-      'connection:reconnectNow': () => this.reconnectNow(),
+      'connection:reconnectNow': (input) => this.reconnectNow(input?.server),
       'connection:test': (input) => this.testConnection(input),
       'notifications:snooze': (choice) => ({ snoozedUntil: this.snooze(choice) }),
       'diagnostics:get': () => this.diagnostics(),
@@ -603,7 +767,7 @@ export class AppService {
         if (pending) this.emitNavigation(pending);
       },
       'feed:opened': (id) => {
-        this.history.markRead([id]);
+        this.markRead([id]);
         this.unreadChanged();
       },
     },
@@ -612,12 +776,10 @@ export class AppService {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    // The link first: a gap it still holds goes into the history before that closes.
-    await this.link.stop();
+    await this.syncing;
     this.updates.stop();
     this.lifetime.close();
-    this.notifier.dispose();
-    await this.history.close();
+    for (const slot of this.slots) await slot.close();
     this.log.info('stopped');
   }
 }

@@ -6,7 +6,7 @@
 // environment).
 import { DIRECT, describeChoice, parseProxyUrl } from '../core/common/network';
 import type { ProxyChoice, ProxyCredentials, ProxyRoute } from '../core/common/network';
-import type { Settings } from '../core/common/settings-schema';
+import type { ServerNetwork } from '../core/common/settings-schema';
 import { proxyFromEnvironment } from '../core/net/proxy-env';
 import { NetworkProblemError } from '../core/net/route-agent';
 import type { NetworkOptions } from '../core/net/route-agent';
@@ -16,7 +16,8 @@ import { loadTrust } from '../core/net/trust';
 export type SystemProxy = (url: URL) => Promise<ProxyRoute>;
 
 export interface AppNetworkDeps {
-  settings: () => Settings;
+  /** the proxy and CA settings this server is reached with (networkFor) */
+  settings: () => ServerNetwork;
   /** the proxy credentials from their vault, or null */
   credentials: () => ProxyCredentials | null;
   /** null: the environment's HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY stand in for it */

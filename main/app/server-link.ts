@@ -12,12 +12,13 @@ import type {
 } from '../core/connection/types';
 import type { Clock } from '../core/clock';
 import type { EventMessage } from '../core/common/protocol';
-import type { Settings } from '../core/common/settings-schema';
+import type { ServerSettings, Subscriptions } from '../core/common/settings-schema';
+import { DEFAULT_SUBSCRIPTIONS } from '../core/common/settings-schema';
 import type { ConnectionView, StateChange } from '../core/common/views';
 import { connectionView, OFFLINE_AFTER_MS } from '../core/connection-view';
 import { Disposer } from '../core/disposer';
 import type { TimerSlot } from '../core/disposer';
-import type { Logger } from '../core/log/logger';
+import type { ScopedLog } from '../core/log/scoped';
 import type { TokenVault } from '../core/vault/token-vault';
 import type { NetworkOptions } from '../core/net/route-agent';
 
@@ -43,9 +44,11 @@ export interface ServerLinkEvents {
 
 export interface ServerLinkDeps {
   clock: Clock;
-  log: Logger;
+  log: ScopedLog;
+  /** this server's token, bound to its origin */
   vault: TokenVault;
-  settings: () => Settings;
+  /** the server as configured now; null: the built-in demo server */
+  server: () => ServerSettings | null;
   /** starts the built-in demo server; null where demo mode is not offered */
   startDemo: (() => Promise<DemoServer>) | null;
   /** how long a connection must stay up before a gap is shown on its own (default 5 s) */
@@ -118,8 +121,8 @@ export class ServerLink {
     const generation = ++this.#generation;
     const current = () => !this.#stopped && generation === this.#generation;
     this.#dropEngine();
-    const s = this.#deps.settings();
-    if (s.serverUrl === '') {
+    const s = this.#deps.server();
+    if (s === null) {
       if (!this.#deps.startDemo) {
         this.#setState({ state: 'closed', since: this.#clock.now() });
         return;
@@ -134,7 +137,7 @@ export class ServerLink {
           .finally(() => (this.#demoStarting = null));
         await this.#demoStarting;
       }
-      if (!current() || this.#deps.settings().serverUrl !== '' || !this.#demo) return;
+      if (!current() || this.#deps.server() !== null || !this.#demo) return;
       const engine = this.#buildEngine(this.#demo.url, 'header', {});
       engine.setToken(this.#demo.token);
       engine.start();
@@ -142,14 +145,18 @@ export class ServerLink {
     }
     await this.#stopDemo();
     if (!current()) return;
-    const engine = this.#buildEngine(s.serverUrl, s.authMethod, this.#deps.network ?? {});
-    if (!this.#deps.vault.usableFor(s.serverUrl)) {
+    if (!s.enabled) {
+      this.#setState({ state: 'closed', since: this.#clock.now() });
+      return;
+    }
+    const engine = this.#buildEngine(s.url, s.authMethod, this.#deps.network ?? {});
+    if (!this.#deps.vault.usableFor(s.url)) {
       this.#setState({ state: 'closed', since: this.#clock.now() });
       return;
     }
     // The vault hands the token to the engine and to nobody else, and only for the server it
     // was entered for: were the window ever compromised, a changed server URL gets no token.
-    this.#engineScope.add(this.#deps.vault.bind(engine, s.serverUrl));
+    this.#engineScope.add(this.#deps.vault.bind(engine, s.url));
     engine.start();
   }
 
@@ -166,7 +173,7 @@ export class ServerLink {
     this.#engine?.nudge();
   }
 
-  setSubscriptions(desired: Settings['subscriptions']): void {
+  setSubscriptions(desired: Subscriptions): void {
     this.#engine?.setSubscriptions(desired);
   }
 
@@ -187,16 +194,18 @@ export class ServerLink {
   // ---- reading --------------------------------------------------------------------------
 
   view(): ConnectionView {
-    const s = this.#deps.settings();
+    const s = this.#deps.server();
     const demo = this.#isDemo();
+    const url = s?.url ?? '';
     return connectionView({
       state: this.#state,
       disconnectedSince: this.#disconnectedSince,
       lostForMs:
         this.#disconnectedMono === null ? null : this.#clock.monotonic() - this.#disconnectedMono,
-      serverUrl: demo ? (this.#demo?.url ?? '') : s.serverUrl,
+      serverUrl: demo ? (this.#demo?.url ?? '') : url,
       demo,
-      missingToken: !demo && s.serverUrl !== '' && !this.#deps.vault.usableFor(s.serverUrl),
+      // a server switched off reads as paused, token or not
+      missingToken: !demo && s?.enabled === true && !this.#deps.vault.usableFor(url),
       missingTokenReason: this.#missingTokenReason(),
     });
   }
@@ -240,7 +249,7 @@ export class ServerLink {
   // ---- inside ---------------------------------------------------------------------------
 
   #isDemo(): boolean {
-    return this.#deps.settings().serverUrl === '' && this.#deps.startDemo !== null;
+    return this.#deps.server() === null && this.#deps.startDemo !== null;
   }
 
   #missingTokenReason(): string | undefined {
@@ -253,7 +262,7 @@ export class ServerLink {
 
   #buildEngine(
     url: string,
-    authMethod: Settings['authMethod'],
+    authMethod: ServerSettings['authMethod'],
     network: NetworkOptions,
   ): ConnectionEngine {
     const on = this.#deps.on;
@@ -261,9 +270,9 @@ export class ServerLink {
     const engine = new ConnectionEngine({
       url,
       authMethod,
-      subscriptions: this.#deps.settings().subscriptions,
+      subscriptions: this.#deps.server()?.subscriptions ?? DEFAULT_SUBSCRIPTIONS,
       clock: this.#clock,
-      log: log.sink,
+      log: (level, message) => log[level](message),
       network,
       ...this.#deps.connection,
     });

@@ -23,6 +23,8 @@ export interface TrayInput {
   language: Language;
   /** the app's updates, when it has them */
   update?: UpdateView | null;
+  /** every server with its name, when more than one is configured: a menu line each */
+  servers?: readonly { id: string; name: string; connection: ConnectionView }[];
 }
 
 export interface TrayState {
@@ -36,6 +38,28 @@ export interface TrayState {
   language: Language;
   /** the menu's update item ("Restart to update to v1.2.0"), or null when there is none */
   updateItem?: string | null;
+  /** with several servers, one menu line each ("Production: connected"), in the user's order */
+  serverLines?: { id: string; line: string }[];
+}
+
+/** How much a phase needs the user, most first: the tray shows the worst server's. */
+const PHASE_RANK: Record<ConnectionView['phase'], number> = {
+  signin: 0,
+  certificate: 1,
+  proxy: 2,
+  offline: 3,
+  reconnecting: 4,
+  connecting: 5,
+  connected: 6,
+  // a server switched off asks nothing of anyone
+  paused: 7,
+};
+
+/** The connection that needs the user most (the first of equals); null for none. */
+export function worstConnection(views: readonly ConnectionView[]): ConnectionView | null {
+  let worst: ConnectionView | null = null;
+  for (const v of views) if (!worst || PHASE_RANK[v.phase] < PHASE_RANK[worst.phase]) worst = v;
+  return worst;
 }
 
 function statusLine(
@@ -102,11 +126,17 @@ export function trayState(input: TrayInput): TrayState {
     tooltip: parts.join(' — '),
     statusLine: line,
     snoozed,
-    ticking:
-      connection.phase === 'reconnecting' &&
-      connection.retryAt !== null &&
-      connection.retryAt > now,
+    ticking: [connection, ...(input.servers ?? []).map((sv) => sv.connection)].some(
+      (c) => c.phase === 'reconnecting' && c.retryAt !== null && c.retryAt > now,
+    ),
     language,
     updateItem: input.update ? updateMenuLabel(input.update, t) : null,
+    serverLines: (input.servers ?? []).map((server) => ({
+      id: server.id,
+      line: t('tray.serverLine', {
+        name: server.name,
+        state: statusLine(server.connection, now, formatTime, t),
+      }),
+    })),
   };
 }

@@ -2,6 +2,7 @@
 // loopback port, and the IPC contract carried over a WebSocket (/bridge) that only a page
 // holding this run's secret can use. It exists because Electron cannot run everywhere; it is
 // a development and test tool and never part of a packaged build.
+import { newServer } from '../core/common/servers';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -190,7 +191,10 @@ export async function startPreview(opts: PreviewOptions): Promise<Preview> {
   // --server and --token go through the same paths as the settings form, server first: a
   // token is bound to the server it is entered for.
   if (opts.server !== undefined) {
-    const result = await app.handlers.invoke['settings:update']({ serverUrl: opts.server });
+    // The preview follows that one server (or, with '', the demo).
+    const result = await app.handlers.invoke['settings:update']({
+      servers: opts.server === '' ? [] : [newServer(opts.server, [])],
+    });
     if (!result.ok) {
       await app.stop();
       throw new Error(`--server: ${result.errors.map((e) => e.message).join('; ')}`);

@@ -11,6 +11,7 @@
 //   {type:'connected'}            -> {type:'connected', at} once connected, subscriptions active
 //   {type:'stop'}                 -> stops the service and exits
 // "Came out" means: delivered in a 'feed:added' batch, the core's batched output to the window.
+import { newServer } from '../../main/core/common/servers';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readdirSync } from 'node:fs';
@@ -126,7 +127,7 @@ async function start(m: StartMessage) {
     if (!r.ok) throw new Error(`notification rules refused: ${JSON.stringify(r)}`);
   }
   // The server first: a token is kept for the server it was entered for.
-  const r = await invoke['settings:update']({ serverUrl: m.url });
+  const r = await invoke['settings:update']({ servers: [newServer(m.url, [])] });
   if (!r.ok) throw new Error(`server URL refused: ${JSON.stringify(r)}`);
   await invoke['token:set']({ token: m.token });
   await until(

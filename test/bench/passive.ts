@@ -1,6 +1,7 @@
 // The measurements that are mostly waiting, run side by side to save wall time (none of them
 // loads the machine): reconnection after server restarts, connection attempts after a 4001,
 // and the core's CPU time on a quiet connection.
+import { newServer } from '../../main/core/common/servers';
 import { AppService } from '../../main/app/app-service';
 import { probeServer } from '../../main/core/doctor';
 import type { SubscriptionStatus } from '../../main/core/connection/types';
@@ -34,7 +35,7 @@ async function signedInApp(
     ...(connection ? { connection } : {}),
   });
   // The server first: a token is kept for the server it was entered for.
-  const r = await svc.handlers.invoke['settings:update']({ serverUrl: server.url });
+  const r = await svc.handlers.invoke['settings:update']({ servers: [newServer(server.url, [])] });
   if (!r.ok) throw new Error('server URL refused');
   await svc.handlers.invoke['token:set']({ token: TOKEN });
   await until('subscriptions active', () => allActive(svc.snapshot().subscriptions), 30_000);

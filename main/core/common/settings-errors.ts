@@ -16,6 +16,14 @@ export const SETTINGS_ERROR_CODES = [
   'url.ws',
   'url.credentials',
   'url.token',
+  /** a server without an address */
+  'url.empty',
+  /** a server name that is empty, too long, padded or holds control characters; params: max */
+  'serverName',
+  /** another server already has this name (names compare without case) */
+  'serverName.taken',
+  /** more servers than the app follows; params: max */
+  'servers.tooMany',
   // proxy URL problems, as parseProxyUrl() names them (network.ts)
   'proxy.notUrl',
   'proxy.scheme',
@@ -56,6 +64,8 @@ const KNOWN_CODES: ReadonlySet<string> = new Set(SETTINGS_ERROR_CODES);
 const NEEDED_PARAMS: Partial<Record<SettingsErrorCode, readonly string[]>> = {
   range: ['min', 'max'],
   'token.long': ['max'],
+  serverName: ['max'],
+  'servers.tooMany': ['max'],
   locked: ['reason'],
   saveFailed: ['error'],
   invalid: ['detail'],

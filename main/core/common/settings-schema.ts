@@ -7,7 +7,7 @@ import { errorParams, rangeMessage } from './settings-errors';
 import { UPDATE_MODES } from './update-view';
 import { PROXY_MODES, parseProxyUrl } from './network';
 
-export const SETTINGS_VERSION = 2;
+export const SETTINGS_VERSION = 3;
 
 // The limits below are the only place these numbers are written: the settings form reads them
 // for its inputs and its messages, and the IPC contract for the token.
@@ -21,6 +21,13 @@ export const HISTORY_LIMITS = {
 } as const;
 /** The longest access token accepted. */
 export const TOKEN_MAX_LENGTH = 4096;
+/** The servers list: how many, and how long a name may be. */
+export const SERVER_LIMITS = { max: 10, nameLength: 40 } as const;
+/**
+ * A server's id: chosen once (by the window when the server is added), never shown, and the
+ * name of the server's folder in the profile, so kept to a safe alphabet.
+ */
+export const SERVER_ID_PATTERN = /^[a-z0-9]{1,16}$/;
 
 const channel = z.enum(CHANNELS as [Channel, ...Channel[]]);
 const eventType = z.enum(EVENT_TYPES as [EventType, ...EventType[]]);
@@ -87,14 +94,81 @@ export const historySchema = z.object({
   maxAgeDays: wholeNumberIn(HISTORY_LIMITS.maxAgeDays),
 });
 
+const authMethod = z.enum(AUTH_METHODS as ['header', 'query', 'message']);
+const subscriptionsSchema = z.object({
+  channels: z.array(channel),
+  events: z.array(eventType),
+});
+
+/** How to reach a server: the system's proxy, none, or a manual one; and extra CAs to trust. */
+export const serverNetworkSchema = z.object({
+  proxyMode: z.enum(PROXY_MODES),
+  proxyUrl: proxyUrlSchema,
+  extraCaFile: caFileSchema,
+});
+
+export const serverNameSchema = z
+  .string()
+  .refine(
+    (v) =>
+      v.trim() === v &&
+      v.length >= 1 &&
+      v.length <= SERVER_LIMITS.nameLength &&
+      !/[\p{Cc}\p{Cf}]/u.test(v),
+    {
+      message: `a name of 1 to ${SERVER_LIMITS.nameLength} characters, without spaces at either end`,
+      params: errorParams('serverName', { max: SERVER_LIMITS.nameLength }),
+    },
+  );
+
+/** One Katya server the app follows. Its token is kept in the vault, bound to its origin. */
+export const serverSchema = z.object({
+  id: z.string().regex(SERVER_ID_PATTERN),
+  name: serverNameSchema,
+  url: serverUrlSchema.refine((v) => v !== '', {
+    message: 'enter the server address',
+    params: errorParams('url.empty'),
+  }),
+  /** a disabled server keeps its token and history but is not connected */
+  enabled: z.boolean(),
+  authMethod,
+  subscriptions: subscriptionsSchema,
+  /** this server's own notification rules; null: the app's rules (`notifications`) */
+  notifications: notificationRulesSchema.nullable(),
+  /** this server's own way through the network; null: the app's (`proxyMode`...) */
+  network: serverNetworkSchema.nullable(),
+});
+
+export const serversSchema = z.array(serverSchema).superRefine((list, ctx) => {
+  if (list.length > SERVER_LIMITS.max)
+    ctx.addIssue({
+      code: 'custom',
+      message: `at most ${SERVER_LIMITS.max} servers`,
+      params: errorParams('servers.tooMany', { max: SERVER_LIMITS.max }),
+    });
+  const ids = new Set<string>();
+  const names = new Set<string>();
+  list.forEach((server, i) => {
+    if (ids.has(server.id))
+      ctx.addIssue({ code: 'custom', path: [i, 'id'], message: 'two servers share an id' });
+    const name = server.name.toLocaleLowerCase();
+    if (names.has(name))
+      ctx.addIssue({
+        code: 'custom',
+        path: [i, 'name'],
+        message: 'another server has this name',
+        params: errorParams('serverName.taken'),
+      });
+    ids.add(server.id);
+    names.add(name);
+  });
+});
+
 export const settingsSchema = z.object({
   version: z.literal(SETTINGS_VERSION),
-  serverUrl: serverUrlSchema,
-  authMethod: z.enum(AUTH_METHODS as ['header', 'query', 'message']),
-  subscriptions: z.object({
-    channels: z.array(channel),
-    events: z.array(eventType),
-  }),
+  /** the servers followed, in the user's order; none: the built-in demo server */
+  servers: serversSchema,
+  /** the rules of every server that has none of its own */
   notifications: notificationRulesSchema,
   startAtLogin: z.boolean(),
   language: z.enum(['system', 'en', 'ru']),
@@ -104,7 +178,7 @@ export const settingsSchema = z.object({
   history: historySchema,
   /** updates in the app: off, notify (say so, download when asked) or auto (see update-view.ts) */
   updates: z.enum(UPDATE_MODES),
-  /** the way to the server: the system's proxy (PAC, WPAD, OS settings), none, or proxyUrl */
+  /** the way to the servers: the system's proxy (PAC, WPAD, OS settings), none, or proxyUrl */
   proxyMode: z.enum(PROXY_MODES),
   proxyUrl: proxyUrlSchema,
   /** CA certificates to trust besides Node's list and the system store */
@@ -113,13 +187,16 @@ export const settingsSchema = z.object({
 
 export type Settings = z.infer<typeof settingsSchema>;
 export type NotificationRules = z.infer<typeof notificationRulesSchema>;
+export type ServerSettings = z.infer<typeof serverSchema>;
+export type ServerNetwork = z.infer<typeof serverNetworkSchema>;
+export type Subscriptions = z.infer<typeof subscriptionsSchema>;
+
+/** Every channel: six subscriptions, inside the protocol's limit of ten. */
+export const DEFAULT_SUBSCRIPTIONS: Subscriptions = { channels: [...CHANNELS], events: [] };
 
 export const DEFAULT_SETTINGS: Settings = {
   version: SETTINGS_VERSION,
-  serverUrl: '',
-  authMethod: 'header',
-  // Every channel: six subscriptions, inside the protocol's limit of ten.
-  subscriptions: { channels: [...CHANNELS], events: [] },
+  servers: [],
   notifications: {
     threshold: 'high',
     perEvent: {},
@@ -144,8 +221,11 @@ export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
 /** Fields an admin policy file can lock. */
 export const LOCKABLE_FIELDS = [
-  'serverUrl',
+  /** the list itself: which servers, their names, addresses and order */
+  'servers',
+  /** every server's auth method */
   'authMethod',
+  /** every server's subscriptions */
   'subscriptions',
   'notifications',
   'updates',

@@ -50,7 +50,8 @@ export interface ConnectionView {
   demo: boolean;
 }
 
-export interface FeedEvent {
+/** An event as one server's history keeps it; `id` is the id the server gave it. */
+export interface HistoryEvent {
   kind: 'event';
   id: string;
   event: EventType;
@@ -64,11 +65,37 @@ export interface FeedEvent {
   data: Record<string, unknown>;
 }
 
-export interface FeedGap {
+export interface HistoryGap {
   kind: 'gap';
   id: string;
   start: number;
   end: number;
+}
+
+export type HistoryEntry = HistoryEvent | HistoryGap;
+
+export interface HistoryPage {
+  entries: HistoryEntry[];
+  /** events matching the query in all */
+  total: number;
+  unread: number;
+  /** pass as `before` for the next (older) page; null at the end */
+  nextCursor: string | null;
+}
+
+/**
+ * An event in the window's feed, which merges every server's history: `server` is the server's
+ * id, `eventId` the id that server gave the event, and `id` the two together (feedKey), unique
+ * in the feed, since two servers may well use the same ids.
+ */
+export interface FeedEvent extends Omit<HistoryEvent, 'id'> {
+  id: string;
+  eventId: string;
+  server: string;
+}
+
+export interface FeedGap extends HistoryGap {
+  server: string;
 }
 
 export type FeedEntry = FeedEvent | FeedGap;
@@ -96,10 +123,24 @@ export interface PolicyLocks {
   source: string | null;
 }
 
-export interface Snapshot {
+/** One server as the window lists it: its name, connection, token and unread count. */
+export interface ServerView {
+  /** the server's id in the settings; 'demo' for the built-in demo server */
+  id: string;
+  name: string;
   connection: ConnectionView;
+  token: TokenStatus;
+  unread: number;
+}
+
+export interface Snapshot {
+  /** the connection that needs the user most, across servers (the status bar's) */
+  connection: ConnectionView;
+  /** every server followed, in the user's order (the demo alone when none is configured) */
+  servers: ServerView[];
   settings: Settings;
   locks: PolicyLocks;
+  /** the first server's token (see servers for each) */
   token: TokenStatus;
   /** absent from builds before proxy support (and from scripted test doubles) */
   proxyAuth?: ProxyAuthStatus;
@@ -166,6 +207,19 @@ export interface Diagnostics {
   historyInfo: { events: number; fileBytes: number; damagedRecordsSkipped: number };
   /** the proxy setting, the certificates trusted and from where, in English lines */
   network?: string[];
+  /** each server's own (the fields above are the first server's), in the user's order */
+  servers?: ServerDiagnostics[];
+}
+
+export interface ServerDiagnostics {
+  id: string;
+  name: string;
+  connection: ConnectionView;
+  stats: ConnectionStats;
+  subscriptions: SubscriptionStatus[];
+  stateHistory: StateChange[];
+  historyInfo: { events: number; fileBytes: number; damagedRecordsSkipped: number };
+  network: string[];
 }
 
 export interface ShownNotification {
@@ -200,7 +254,10 @@ export const feedQuerySchema = z
       .optional(),
     unreadOnly: z.boolean().optional(),
     text: z.string().max(200).optional(),
-    before: z.string().max(64).nullable().optional(),
+    /** only these servers' entries (ids); absent: every server's */
+    servers: z.array(z.string().max(32)).max(32).optional(),
+    /** a page's nextCursor: a position in each server's history */
+    before: z.string().max(1024).nullable().optional(),
     limit: z.number().int().min(1).max(10_000).optional(),
   })
   .strict();

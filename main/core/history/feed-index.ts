@@ -2,10 +2,16 @@
 // retention and the queries the feed runs. No files here (record-log.ts keeps them on disk), so
 // every rule about what is kept and what a query returns is decided in one place.
 import type { Clock } from '../clock';
-import type { FeedEntry, FeedEvent, FeedGap, FeedPage, FeedQuery } from '../common/views';
+import type {
+  HistoryEntry,
+  HistoryEvent,
+  HistoryGap,
+  HistoryPage,
+  FeedQuery,
+} from '../common/views';
 
 const DAY_MS = 86_400_000;
-const DEFAULT_PAGE = 200;
+export const DEFAULT_PAGE = 200;
 const MAX_GAPS = 1000;
 
 export interface Entry {
@@ -14,7 +20,7 @@ export interface Entry {
    * Never mutated once stored: a read mark replaces it with a copy. So append() can hand the
    * very object it stored to the caller, without a defensive copy per event.
    */
-  feed: FeedEntry;
+  feed: HistoryEntry;
   /** lower-cased searchable text, built on the first text query */
   hay?: string;
 }
@@ -208,7 +214,7 @@ export class FeedIndex {
    * Newest first, paged: pass the page's nextCursor as `before` for the next one. Gap markers
    * are included unless the query asks for unread events or searches text.
    */
-  query(q: FeedQuery = {}): FeedPage {
+  query(q: FeedQuery = {}): HistoryPage {
     this.prune();
     const limit = clampInt(q?.limit, 1, 10_000, DEFAULT_PAGE);
     const before = parseCursor(q?.before);
@@ -219,7 +225,7 @@ export class FeedIndex {
     const text = typeof q?.text === 'string' ? q.text.trim().toLowerCase() : '';
     const withGaps = !unreadOnly && text === '';
 
-    const page: FeedEntry[] = [];
+    const page: HistoryEntry[] = [];
     let total = 0;
     let unread = 0;
     let more = false;
@@ -250,13 +256,19 @@ export class FeedIndex {
     return { entries: page, total, unread, nextCursor };
   }
 
-  get(id: string): FeedEvent | null {
+  /** What query() would give as nextCursor had its page ended at entry `id`; null: no such entry. */
+  cursorOf(id: string): string | null {
+    const entry = this.#byId.get(id);
+    return entry ? String(entry.seq) : null;
+  }
+
+  get(id: string): HistoryEvent | null {
     // Stryker disable next-line ConditionalExpression: for the types only; the Map has only string keys
     const entry = typeof id === 'string' ? this.#byId.get(id) : undefined;
     return entry && entry.feed.kind === 'event' ? { ...entry.feed } : null;
   }
 
-  gap(id: string): FeedGap | null {
+  gap(id: string): HistoryGap | null {
     const entry = this.#byId.get(id);
     return entry && entry.feed.kind === 'gap' ? { ...entry.feed } : null;
   }
@@ -291,7 +303,7 @@ function parseCursor(before: unknown): number {
 function haystack(entry: Entry): string {
   // Stryker disable next-line ConditionalExpression: without the cache, the same text, built again
   if (entry.hay === undefined) {
-    const f = entry.feed as FeedEvent;
+    const f = entry.feed as HistoryEvent;
     // Stryker disable next-line StringLiteral: any text is as good for "no severity", unless searched for
     const parts: string[] = [f.event, f.channel, f.id, f.severity ?? ''];
     collectText(f.data, parts, 0);

@@ -9,7 +9,7 @@ import type { Gap } from '../connection/types';
 import { channelOf, checkServerMessage, isEventType } from '../common/protocol';
 import type { EventMessage } from '../common/protocol';
 import { severityOf } from '../severity';
-import type { FeedEvent, FeedGap, FeedPage, FeedQuery } from '../common/views';
+import type { HistoryEvent, HistoryGap, HistoryPage, FeedQuery } from '../common/views';
 import { FeedIndex, clampInt } from './feed-index';
 import type { Entry } from './feed-index';
 import type { HistoryRecord } from './record';
@@ -99,14 +99,14 @@ export class EventHistory {
     events: readonly EventMessage[],
     receivedAt?: number,
     frames?: readonly Uint8Array[],
-  ): FeedEvent[] {
+  ): HistoryEvent[] {
     if (this.#records.closed || !Array.isArray(events)) return [];
     const at =
       // Stryker disable next-line ConditionalExpression: for the types only; Number.isFinite refuses anything but a number
       typeof receivedAt === 'number' && Number.isFinite(receivedAt)
         ? receivedAt
         : this.#clock.now();
-    const stored: FeedEvent[] = [];
+    const stored: HistoryEvent[] = [];
     const withFrames = Array.isArray(frames) && frames.length === events.length;
     const persisting = this.#records.persisting;
     // Stryker disable next-line EqualityOperator: one past the end is undefined, which toFeedEvent refuses
@@ -137,7 +137,7 @@ export class EventHistory {
   }
 
   /** Record a disconnected period (from the connection engine's 'gap' event). */
-  addGap(gap: Gap): FeedGap {
+  addGap(gap: Gap): HistoryGap {
     const start = Number(gap?.start);
     const end = Number(gap?.end);
     const s = Number.isFinite(start) ? start : this.#clock.now();
@@ -146,7 +146,7 @@ export class EventHistory {
     const id = `gap:${s}-${e}`;
     const existing = this.#index.gap(id);
     if (existing) return existing;
-    const feed: FeedGap = { kind: 'gap', id, start: s, end: e };
+    const feed: HistoryGap = { kind: 'gap', id, start: s, end: e };
     if (this.#records.closed) return feed;
     const seq = this.#index.takeSeq();
     this.#index.add({ seq, feed });
@@ -190,11 +190,16 @@ export class EventHistory {
    * Newest first, paged: pass the page's nextCursor as `before` for the next one. Gap markers
    * are included unless the query asks for unread events or searches text.
    */
-  query(q: FeedQuery = {}): FeedPage {
+  query(q: FeedQuery = {}): HistoryPage {
     return this.#index.query(q);
   }
 
-  get(id: string): FeedEvent | null {
+  /** The cursor of the page that would end at entry `id` (see FeedIndex.cursorOf). */
+  cursorOf(id: string): string | null {
+    return this.#index.cursorOf(id);
+  }
+
+  get(id: string): HistoryEvent | null {
     return this.#index.get(id);
   }
 
@@ -224,7 +229,7 @@ export class EventHistory {
       }
       case 'e': {
         if (this.#index.has(rec.id) || !isEventType(rec.event)) return true;
-        const feed: FeedEvent = {
+        const feed: HistoryEvent = {
           kind: 'event',
           id: rec.id,
           event: rec.event,
@@ -256,7 +261,7 @@ export class EventHistory {
   }
 }
 
-function toFeedEvent(e: EventMessage, receivedAt: number): FeedEvent | null {
+function toFeedEvent(e: EventMessage, receivedAt: number): HistoryEvent | null {
   if (!e) return null;
   if (typeof e.id !== 'string' || e.id.length === 0 || e.id.length > 256) return null;
   if (!isEventType(e.event)) return null;

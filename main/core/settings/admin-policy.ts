@@ -10,14 +10,18 @@ import { z } from 'zod';
 import { AUTH_METHODS, SEVERITIES } from '../common/protocol';
 import {
   DEFAULT_SETTINGS,
+  DEFAULT_SUBSCRIPTIONS,
   caFileSchema,
   notificationRulesSchema,
   proxyUrlSchema,
   serverUrlSchema,
-  settingsSchema,
+  serverSchema,
 } from '../common/settings-schema';
 import { PROXY_MODES } from '../common/network';
-import type { LockableField, Settings } from '../common/settings-schema';
+import type { LockableField, Settings, Subscriptions } from '../common/settings-schema';
+import type { AuthMethod } from '../common/protocol';
+import { defaultServerName } from '../common/servers';
+import { LEGACY_SERVER_ID } from './migrations';
 import { UPDATE_MODES } from '../common/update-view';
 
 export const POLICY_VERSION = 1;
@@ -47,7 +51,7 @@ export const adminPolicyFileSchema = z
     message: z.string().min(1).max(200).optional(),
     serverUrl: serverUrlSchema.optional(),
     authMethod: z.enum(AUTH_METHODS as ['header', 'query', 'message']).optional(),
-    subscriptions: settingsSchema.shape.subscriptions.optional(),
+    subscriptions: serverSchema.shape.subscriptions.optional(),
     /** any subset of the rules; what is left out takes the app's defaults */
     notifications: z
       .object({
@@ -81,11 +85,21 @@ export interface AdminPolicy {
   source: string;
   /** the reason shown to the user next to a locked field */
   reason: string;
-  /** preset and locked values, whole fields */
-  values: Partial<Pick<Settings, LockableField>>;
+  /**
+   * preset and locked values: whole settings fields, and an auth method and subscriptions that
+   * every server follows
+   */
+  values: PolicyValues;
   /** the update feed; not a setting, so no one but the policy can point the app elsewhere */
   updateUrl?: string;
 }
+
+export type PolicyValues = Partial<
+  Pick<Settings, Exclude<LockableField, 'authMethod' | 'subscriptions'>>
+> & {
+  authMethod?: AuthMethod;
+  subscriptions?: Subscriptions;
+};
 
 const DEFAULT_REASON = 'Set by your organisation (admin policy)';
 const MAX_POLICY_BYTES = 256 * 1024;
@@ -106,7 +120,26 @@ export function policyFromDocument(
   }
   const p = parsed.data;
   const values: AdminPolicy['values'] = {};
-  if (p.serverUrl !== undefined) values.serverUrl = p.serverUrl;
+  // A preset server is the list of one that version 2 settings migrate to, with the same id,
+  // so a token entered for it before the policy arrived is still found. An empty URL presets
+  // no server: the built-in demo.
+  if (p.serverUrl !== undefined) {
+    values.servers =
+      p.serverUrl === ''
+        ? []
+        : [
+            {
+              id: LEGACY_SERVER_ID,
+              name: defaultServerName(p.serverUrl),
+              url: p.serverUrl,
+              enabled: true,
+              authMethod: p.authMethod ?? 'header',
+              subscriptions: p.subscriptions ?? structuredClone(DEFAULT_SUBSCRIPTIONS),
+              notifications: null,
+              network: null,
+            },
+          ];
+  }
   if (p.authMethod !== undefined) values.authMethod = p.authMethod;
   if (p.subscriptions !== undefined) values.subscriptions = p.subscriptions;
   if (p.notifications !== undefined) {

@@ -3,7 +3,8 @@
 // service runs them in order before it validates, so adding a version means: bump
 // SETTINGS_VERSION in ../common/settings-schema.ts, change the schema, and add the step from the previous version
 // here (with a test in test/unit/settings/).
-import { SETTINGS_VERSION } from '../common/settings-schema';
+import { DEFAULT_SUBSCRIPTIONS, SETTINGS_VERSION } from '../common/settings-schema';
+import { defaultServerName } from '../common/servers';
 
 export type RawSettings = Record<string, unknown>;
 
@@ -41,7 +42,38 @@ export const MIGRATIONS: Readonly<Record<number, (doc: RawSettings) => RawSettin
    * hand edit) keeps them.
    */
   1: (doc) => ({ proxyMode: 'system', proxyUrl: '', extraCaFile: '', ...doc, version: 2 }),
+  /**
+   * 2 -> 3: several servers (issue #19). The one server becomes a list of one, with the id
+   * LEGACY_SERVER_ID, under which the app finds its token, history and notified ids where
+   * version 2 kept them. No server (the demo) becomes an empty list. The notification rules stay
+   * the app's, which the server follows (its own rules: null). Values are carried over as they
+   * are; the schema then judges them, and a broken list is reset like any broken field.
+   */
+  2: (doc) => {
+    const { serverUrl, authMethod, subscriptions, ...rest } = doc;
+    const out: RawSettings = { ...rest, version: 3 };
+    if (out.servers !== undefined) return out; // a hand edit that already has the list
+    out.servers =
+      typeof serverUrl === 'string' && serverUrl !== ''
+        ? [
+            {
+              id: LEGACY_SERVER_ID,
+              name: defaultServerName(serverUrl),
+              url: serverUrl,
+              enabled: true,
+              authMethod: authMethod ?? 'header',
+              subscriptions: subscriptions ?? structuredClone(DEFAULT_SUBSCRIPTIONS),
+              notifications: null,
+              network: null,
+            },
+          ]
+        : [];
+    return out;
+  },
 };
+
+/** The id the one server of a version 2 document gets: its data stays where it was. */
+export const LEGACY_SERVER_ID = 'main';
 
 export interface MigrationResult {
   doc: RawSettings;

@@ -11,7 +11,7 @@ import {
   settingsPatchSchema,
   settingsSchema,
 } from '../common/settings-schema';
-import type { LockableField, Settings, SettingsPatch } from '../common/settings-schema';
+import type { Settings, SettingsPatch } from '../common/settings-schema';
 import type { PolicyLocks, SettingsResult } from '../common/views';
 import { fieldErrorsFromIssues } from '../common/settings-errors';
 import type { SettingsFieldError } from '../common/settings-errors';
@@ -70,9 +70,7 @@ export class SettingsService {
 
   /** The settings in force: the stored document with the admin policy laid over it. */
   get(): Settings {
-    const out = clone(this.#stored);
-    if (this.#policy) Object.assign(out, clone(this.#policy.values));
-    return out;
+    return this.#policy ? withPolicy(this.#stored, this.#policy) : clone(this.#stored);
   }
 
   locks(): PolicyLocks {
@@ -107,18 +105,12 @@ export class SettingsService {
     const changes: Partial<Settings> = {};
     for (const [key, value] of Object.entries(parsed.data) as [keyof SettingsPatch, unknown][]) {
       if (value === undefined) continue;
-      const lockedValue = this.#policy?.values[key as LockableField];
-      if (lockedValue !== undefined) {
-        // A form that sends every field back unchanged must not fail on the locked ones.
-        if (!isDeepStrictEqual(lockedValue, value)) {
-          const reason = this.#policy!.reason;
-          errors.push({
-            field: key,
-            code: 'locked',
-            params: { reason },
-            message: `locked: ${reason}`,
-          });
-        }
+      const locked = this.#policy ? lockedChanges(key, value, this.#policy) : [];
+      // A form that sends every field back unchanged must not fail on the locked ones.
+      if (locked.length) {
+        const reason = this.#policy!.reason;
+        for (const field of locked)
+          errors.push({ field, code: 'locked', params: { reason }, message: `locked: ${reason}` });
         continue;
       }
       (changes as Record<string, unknown>)[key] = value;
@@ -252,6 +244,58 @@ export class SettingsService {
     }
     return settings;
   }
+}
+
+// ---- the admin policy over the user's settings ------------------------------------------
+
+/**
+ * The policy's values over the user's. Whole fields replace the user's; a preset servers list
+ * replaces the user's list but keeps what the user chose for each of its servers (enabled, own
+ * rules, own network); a locked auth method or subscriptions applies to every server.
+ */
+function withPolicy(stored: Settings, policy: AdminPolicy): Settings {
+  const out = clone(stored);
+  const { servers, authMethod, subscriptions, ...whole } = clone(policy.values);
+  Object.assign(out, whole);
+  if (servers) {
+    const mine = new Map(stored.servers.map((s) => [s.id, s]));
+    out.servers = servers.map((preset) => {
+      const own = mine.get(preset.id);
+      return own
+        ? {
+            ...clone(own),
+            name: preset.name,
+            url: preset.url,
+          }
+        : preset;
+    });
+  }
+  for (const server of out.servers) {
+    if (authMethod) server.authMethod = authMethod;
+    if (subscriptions) server.subscriptions = clone(subscriptions);
+  }
+  return out;
+}
+
+/** The fields of `value` (for settings field `key`) that differ from what the policy locks. */
+function lockedChanges(key: keyof SettingsPatch, value: unknown, policy: AdminPolicy): string[] {
+  const v = policy.values;
+  if (key !== 'servers') {
+    const lockedValue = (v as Record<string, unknown>)[key];
+    return lockedValue !== undefined && !isDeepStrictEqual(lockedValue, value) ? [key] : [];
+  }
+  const list = value as Settings['servers'];
+  const out: string[] = [];
+  if (v.servers) {
+    const shape = (l: Settings['servers']) => l.map((s) => [s.id, s.name, s.url]);
+    if (!isDeepStrictEqual(shape(list), shape(v.servers))) out.push('servers');
+  }
+  list.forEach((server, i) => {
+    if (v.authMethod && server.authMethod !== v.authMethod) out.push(`servers.${i}.authMethod`);
+    if (v.subscriptions && !isDeepStrictEqual(server.subscriptions, v.subscriptions))
+      out.push(`servers.${i}.subscriptions`);
+  });
+  return out;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

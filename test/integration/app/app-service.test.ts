@@ -21,6 +21,7 @@ import type {
   ShownNotification,
 } from '../../../preload/contract';
 import { fakeEncryptor } from '../../fakes/encryptor';
+import { follow } from './support/follow';
 
 const TOKEN = 'admin-s3cret-token';
 const cleanup: (() => Promise<void>)[] = [];
@@ -79,7 +80,7 @@ async function app(
 }
 
 async function signIn(a: Awaited<ReturnType<typeof app>>, s: KatyaServer, token = TOKEN) {
-  const r = await a.invoke['settings:update']({ serverUrl: s.url });
+  const r = await a.invoke['settings:update'](follow(a, s.url));
   expect(r.ok).toBe(true);
   await a.invoke['token:set']({ token });
   await until('connected', () => a.svc.snapshot().connection.phase === 'connected');
@@ -93,7 +94,7 @@ describe('app model', () => {
   it('asks for sign-in when a server is set without a token, then connects once a token is set', async () => {
     const s = await server();
     const a = await app();
-    await a.invoke['settings:update']({ serverUrl: s.url });
+    await a.invoke['settings:update'](follow(a, s.url));
     expect(a.svc.snapshot().connection.phase).toBe('signin');
     await a.invoke['token:set']({ token: TOKEN });
     await until('connected', () => a.svc.snapshot().connection.phase === 'connected');
@@ -223,7 +224,10 @@ describe('app model', () => {
     await first.invoke['feed:markRead']([e1!.id]);
     await first.svc.stop();
     // The events are stored as the frames they arrived in (`f` records), not encoded again.
-    const records = readFileSync(path.join(first.dataDir, 'history', 'events.log'), 'utf8')
+    // A server added in the app keeps its files in servers/<id>/.
+    const id = first.svc.snapshot().settings.servers[0]!.id;
+    const dir = path.join(first.dataDir, 'servers', id);
+    const records = readFileSync(path.join(dir, 'history', 'events.log'), 'utf8')
       .trimEnd()
       .split('\n')
       .map((line) => (JSON.parse(line.slice(9)) as { k: string }).k);
@@ -273,7 +277,7 @@ describe('app model', () => {
     cleanup.push(() => other.close());
     const a = await app();
     await signIn(a, s);
-    const r = await a.invoke['settings:update']({ serverUrl: other.url });
+    const r = await a.invoke['settings:update'](follow(a, other.url));
     expect(r.ok).toBe(true);
     const view = a.svc.snapshot().connection;
     expect(view.phase).toBe('signin');
@@ -281,10 +285,10 @@ describe('app model', () => {
     await new Promise((res) => setTimeout(res, 500));
     expect(other.connectionCount()).toBe(0);
     // Back to the server it was entered for: it is used again without re-entering it.
-    await a.invoke['settings:update']({ serverUrl: s.url });
+    await a.invoke['settings:update'](follow(a, s.url));
     await until('connected again', () => a.svc.snapshot().connection.phase === 'connected');
     // Re-entered for the other server: now it goes there.
-    await a.invoke['settings:update']({ serverUrl: other.url });
+    await a.invoke['settings:update'](follow(a, other.url));
     await a.invoke['token:set']({ token: 'x' });
     await until(
       'connected to the other server',
@@ -352,24 +356,21 @@ describe('app model: the token goes only where it was entered for', () => {
 
   it('refuses a token while no server is set, and stores nothing', async () => {
     const a = await app();
-    await expect(a.invoke['token:set']({ token: TOKEN })).rejects.toThrow(
-      /server URL before the token/,
-    );
+    await expect(a.invoke['token:set']({ token: TOKEN })).rejects.toThrow(/add a server first/);
     expect(a.svc.snapshot().token).toEqual({ stored: false, reason: 'none' });
   });
 
-  it('after a restart in demo mode, a new URL raced with "Test connection" gets no token', async () => {
+  it('after a restart, a new URL raced with "Test connection" gets no token', async () => {
     const s = await server();
     const first = await app();
     await signIn(first, s);
-    await first.invoke['settings:update']({ serverUrl: '' });
     await first.svc.stop();
 
     const evil = await recordingServer();
-    const second = await app(first.dataDir, { startDemo: startDemoServer });
-    await until('demo connected', () => second.svc.snapshot().connection.demo);
+    const second = await app(first.dataDir);
+    await until('connected', () => second.svc.snapshot().connection.phase === 'connected');
     const [updated, tested] = await Promise.all([
-      second.invoke['settings:update']({ serverUrl: evil.url }),
+      second.invoke['settings:update'](follow(second, evil.url)),
       second.invoke['connection:test']({ url: evil.url, authMethod: 'header' }),
     ]);
     expect(updated.ok).toBe(true);
@@ -378,7 +379,7 @@ describe('app model: the token goes only where it was entered for', () => {
     expect(evil.seen.join('\n')).not.toContain(TOKEN);
     expect(second.svc.snapshot().connection.phase).toBe('signin');
     // The server it was entered for still gets it.
-    await second.invoke['settings:update']({ serverUrl: s.url });
+    await second.invoke['settings:update'](follow(second, s.url));
     await until('connected', () => second.svc.snapshot().connection.phase === 'connected');
   });
 
@@ -398,7 +399,7 @@ describe('app model: the token goes only where it was entered for', () => {
       );
     });
     const a = await app();
-    await a.invoke['settings:update']({ serverUrl: quoting.url });
+    await a.invoke['settings:update'](follow(a, quoting.url));
     await a.invoke['token:set']({ token: TOKEN });
     await until('a rejected subscription', () =>
       a.svc.snapshot().subscriptions.find((x) => x.status === 'rejected'),

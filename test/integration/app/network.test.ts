@@ -13,6 +13,7 @@ import { startKatyaServer } from '../../../main/server/server';
 import type { KatyaServer } from '../../../main/server/server';
 import type { ConnectionView, EventPayloads } from '../../../preload/contract';
 import { fakeEncryptor } from '../../fakes/encryptor';
+import { follow } from './support/follow';
 import { startConnectProxy } from '../net/support/connect-proxy';
 import type { ConnectProxy } from '../net/support/connect-proxy';
 import { createPrivateCa } from '../net/support/private-ca';
@@ -93,7 +94,7 @@ describe('the app through a proxy, to a server signed by a private CA', () => {
     expect(
       (
         await a.invoke['settings:update']({
-          serverUrl: url,
+          ...follow(a, url),
           proxyMode: 'manual',
           proxyUrl: p.url,
           extraCaFile: ca.caCert,
@@ -162,7 +163,7 @@ describe('the app through a proxy, to a server signed by a private CA', () => {
 
   it('says "certificate not trusted" in its own phase, and why, as the settings change', async () => {
     const a = await app();
-    await a.invoke['settings:update']({ serverUrl: front.url('localhost'), proxyMode: 'none' });
+    await a.invoke['settings:update']({ ...follow(a, front.url('localhost')), proxyMode: 'none' });
     await a.invoke['token:set']({ token: TOKEN });
     await until('the certificate problem', () => phase(a) === 'certificate');
     const view = a.svc.snapshot().connection;
@@ -198,7 +199,7 @@ describe('the app through a proxy, to a server signed by a private CA', () => {
   it('trusts the extra CA file from the settings', async () => {
     const a = await app();
     await a.invoke['settings:update']({
-      serverUrl: front.url('localhost').replace('localhost', '127.0.0.1'),
+      ...follow(a, front.url('localhost').replace('localhost', '127.0.0.1')),
       proxyMode: 'none',
     });
     await a.invoke['token:set']({ token: TOKEN });
@@ -209,7 +210,7 @@ describe('the app through a proxy, to a server signed by a private CA', () => {
     );
     cleanup.push(() => trustedFront.close());
     await a.invoke['settings:update']({
-      serverUrl: trustedFront.url('127.0.0.1'),
+      ...follow(a, trustedFront.url('127.0.0.1')),
       extraCaFile: ca.caCert,
     });
     await a.invoke['token:set']({ token: TOKEN });

@@ -280,7 +280,7 @@ describe('the main process (dist/main/index.cjs) boots against the stand-in', ()
 
   it('answers IPC from its own window only', async () => {
     const snapshot = await invoke<Snapshot>('app:snapshot');
-    expect(snapshot.settings.serverUrl).toBe(server.url);
+    expect(snapshot.settings.servers[0]?.url).toBe(server.url);
     expect(snapshot.version).toBe('0.1.0-boot');
     await expect(
       electron.ipcMain.invoke(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { trayState } from '../../../main/core/tray-state';
+import { trayState, worstConnection } from '../../../main/core/tray-state';
 import type { TrayInput } from '../../../main/core/tray-state';
 import type { ConnectionView } from '../../../main/core/common/views';
 
@@ -149,5 +149,40 @@ describe('tray ticking', () => {
     expect(trayState(input(view('reconnecting', { retryAt: now - 1 }))).ticking).toBe(false);
     expect(trayState(input(view('connected'))).ticking).toBe(false);
     expect(trayState(input(view('offline', { retryAt: now + 2000 }))).ticking).toBe(false);
+  });
+});
+
+describe('tray state with several servers', () => {
+  it('takes the connection that needs the user most, a switched-off server last', () => {
+    const phases = (list: ConnectionView['phase'][]) =>
+      worstConnection(list.map((p) => view(p)))?.phase;
+    expect(phases(['connected', 'reconnecting', 'signin', 'offline'])).toBe('signin');
+    expect(phases(['connected', 'proxy', 'offline'])).toBe('proxy');
+    expect(phases(['connected', 'certificate', 'proxy'])).toBe('certificate');
+    expect(phases(['paused', 'connected'])).toBe('connected');
+    expect(phases(['paused'])).toBe('paused');
+    expect(phases([])).toBeUndefined();
+    // the first of equals: the server listed first
+    const first = view('offline', { serverUrl: 'wss://a/v1/ws' });
+    expect(worstConnection([first, view('offline')])).toBe(first);
+  });
+
+  it('lists each server with its state, and counts down while any one retries', () => {
+    const servers = [
+      { id: 'a', name: 'Production', connection: view('connected') },
+      { id: 'b', name: 'Staging', connection: view('reconnecting', { retryAt: now + 4_000 }) },
+      { id: 'c', name: 'Lab', connection: view('paused') },
+    ];
+    const t = trayState(input(view('reconnecting', { retryAt: now + 4_000 }), { servers }));
+    expect(t.serverLines).toEqual([
+      { id: 'a', line: 'Production: Connected' },
+      { id: 'b', line: 'Staging: Reconnecting (in 4 s)' },
+      { id: 'c', line: 'Lab: Paused' },
+    ]);
+    expect(t.ticking).toBe(true);
+    const ru = trayState(input(view('connected'), { servers, language: 'ru' }));
+    expect(ru.serverLines?.[0]?.line).toBe('Production: Подключено');
+    expect(ru.ticking).toBe(true); // Staging still counts down
+    expect(trayState(input(view('connected'))).serverLines).toEqual([]);
   });
 });

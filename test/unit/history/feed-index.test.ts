@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../fakes/clock';
 import { FeedIndex, clampInt } from '../../../main/core/history/feed-index';
 import type { Entry } from '../../../main/core/history/feed-index';
-import type { FeedEvent, FeedGap } from '../../../main/core/common/views';
+import type { HistoryEvent, HistoryGap } from '../../../main/core/common/views';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 10, 26, 12);
 
-function event(id: string, patch: Partial<FeedEvent> = {}): FeedEvent {
+function event(id: string, patch: Partial<HistoryEvent> = {}): HistoryEvent {
   return {
     kind: 'event',
     id,
@@ -22,12 +22,12 @@ function event(id: string, patch: Partial<FeedEvent> = {}): FeedEvent {
     ...patch,
   };
 }
-const gap = (id: string, end = NOW): FeedGap => ({ kind: 'gap', id, start: end - 1000, end });
+const gap = (id: string, end = NOW): HistoryGap => ({ kind: 'gap', id, start: end - 1000, end });
 
 function index(maxEvents = 100, maxAgeDays = 30) {
   const clock = new ManualClock(NOW);
   const ix = new FeedIndex(clock, maxEvents, maxAgeDays);
-  const put = (feed: FeedEvent | FeedGap): Entry => {
+  const put = (feed: HistoryEvent | HistoryGap): Entry => {
     const entry = { seq: ix.takeSeq(), feed };
     ix.add(entry);
     return entry;
@@ -201,7 +201,7 @@ describe('FeedIndex: queries', () => {
 });
 
 describe('FeedIndex: text search', () => {
-  const search = (feed: FeedEvent, text: string) => {
+  const search = (feed: HistoryEvent, text: string) => {
     const { ix, put } = index();
     put(feed);
     return ix.query({ text }).total === 1;

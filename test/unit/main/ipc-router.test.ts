@@ -1,3 +1,4 @@
+import { newServer } from '../../../main/core/common/servers';
 import { describe, expect, it, vi } from 'vitest';
 import type { IpcMain } from 'electron';
 import { ownWindowSender, registerIpc } from '../../../main/ipc/router';
@@ -52,7 +53,15 @@ describe('IPC router', () => {
     ['feed:markRead', [[]], /argument 0/],
     ['token:set', [{ token: '' }], /enter a token/],
     ['token:set', [{ token: 'has space' }], /no spaces/],
-    ['settings:update', [{ serverUrl: 'ws://example.com/v1/ws' }], /ws:\/\/ is unencrypted/],
+    [
+      'settings:update',
+      [
+        {
+          servers: [{ ...newServer('wss://example.com/v1/ws', []), url: 'ws://example.com/v1/ws' }],
+        },
+      ],
+      /ws:\/\/ is unencrypted/,
+    ],
     ['settings:update', [{ theme: 'purple' }], /argument 0\.theme/],
     ['notifications:snooze', ['forever'], /argument 0/],
     ['app:snapshot', ['unexpected'], /arguments|argument/],

@@ -44,6 +44,33 @@ describe('tray menu', () => {
     expect(menu[0]!.enabled).toBe(false);
   });
 
+  it('with several servers, lists each with its state and its own "Reconnect now"', () => {
+    const a = actions();
+    const menu = trayMenu(
+      {
+        ...connected,
+        statusLine: 'Sign-in needed',
+        serverLines: [
+          { id: 'p1', line: 'Production: Connected' },
+          { id: 's1', line: 'Staging: Sign-in needed' },
+        ],
+      },
+      false,
+      a,
+    );
+    expect(labels(menu).slice(0, 3)).toEqual([
+      'Production: Connected',
+      'Staging: Sign-in needed',
+      'Open Katya Desktop',
+    ]);
+    const staging = menu[1]!.submenu as MenuItemConstructorOptions[];
+    expect(labels(staging)).toEqual(['Reconnect now']);
+    staging[0]!.click?.({} as never, undefined, {} as never);
+    expect(a.reconnectNow).toHaveBeenCalledWith('s1');
+    menu.find((i) => i.label === 'Reconnect now')!.click?.({} as never, undefined, {} as never);
+    expect(a.reconnectNow).toHaveBeenLastCalledWith();
+  });
+
   it('offers 1 h, 4 h, until tomorrow and resume, and runs the actions', () => {
     const a = actions();
     const menu = trayMenu({ ...connected, snoozed: true }, true, a);

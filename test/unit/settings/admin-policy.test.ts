@@ -1,3 +1,5 @@
+import { newServer } from '../../../main/core/common/servers';
+import { LEGACY_SERVER_ID } from '../../../main/core/settings/migrations';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,18 +51,25 @@ describe('admin policy', () => {
   it('presets the fields it names and locks them with its message', () => {
     const s = service();
     expect(s.get()).toMatchObject({
-      serverUrl: 'wss://katya.acme.example/v1/ws',
-      subscriptions: { channels: ['security', 'system'], events: [] },
+      // the list of one a version 2 file migrates to, so a token entered for it is found
+      servers: [
+        {
+          id: LEGACY_SERVER_ID,
+          name: 'katya.acme.example',
+          url: 'wss://katya.acme.example/v1/ws',
+          authMethod: 'header',
+          subscriptions: { channels: ['security', 'system'], events: [] },
+        },
+      ],
       notifications: {
         ...DEFAULT_SETTINGS.notifications,
         threshold: 'medium',
         quietHours: { enabled: true, start: '22:00', end: '07:00' },
       },
-      authMethod: 'header',
     });
     expect(s.locks()).toEqual({
       locked: {
-        serverUrl: 'Managed by ACME IT',
+        servers: 'Managed by ACME IT',
         subscriptions: 'Managed by ACME IT',
         notifications: 'Managed by ACME IT',
       },
@@ -70,12 +79,16 @@ describe('admin policy', () => {
 
   it('locked fields cannot be changed through update; others can, in the same patch too', () => {
     const s = service();
-    const r = s.update({ serverUrl: 'wss://evil.example/v1/ws', theme: 'dark' });
+    const [preset] = s.get().servers;
+    const r = s.update({
+      servers: [{ ...preset!, url: 'wss://evil.example/v1/ws' }],
+      theme: 'dark',
+    });
     expect(r).toEqual({
       ok: false,
       errors: [
         {
-          field: 'serverUrl',
+          field: 'servers',
           code: 'locked',
           params: { reason: 'Managed by ACME IT' },
           message: 'locked: Managed by ACME IT',
@@ -88,7 +101,27 @@ describe('admin policy', () => {
     // sending the locked value back unchanged (a whole form) is fine
     const whole = s.update({ ...s.get(), theme: 'dark' });
     expect(whole.ok).toBe(true);
-    expect(s.get()).toMatchObject({ theme: 'dark', serverUrl: 'wss://katya.acme.example/v1/ws' });
+    expect(s.get()).toMatchObject({ theme: 'dark', servers: [{ url: preset!.url }] });
+    // a server cannot be added to a locked list, nor its subscriptions changed
+    const added = s.update({
+      servers: [preset!, newServer('wss://mine.example/v1/ws', [preset!])],
+    });
+    expect(added.ok).toBe(false);
+    // (the new server's own subscriptions differ from the locked ones too)
+    expect(added.ok ? [] : added.errors.map((e) => `${e.field}:${e.code}`)).toEqual([
+      'servers:locked',
+      'servers.1.subscriptions:locked',
+    ]);
+    const subs = s.update({
+      servers: [{ ...preset!, subscriptions: { channels: ['rooms'], events: [] } }],
+    });
+    expect(subs).toMatchObject({
+      ok: false,
+      errors: [{ field: 'servers.0.subscriptions', code: 'locked' }],
+    });
+    // what is the user's own on a preset server (switching it off) is theirs to change
+    expect(s.update({ servers: [{ ...preset!, enabled: false }] }).ok).toBe(true);
+    expect(s.get().servers[0]).toMatchObject({ enabled: false, url: preset!.url });
   });
 
   it('a hand-edited settings file cannot undo a lock', () => {
@@ -97,10 +130,17 @@ describe('admin policy', () => {
     const userFile = join(dir, 'user', 'settings.json');
     writeFileSync(
       userFile,
-      JSON.stringify({ ...DEFAULT_SETTINGS, theme: 'dark', serverUrl: 'wss://evil.example/v1/ws' }),
+      JSON.stringify({
+        ...DEFAULT_SETTINGS,
+        theme: 'dark',
+        servers: [
+          { ...newServer('wss://evil.example/v1/ws', []), id: LEGACY_SERVER_ID },
+          newServer('wss://evil2.example/v1/ws', []),
+        ],
+      }),
     );
     const again = service();
-    expect(again.get().serverUrl).toBe('wss://katya.acme.example/v1/ws');
+    expect(again.get().servers.map((x) => x.url)).toEqual(['wss://katya.acme.example/v1/ws']);
     expect(again.get().theme).toBe('dark');
   });
 
@@ -124,12 +164,18 @@ describe('admin policy', () => {
     expect(s.locks().locked).toEqual({});
     expect(s.notices()).toHaveLength(1);
     expect(s.notices()[0]).toMatch(msg);
-    expect(s.update({ serverUrl: 'wss://mine.example/v1/ws' }).ok).toBe(true);
+    expect(s.update({ servers: [newServer('wss://mine.example/v1/ws', [])] }).ok).toBe(true);
   });
 
   it('accepts a BOM (Notepad) and can lock the auth method alone', () => {
     const s = service('\uFEFF{"authMethod":"message"}');
-    expect(s.get().authMethod).toBe('message');
+    expect(s.update({ servers: [newServer('wss://mine.example/v1/ws', [])] })).toMatchObject({
+      ok: false,
+      errors: [{ field: 'servers.0.authMethod', code: 'locked' }],
+    });
+    const mine = { ...newServer('wss://mine.example/v1/ws', []), authMethod: 'message' as const };
+    expect(s.update({ servers: [mine] }).ok).toBe(true);
+    expect(s.get().servers[0]!.authMethod).toBe('message');
     expect(Object.keys(s.locks().locked)).toEqual(['authMethod']);
     expect(s.locks().locked.authMethod).toMatch(/admin policy/);
   });
@@ -150,11 +196,17 @@ describe('admin policy: what it leaves alone and what it refuses', () => {
   it("keeps the user's own server URL when the policy does not name one", () => {
     const userDir = join(dir, 'user');
     const mine = new SettingsService({ backend: confBackend({ cwd: userDir }), policy: null });
-    expect(mine.update({ serverUrl: 'wss://mine.example/v1/ws' }).ok).toBe(true);
+    const own = [
+      newServer('wss://mine.example/v1/ws', []),
+      { ...newServer('wss://staging.example/v1/ws', []), id: 'b' },
+    ];
+    expect(mine.update({ servers: own }).ok).toBe(true);
     const { policy } = loadAdminPolicy(policyFile({ authMethod: 'message' }), asTests);
     const s = new SettingsService({ backend: confBackend({ cwd: userDir }), policy });
-    expect(s.get().serverUrl).toBe('wss://mine.example/v1/ws');
-    expect(s.get().authMethod).toBe('message');
+    expect(s.get().servers.map((x) => [x.url, x.authMethod])).toEqual([
+      ['wss://mine.example/v1/ws', 'message'],
+      ['wss://staging.example/v1/ws', 'message'],
+    ]);
     expect(Object.keys(policy!.values)).toEqual(['authMethod']);
   });
 
@@ -195,7 +247,7 @@ describe('admin policy: only an administrator may have written it', () => {
   it('is read when its owner and the owners of its folders alone can write them', () => {
     const p = policyFile(FLEET);
     chmodSync(p, 0o644);
-    expect(loadAdminPolicy(p, asTests).policy?.values.serverUrl).toBe(FLEET.serverUrl);
+    expect(loadAdminPolicy(p, asTests).policy?.values.servers?.[0]?.url).toBe(FLEET.serverUrl);
   });
 
   it('is ignored, with the reason, when every user can write it', () => {
@@ -240,7 +292,7 @@ describe('admin policy on Windows: the registry', () => {
   it('reads the JSON string value, the same document as the file', () => {
     const { policy, error } = loadRegistryPolicy(() => output('REG_SZ', JSON.stringify(FLEET)));
     expect(error).toBeUndefined();
-    expect(policy?.values.serverUrl).toBe(FLEET.serverUrl);
+    expect(policy?.values.servers?.[0]?.url).toBe(FLEET.serverUrl);
     expect(policy?.source).toBe('HKLM\\SOFTWARE\\Policies\\Katya Desktop\\Policy');
   });
 

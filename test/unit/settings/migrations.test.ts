@@ -1,7 +1,7 @@
 // Settings migrations, step by step (the whole chain through the settings service is in
 // settings.test.ts): what each step keeps, renames and drops, and when migrate() refuses.
 import { describe, expect, it } from 'vitest';
-import { MIGRATIONS, migrate } from '../../../main/core/settings/migrations';
+import { LEGACY_SERVER_ID, MIGRATIONS, migrate } from '../../../main/core/settings/migrations';
 import type { RawSettings } from '../../../main/core/settings/migrations';
 import { SETTINGS_VERSION } from '../../../main/core/common/settings-schema';
 
@@ -48,12 +48,72 @@ describe('migration 0 -> 1 (the prototype)', () => {
   });
 });
 
+describe('migration 2 -> 3 (several servers)', () => {
+  const step = MIGRATIONS[2]!;
+  const rules = { threshold: 'critical', perEvent: {}, mutedChannels: ['rooms'] };
+
+  it('makes the one server a list of one, under the id its files are kept by', () => {
+    expect(
+      step({
+        version: 2,
+        serverUrl: 'wss://katya.acme.example:8443/v1/ws',
+        authMethod: 'message',
+        subscriptions: { channels: ['security'], events: ['system.maintenance.start'] },
+        notifications: rules,
+        theme: 'dark',
+      }),
+    ).toEqual({
+      version: 3,
+      servers: [
+        {
+          id: LEGACY_SERVER_ID,
+          name: 'katya.acme.example:8443',
+          url: 'wss://katya.acme.example:8443/v1/ws',
+          enabled: true,
+          authMethod: 'message',
+          subscriptions: { channels: ['security'], events: ['system.maintenance.start'] },
+          // the server follows the app's rules, which stay as they were
+          notifications: null,
+          network: null,
+        },
+      ],
+      notifications: rules,
+      theme: 'dark',
+    });
+  });
+
+  it('turns "no server" (the demo) into an empty list', () => {
+    expect(step({ version: 2, serverUrl: '', authMethod: 'header' })).toEqual({
+      version: 3,
+      servers: [],
+    });
+    expect(step({ version: 2 })).toEqual({ version: 3, servers: [] });
+  });
+
+  it('fills what a version 2 file left out with the defaults of version 2', () => {
+    const [server] = step({ version: 2, serverUrl: 'wss://k.example/v1/ws' }).servers as {
+      authMethod: string;
+      subscriptions: { channels: string[] };
+    }[];
+    expect(server!.authMethod).toBe('header');
+    expect(server!.subscriptions.channels).toHaveLength(6);
+  });
+
+  it('keeps a list a hand edit already wrote', () => {
+    const servers = [{ id: 'x' }];
+    expect(step({ version: 2, serverUrl: 'wss://k.example/v1/ws', servers })).toEqual({
+      version: 3,
+      servers,
+    });
+  });
+});
+
 describe('migrate()', () => {
   it('runs every step from the document version, and says so', () => {
     const r = migrate({ url: 'wss://k' });
     expect(r).toMatchObject({ from: 0, migrated: true, newer: false });
     expect(r.doc.version).toBe(SETTINGS_VERSION);
-    expect(r.doc.serverUrl).toBe('wss://k');
+    expect(r.doc.servers).toMatchObject([{ id: LEGACY_SERVER_ID, url: 'wss://k' }]);
   });
 
   it('leaves a current document alone', () => {

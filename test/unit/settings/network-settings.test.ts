@@ -52,7 +52,7 @@ describe('migration 1 -> 2', () => {
     expect(migrate({ version: 1, proxyMode: 'none' }).doc.proxyMode).toBe('none');
   });
 
-  it('loads a version 1 file without a notice, and writes version 2 back', () => {
+  it('loads a version 1 file without a notice, and writes the current version back', () => {
     const {
       proxyMode: _m,
       proxyUrl: _u,
@@ -69,7 +69,7 @@ describe('migration 1 -> 2', () => {
     expect(s.notices()).toEqual([]);
     expect(s.get()).toMatchObject({ theme: 'dark', proxyMode: 'system' });
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
-      version: 2,
+      version: SETTINGS_VERSION,
       proxyMode: 'system',
     });
   });

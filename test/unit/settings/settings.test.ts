@@ -10,7 +10,23 @@ import {
   SETTINGS_VERSION,
 } from '../../../main/core/common/settings-schema';
 import type { Settings } from '../../../main/core/common/settings-schema';
-import { MIGRATIONS, migrate } from '../../../main/core/settings/migrations';
+import { LEGACY_SERVER_ID, MIGRATIONS, migrate } from '../../../main/core/settings/migrations';
+import type { ServerSettings } from '../../../main/core/common/settings-schema';
+
+/** A server entry as the settings form sends it. */
+function server(url: string, over: Partial<ServerSettings> = {}): ServerSettings {
+  return {
+    id: 'aaaa',
+    name: 'Production',
+    url,
+    enabled: true,
+    authMethod: 'header',
+    subscriptions: { channels: ['security'], events: [] },
+    notifications: null,
+    network: null,
+    ...over,
+  };
+}
 
 let dir: string;
 beforeEach(() => {
@@ -35,9 +51,12 @@ describe('settings: first run and updates', () => {
     const s = open();
     const seen: Settings[] = [];
     const off = s.onChange((x) => seen.push(x));
-    const r = s.update({ theme: 'dark', serverUrl: 'wss://katya.example/v1/ws' });
+    const r = s.update({ theme: 'dark', servers: [server('wss://katya.example/v1/ws')] });
     expect(r.ok).toBe(true);
-    expect(onDisk()).toMatchObject({ theme: 'dark', serverUrl: 'wss://katya.example/v1/ws' });
+    expect(onDisk()).toMatchObject({
+      theme: 'dark',
+      servers: [{ id: 'aaaa', url: 'wss://katya.example/v1/ws' }],
+    });
     expect(seen).toHaveLength(1);
     expect(open().get().theme).toBe('dark'); // kept across restarts
     off();
@@ -49,13 +68,13 @@ describe('settings: first run and updates', () => {
     const s = open();
     const before = readFileSync(file(), 'utf8');
     const r = s.update({
-      serverUrl: 'ws://katya.example/v1/ws',
+      servers: [server('ws://katya.example/v1/ws')],
       history: { maxEvents: 5, maxAgeDays: 30 },
     } as never);
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.errors.map((e) => e.field).sort()).toEqual(['history.maxEvents', 'serverUrl']);
-    expect(r.errors.find((e) => e.field === 'serverUrl')!.message).toMatch(/unencrypted/);
+    expect(r.errors.map((e) => e.field).sort()).toEqual(['history.maxEvents', 'servers.0.url']);
+    expect(r.errors.find((e) => e.field === 'servers.0.url')!.message).toMatch(/unencrypted/);
     expect(readFileSync(file(), 'utf8')).toBe(before);
     const unknown = s.update({ colour: 'red' } as never);
     expect(unknown).toMatchObject({ ok: false, errors: [{ field: 'colour', code: 'unknown' }] });
@@ -84,11 +103,14 @@ describe('settings: first run and updates', () => {
     expect(
       errors({ notifications: { ...DEFAULT_SETTINGS.notifications, quietHours: quiet } }),
     ).toMatchObject([{ field: 'notifications.quietHours.start', code: 'hhmm', params: {} }]);
-    expect(errors({ serverUrl: 'https://katya.example/v1/ws' })).toMatchObject([
-      { field: 'serverUrl', code: 'url.scheme', message: expect.stringMatching(/wss:\/\//) },
+    expect(errors({ servers: [server('https://katya.example/v1/ws')] })).toMatchObject([
+      { field: 'servers.0.url', code: 'url.scheme', message: expect.stringMatching(/wss:\/\//) },
     ]);
-    expect(errors({ serverUrl: 'wss://katya.example/v1/ws?token=x' })).toMatchObject([
-      { field: 'serverUrl', code: 'url.token' },
+    expect(errors({ servers: [server('wss://katya.example/v1/ws?token=x')] })).toMatchObject([
+      { field: 'servers.0.url', code: 'url.token' },
+    ]);
+    expect(errors({ servers: [server('')] })).toMatchObject([
+      { field: 'servers.0.url', code: 'url.empty' },
     ]);
     expect(errors({ theme: 'purple' })).toMatchObject([
       { field: 'theme', code: 'invalid', params: { detail: expect.any(String) } },
@@ -152,8 +174,14 @@ describe('settings: migrations', () => {
     const s = open();
     expect(s.get()).toMatchObject({
       version: SETTINGS_VERSION,
-      serverUrl: 'wss://old.example/v1/ws',
-      subscriptions: { channels: ['security', 'system'], events: [] },
+      servers: [
+        {
+          id: LEGACY_SERVER_ID,
+          name: 'old.example',
+          url: 'wss://old.example/v1/ws',
+          subscriptions: { channels: ['security', 'system'], events: [] },
+        },
+      ],
       theme: 'dark',
       notifications: { threshold: 'critical' },
     });

@@ -1,0 +1,324 @@
+// Several servers in one app (issue #19), end to end in Node: reference servers on loopback,
+// real files, real sockets. Each server has its own connection, token, history and notifier;
+// one failing never holds up another, and a token never reaches another server.
+import { existsSync, mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppService } from '../../../main/app/app-service';
+import { probeServer } from '../../../main/core/doctor';
+import { newServer } from '../../../main/core/common/servers';
+import type { ServerSettings } from '../../../main/core/common/settings-schema';
+import { confBackend } from '../../../main/core/settings/settings';
+import { TokenVault } from '../../../main/core/vault/token-vault';
+import { startKatyaServer } from '../../../main/server/server';
+import type { KatyaServer } from '../../../main/server/server';
+import type {
+  EventChannel,
+  EventPayloads,
+  FeedEvent,
+  ShownNotification,
+} from '../../../preload/contract';
+import { fakeEncryptor } from '../../fakes/encryptor';
+import { KatyaTestServer, eventFrame } from '../connection/support/katya-test-server';
+
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanup.length) await cleanup.pop()!();
+});
+
+async function until<T>(what: string, fn: () => T | undefined | null | false, ms = 10_000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function reference(token: string, port = 0): Promise<KatyaServer> {
+  const s = await startKatyaServer({ port, tokens: [{ token, channels: ['*'], admin: true }] });
+  cleanup.push(() => s.close());
+  return s;
+}
+
+async function app(dataDir = mkdtempSync(path.join(os.tmpdir(), 'katya-servers-'))) {
+  const events: { channel: EventChannel; payload: unknown }[] = [];
+  const notes: ShownNotification[] = [];
+  const svc = await AppService.start({
+    dataDir,
+    settingsBackend: confBackend({ cwd: dataDir }),
+    encryptor: fakeEncryptor('keychain'),
+    notify: { show: (n) => notes.push(n), withdraw: () => undefined },
+    emit: (channel, payload) => events.push({ channel, payload }),
+    startDemo: null,
+    probe: probeServer,
+    connection: { backoff: { minMs: 50, maxMs: 200, resetAfterMs: 5_000 } },
+  });
+  cleanup.push(() => svc.stop());
+  const of = <C extends EventChannel>(c: C) =>
+    events.filter((e) => e.channel === c).map((e) => e.payload as EventPayloads[C]);
+  const fed = () => of('feed:added').flat() as FeedEvent[];
+  const view = (id: string) => svc.snapshot().servers.find((s) => s.id === id)?.connection;
+  return { svc, dataDir, notes, of, fed, view, invoke: svc.handlers.invoke };
+}
+
+type App = Awaited<ReturnType<typeof app>>;
+
+/** Add servers (name and URL each), store each one's token, wait until each is connected. */
+async function follow(a: App, list: { name: string; url: string; token: string }[]) {
+  const servers: ServerSettings[] = [];
+  for (const s of list) servers.push({ ...newServer(s.url, servers), name: s.name });
+  const r = await a.invoke['settings:update']({ servers });
+  expect(r.ok, JSON.stringify(r)).toBe(true);
+  for (const [i, s] of list.entries())
+    await a.invoke['token:set']({ token: s.token, server: servers[i]!.id });
+  return servers;
+}
+
+/** Each of these servers connected with its subscriptions active: what it publishes arrives. */
+const connected = (a: App, ids: string[]) => () =>
+  ids.every((id) => {
+    const d = a.svc.diagnostics().servers?.find((x) => x.id === id);
+    return (
+      d?.connection.phase === 'connected' &&
+      d.subscriptions.length > 0 &&
+      d.subscriptions.every((x) => x.status === 'active')
+    );
+  });
+
+describe('several servers', () => {
+  it('follows two servers at once: one merged feed, each row with its server', async () => {
+    const prod = await reference('prod-token');
+    const staging = await reference('staging-token');
+    const a = await app();
+    const [p, s] = await follow(a, [
+      { name: 'Production', url: prod.url, token: 'prod-token' },
+      { name: 'Staging', url: staging.url, token: 'staging-token' },
+    ]);
+    await until('both connected', connected(a, [p!.id, s!.id]));
+    prod.publish('security.alert.created', { id: 'a1', title: 'Login storm', severity: 'high' });
+    await until('the first event', () => a.fed().length >= 1);
+    staging.publish('message.created', { id: 'm1', content: 'hello' });
+    await until('both events', () => a.fed().length >= 2);
+
+    const page = await a.invoke['feed:query']({});
+    expect(page.entries.map((e) => e.server)).toEqual([s!.id, p!.id]); // newest first
+    expect(page.total).toBe(2);
+    const alert = page.entries[1] as FeedEvent;
+    expect(alert.id).toBe(`${p!.id}/${alert.eventId}`);
+    expect(await a.invoke['feed:get'](alert.id)).toMatchObject({
+      server: p!.id,
+      data: { id: 'a1' },
+    });
+    // the server filter
+    const onlyStaging = await a.invoke['feed:query']({ servers: [s!.id] });
+    expect(onlyStaging.entries.map((e) => (e as FeedEvent).data.id)).toEqual(['m1']);
+    // unread per server, and marking one read touches only its own server's history
+    expect(a.svc.snapshot().servers.map((x) => x.unread)).toEqual([1, 1]);
+    await a.invoke['feed:markRead']([alert.id]);
+    expect(a.svc.snapshot().servers.map((x) => x.unread)).toEqual([0, 1]);
+    // with more than one server, a notification's title names it, and opens the feed id
+    await until('the notification', () => a.notes.length >= 1);
+    expect(a.notes[0]!.title).toMatch(/^Production: /);
+    expect(a.notes[0]!.eventId).toBe(alert.id);
+    // "Copy diagnostics" covers every server, with no token in it
+    const text = await a.invoke['diagnostics:copy']();
+    expect(text).toContain(`server "Production" (${p!.id}):`);
+    expect(text).toContain(`server "Staging" (${s!.id}):`);
+    expect(text).not.toMatch(/prod-token|staging-token/);
+    const diagnostics = await a.invoke['diagnostics:get']();
+    expect(diagnostics.servers?.map((x) => x.connection.phase)).toEqual(['connected', 'connected']);
+  });
+
+  it('keeps the same event id from two servers as two events', async () => {
+    const one = await KatyaTestServer.start({ tokens: ['t1'] });
+    const two = await KatyaTestServer.start({ tokens: ['t2'] });
+    cleanup.push(
+      () => one.close(),
+      () => two.close(),
+    );
+    const a = await app();
+    const [x, y] = await follow(a, [
+      { name: 'One', url: one.url, token: 't1' },
+      { name: 'Two', url: two.url, token: 't2' },
+    ]);
+    await until('both connected', connected(a, [x!.id, y!.id]));
+    const same = eventFrame('message.created', { content: 'same' }, { id: 'evt_same' });
+    one.last!.send(same);
+    two.last!.send(same);
+    await until('two events', () => a.fed().length >= 2);
+    expect(
+      a
+        .fed()
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual([`${x!.id}/evt_same`, `${y!.id}/evt_same`].sort());
+    expect(a.svc.snapshot().unread).toBe(2);
+  });
+
+  it('presents each token to its own server only, checked at the socket', async () => {
+    const one = await KatyaTestServer.start({ tokens: ['token-one'] });
+    const two = await KatyaTestServer.start({ tokens: ['token-two'] });
+    cleanup.push(
+      () => one.close(),
+      () => two.close(),
+    );
+    const a = await app();
+    const [x, y] = await follow(a, [
+      { name: 'One', url: one.url, token: 'token-one' },
+      { name: 'Two', url: two.url, token: 'token-two' },
+    ]);
+    await until('both connected', connected(a, [x!.id, y!.id]));
+    // Swap the addresses: each token stays bound to the origin it was entered for.
+    const swapped = a.svc.snapshot().settings.servers.map((s, i) => ({
+      ...s,
+      url: i === 0 ? two.url : one.url,
+    }));
+    expect((await a.invoke['settings:update']({ servers: swapped })).ok).toBe(true);
+    await until('both ask for sign-in', () =>
+      [x!.id, y!.id].every((id) => a.view(id)?.phase === 'signin'),
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    const presented = (s: KatyaTestServer) =>
+      s.clients.map((c) => c.request.headers.authorization ?? '');
+    expect(presented(one).every((h) => h === 'Bearer token-one')).toBe(true);
+    expect(presented(two).every((h) => h === 'Bearer token-two')).toBe(true);
+  });
+
+  it('five servers: one refusing the token, one flapping, the other three undisturbed', async () => {
+    const steady = [await reference('t0'), await reference('t1'), await reference('t2')];
+    const refusing = await reference('right-token');
+    let flapping = await reference('t4');
+    const flapPort = Number(new URL(flapping.url).port);
+    const a = await app();
+    const ids = (
+      await follow(a, [
+        ...steady.map((s, i) => ({ name: `Steady ${i}`, url: s.url, token: `t${i}` })),
+        { name: 'Refusing', url: refusing.url, token: 'wrong-token' },
+        { name: 'Flapping', url: flapping.url, token: 't4' },
+      ])
+    ).map((s) => s.id);
+    await until(
+      'the steady ones and the flapping one connected',
+      connected(a, [...ids.slice(0, 3), ids[4]!]),
+    );
+    await until('sign-in needed for the refusing one', () => a.view(ids[3]!)?.phase === 'signin');
+    expect(a.svc.snapshot().connection.phase).toBe('signin'); // the worst, for the status bar
+    const before = steady.map((s) => s.connectionCount());
+
+    for (let round = 0; round < 3; round++) {
+      await flapping.close();
+      await until('the flapping one lost', () => a.view(ids[4]!)?.phase !== 'connected');
+      for (const [i, s] of steady.entries()) s.publish('message.created', { id: `r${round}-${i}` });
+      await until('the steady events', () =>
+        steady.every((_s, i) => a.fed().some((e) => e.data.id === `r${round}-${i}`)),
+      );
+      flapping = await reference('t4', flapPort);
+      await until('the flapping one back', () => a.view(ids[4]!)?.phase === 'connected');
+    }
+    // the steady servers never saw a second connection, nor the refusing one a retry
+    expect(steady.map((s) => s.connectionCount())).toEqual(before);
+    expect(refusing.connectionCount()).toBe(1);
+    for (const id of ids.slice(0, 3)) expect(a.view(id)?.phase).toBe('connected');
+    // the tray lists each server with its state
+    const tray = a.svc.trayState(() => '12:00');
+    expect(tray.icon).toBe('signin');
+    expect(tray.serverLines?.map((l) => l.line)).toEqual([
+      'Steady 0: Connected',
+      'Steady 1: Connected',
+      'Steady 2: Connected',
+      'Refusing: Sign-in needed',
+      'Flapping: Connected',
+    ]);
+  });
+
+  it('a switched-off server is not connected; removing one wipes its token and history', async () => {
+    const keep = await reference('keep-token');
+    const drop = await reference('drop-token');
+    const a = await app();
+    const [k, d] = await follow(a, [
+      { name: 'Keep', url: keep.url, token: 'keep-token' },
+      { name: 'Drop', url: drop.url, token: 'drop-token' },
+    ]);
+    await until('both connected', connected(a, [k!.id, d!.id]));
+    drop.publish('message.created', { id: 'gone' });
+    await until('its event', () => a.fed().length >= 1);
+    const dropDir = path.join(a.dataDir, 'servers', d!.id);
+    expect(existsSync(path.join(dropDir, 'token.bin'))).toBe(true);
+
+    const off = a.svc.snapshot().settings.servers.map((s) => ({ ...s, enabled: s.id !== d!.id }));
+    expect((await a.invoke['settings:update']({ servers: off })).ok).toBe(true);
+    await until('paused', () => a.view(d!.id)?.phase === 'paused');
+    await until('closed at the server', () => drop.connectionCount() === 1);
+
+    const rest = a.svc.snapshot().settings.servers.filter((s) => s.id !== d!.id);
+    expect((await a.invoke['settings:update']({ servers: rest })).ok).toBe(true);
+    expect(existsSync(dropDir)).toBe(false);
+    expect(a.svc.snapshot().servers.map((s) => s.id)).toEqual([k!.id]);
+    expect((await a.invoke['feed:query']({})).entries).toEqual([]);
+    expect(a.view(k!.id)?.phase).toBe('connected');
+  });
+});
+
+describe('from one server to a list of one', () => {
+  it('keeps the token, the history and the read marks of a version 2 profile', async () => {
+    const server = await reference('old-token');
+    // A version 2 profile: settings with serverUrl, the token bound to that server, history.
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'katya-v2-'));
+    const first = await app(dataDir);
+    const [only] = await follow(first, [{ name: 'Old', url: server.url, token: 'old-token' }]);
+    await until('connected', connected(first, [only!.id]));
+    server.publish('message.created', { id: 'kept' });
+    server.publish('message.created', { id: 'read' });
+    await until('two events', () => first.fed().length >= 2);
+    await first.invoke['feed:markRead']([first.fed().find((e) => e.data.id === 'read')!.id]);
+    await first.svc.stop();
+    // ... moved to where version 2 kept them, with the version 2 settings file:
+    const v2 = path.join(mkdtempSync(path.join(os.tmpdir(), 'katya-v2-')), 'profile');
+    mkdirSync(v2);
+    const { cpSync } = await import('node:fs');
+    cpSync(path.join(dataDir, 'servers', only!.id, 'history'), path.join(v2, 'history'), {
+      recursive: true,
+    });
+    const vault = new TokenVault({
+      file: path.join(v2, 'token.bin'),
+      encryptor: fakeEncryptor('keychain'),
+      acceptWeak: () => false,
+    });
+    vault.set('old-token', { serverUrl: server.url });
+    writeFileSync(
+      path.join(v2, 'settings.json'),
+      JSON.stringify({
+        version: 2,
+        serverUrl: server.url,
+        authMethod: 'header',
+        subscriptions: { channels: ['messages', 'security'], events: [] },
+        notifications: {
+          threshold: 'critical',
+          perEvent: {},
+          mutedChannels: [],
+          quietHours: { enabled: false, start: '22:00', end: '07:00' },
+          criticalBreaksThrough: true,
+        },
+      }),
+    );
+
+    const second = await app(v2);
+    const [migrated] = second.svc.snapshot().settings.servers;
+    expect(migrated).toMatchObject({
+      id: 'main',
+      url: server.url,
+      subscriptions: { channels: ['messages', 'security'], events: [] },
+      notifications: null,
+    });
+    expect(second.svc.snapshot().settings.notifications.threshold).toBe('critical');
+    await until('connected with the old token', connected(second, ['main']));
+    const page = await second.invoke['feed:query']({});
+    expect(page.entries.map((e) => [(e as FeedEvent).data.id, (e as FeedEvent).read])).toEqual([
+      ['read', true],
+      ['kept', false],
+    ]);
+  });
+});
