@@ -118,10 +118,24 @@ export type ProxyAuthStatus =
   { stored: false } | { stored: true; storage: 'keychain' | 'weak' | 'memory' };
 
 export interface PolicyLocks {
-  /** field -> reason shown to the user */
+  /**
+   * field -> reason shown to the user. `servers`: which servers are listed and in what order
+   * (none can be added, removed or moved); each preset server's own locks are in `presets`.
+   */
   locked: Partial<Record<LockableField, string>>;
+  /** the servers the policy presets, first in the list: never removed, these fields fixed */
+  presets?: { id: string; fields: PresetServerField[] }[];
   source: string | null;
 }
+
+/** What a policy can fix of a server it presets: each field it names. */
+export type PresetServerField =
+  | 'name'
+  | 'url'
+  | 'authMethod'
+  | 'subscriptions'
+  | 'notifications'
+  | 'network';
 
 /** One server as the window lists it: its name, connection, token and unread count. */
 export interface ServerView {

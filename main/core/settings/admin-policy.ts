@@ -11,14 +11,24 @@ import { AUTH_METHODS, SEVERITIES } from '../common/protocol';
 import {
   DEFAULT_SETTINGS,
   DEFAULT_SUBSCRIPTIONS,
+  SERVER_LIMITS,
   caFileSchema,
+  serverNameSchema,
+  serverNetworkSchema,
   notificationRulesSchema,
   proxyUrlSchema,
   serverUrlSchema,
   serverSchema,
 } from '../common/settings-schema';
 import { PROXY_MODES } from '../common/network';
-import type { LockableField, Settings, Subscriptions } from '../common/settings-schema';
+import type {
+  LockableField,
+  ServerSettings,
+  Settings,
+  Subscriptions,
+} from '../common/settings-schema';
+import type { PresetServerField } from '../common/views';
+import { createHash } from 'node:crypto';
 import type { AuthMethod } from '../common/protocol';
 import { defaultServerName } from '../common/servers';
 import { LEGACY_SERVER_ID } from './migrations';
@@ -43,6 +53,18 @@ export const updateUrlSchema = z
       return false;
     }
   }, 'use an https:// URL without a user name or password');
+
+/** A server the policy presets: name and address always, anything else it wants fixed. */
+const presetServerSchema = z
+  .object({
+    name: serverNameSchema,
+    url: serverSchema.shape.url,
+    authMethod: serverSchema.shape.authMethod.optional(),
+    subscriptions: serverSchema.shape.subscriptions.optional(),
+    notifications: notificationRulesSchema.optional(),
+    network: serverNetworkSchema.optional(),
+  })
+  .strict();
 
 export const adminPolicyFileSchema = z
   .object({
@@ -77,8 +99,33 @@ export const adminPolicyFileSchema = z
     proxyUrl: proxyUrlSchema.optional(),
     /** a PEM file of CA certificates to trust as well, by absolute path */
     extraCaFile: caFileSchema.optional(),
+    /** servers every desktop follows, first in the list; each field named is fixed */
+    servers: z.array(presetServerSchema).max(SERVER_LIMITS.max).optional(),
+    /** false: the user cannot add servers of their own (default true) */
+    allowOwnServers: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.serverUrl !== undefined && p.servers !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['servers'],
+        message: 'use "servers" or "serverUrl", not both',
+      });
+    const names = new Set<string>();
+    const urls = new Set<string>();
+    for (const [i, server] of (p.servers ?? []).entries()) {
+      const name = server.name.toLocaleLowerCase();
+      if (names.has(name) || urls.has(server.url))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['servers', i],
+          message: 'two servers share a name or an address',
+        });
+      names.add(name);
+      urls.add(server.url);
+    }
+  });
 
 export interface AdminPolicy {
   /** the file it came from */
@@ -90,12 +137,22 @@ export interface AdminPolicy {
    * every server follows
    */
   values: PolicyValues;
+  /** the servers it presets (first in the list), each with the fields it fixes */
+  servers?: PolicyServers;
   /** the update feed; not a setting, so no one but the policy can point the app elsewhere */
   updateUrl?: string;
 }
 
+export interface PolicyServers {
+  presets: ServerSettings[];
+  /** server id -> the fields the policy fixes */
+  fixed: ReadonlyMap<string, readonly PresetServerField[]>;
+  /** may the user add servers of their own, and order them */
+  allowOwn: boolean;
+}
+
 export type PolicyValues = Partial<
-  Pick<Settings, Exclude<LockableField, 'authMethod' | 'subscriptions'>>
+  Pick<Settings, Exclude<LockableField, 'authMethod' | 'subscriptions' | 'servers'>>
 > & {
   authMethod?: AuthMethod;
   subscriptions?: Subscriptions;
@@ -120,26 +177,7 @@ export function policyFromDocument(
   }
   const p = parsed.data;
   const values: AdminPolicy['values'] = {};
-  // A preset server is the list of one that version 2 settings migrate to, with the same id,
-  // so a token entered for it before the policy arrived is still found. An empty URL presets
-  // no server: the built-in demo.
-  if (p.serverUrl !== undefined) {
-    values.servers =
-      p.serverUrl === ''
-        ? []
-        : [
-            {
-              id: LEGACY_SERVER_ID,
-              name: defaultServerName(p.serverUrl),
-              url: p.serverUrl,
-              enabled: true,
-              authMethod: p.authMethod ?? 'header',
-              subscriptions: p.subscriptions ?? structuredClone(DEFAULT_SUBSCRIPTIONS),
-              notifications: null,
-              network: null,
-            },
-          ];
-  }
+  const servers = presetServers(p);
   if (p.authMethod !== undefined) values.authMethod = p.authMethod;
   if (p.subscriptions !== undefined) values.subscriptions = p.subscriptions;
   if (p.notifications !== undefined) {
@@ -157,8 +195,66 @@ export function policyFromDocument(
   if (p.proxyUrl !== undefined) values.proxyUrl = p.proxyUrl;
   if (p.extraCaFile !== undefined) values.extraCaFile = p.extraCaFile;
   const policy: AdminPolicy = { source, reason: p.message ?? DEFAULT_REASON, values };
+  if (servers) policy.servers = servers;
   if (p.updateUrl !== undefined) policy.updateUrl = p.updateUrl;
   return { policy };
+}
+
+/**
+ * A preset server's id: from its address, so it stays the same however the policy's list is
+ * reordered or renamed, and the user's token, history and choices for it are found again.
+ */
+export function presetServerId(url: string): string {
+  return `p${createHash('sha256').update(url).digest('hex').slice(0, 15)}`;
+}
+
+function presetServers(p: z.infer<typeof adminPolicyFileSchema>): PolicyServers | undefined {
+  // `serverUrl` (policy version 1) presets the list of one that version 2 settings migrate
+  // to, with the same id, so a token entered for it before the policy arrived is still found;
+  // that list is the whole list. An empty URL presets no server: the built-in demo.
+  if (p.serverUrl !== undefined) {
+    const presets: ServerSettings[] =
+      p.serverUrl === ''
+        ? []
+        : [
+            {
+              id: LEGACY_SERVER_ID,
+              name: defaultServerName(p.serverUrl),
+              url: p.serverUrl,
+              enabled: true,
+              authMethod: p.authMethod ?? 'header',
+              subscriptions: p.subscriptions ?? structuredClone(DEFAULT_SUBSCRIPTIONS),
+              notifications: null,
+              network: null,
+            },
+          ];
+    return {
+      presets,
+      fixed: new Map(presets.map((s) => [s.id, ['name', 'url'] as PresetServerField[]])),
+      allowOwn: false,
+    };
+  }
+  if (p.servers === undefined) return undefined;
+  const fixed = new Map<string, PresetServerField[]>();
+  const presets = p.servers.map((preset): ServerSettings => {
+    const id = presetServerId(preset.url);
+    const fields: PresetServerField[] = ['name', 'url'];
+    for (const f of ['authMethod', 'subscriptions', 'notifications', 'network'] as const)
+      if (preset[f] !== undefined) fields.push(f);
+    fixed.set(id, fields);
+    return {
+      id,
+      name: preset.name,
+      url: preset.url,
+      enabled: true,
+      authMethod: preset.authMethod ?? p.authMethod ?? 'header',
+      subscriptions:
+        preset.subscriptions ?? p.subscriptions ?? structuredClone(DEFAULT_SUBSCRIPTIONS),
+      notifications: preset.notifications ?? null,
+      network: preset.network ?? null,
+    };
+  });
+  return { presets, fixed, allowOwn: p.allowOwnServers ?? true };
 }
 
 /**

@@ -11,7 +11,12 @@ import {
   settingsPatchSchema,
   settingsSchema,
 } from '../common/settings-schema';
-import type { Settings, SettingsPatch } from '../common/settings-schema';
+import type {
+  LockableField,
+  ServerSettings,
+  Settings,
+  SettingsPatch,
+} from '../common/settings-schema';
 import type { PolicyLocks, SettingsResult } from '../common/views';
 import { fieldErrorsFromIssues } from '../common/settings-errors';
 import type { SettingsFieldError } from '../common/settings-errors';
@@ -76,10 +81,18 @@ export class SettingsService {
   locks(): PolicyLocks {
     if (!this.#policy) return { locked: {}, source: null };
     const locked: PolicyLocks['locked'] = {};
+    const values: Partial<Record<LockableField, unknown>> = this.#policy.values;
     for (const field of LOCKABLE_FIELDS) {
-      if (this.#policy.values[field] !== undefined) locked[field] = this.#policy.reason;
+      if (values[field] !== undefined) locked[field] = this.#policy.reason;
     }
-    return { locked, source: this.#policy.source };
+    const servers = this.#policy.servers;
+    if (!servers) return { locked, source: this.#policy.source };
+    if (!servers.allowOwn) locked.servers = this.#policy.reason;
+    const presets = servers.presets.map((p) => ({
+      id: p.id,
+      fields: [...(servers.fixed.get(p.id) ?? [])],
+    }));
+    return { locked, presets, source: this.#policy.source };
   }
 
   /** Problems found at start (reset file, invalid policy) the window should tell the user. */
@@ -249,26 +262,30 @@ export class SettingsService {
 // ---- the admin policy over the user's settings ------------------------------------------
 
 /**
- * The policy's values over the user's. Whole fields replace the user's; a preset servers list
- * replaces the user's list but keeps what the user chose for each of its servers (enabled, own
- * rules, own network); a locked auth method or subscriptions applies to every server.
+ * The policy's values over the user's. Whole fields replace the user's. Preset servers come
+ * first, in the policy's order, each with the user's own choices for what the policy leaves
+ * open (switched off, own rules...) and the policy's for what it fixes; then the user's own
+ * servers, when the policy allows them. A locked auth method or subscriptions applies to every
+ * server.
  */
 function withPolicy(stored: Settings, policy: AdminPolicy): Settings {
   const out = clone(stored);
-  const { servers, authMethod, subscriptions, ...whole } = clone(policy.values);
+  const { authMethod, subscriptions, ...whole } = clone(policy.values);
   Object.assign(out, whole);
+  const servers = policy.servers;
   if (servers) {
     const mine = new Map(stored.servers.map((s) => [s.id, s]));
-    out.servers = servers.map((preset) => {
+    const presets = servers.presets.map((preset) => {
       const own = mine.get(preset.id);
-      return own
-        ? {
-            ...clone(own),
-            name: preset.name,
-            url: preset.url,
-          }
-        : preset;
+      if (!own) return clone(preset);
+      const merged: ServerSettings = clone(own);
+      for (const field of servers.fixed.get(preset.id) ?? [])
+        (merged as Record<string, unknown>)[field] = clone(preset[field]);
+      return merged;
     });
+    const presetIds = new Set(servers.presets.map((p) => p.id));
+    const own = servers.allowOwn ? stored.servers.filter((s) => !presetIds.has(s.id)) : [];
+    out.servers = [...presets, ...clone(own)];
   }
   for (const server of out.servers) {
     if (authMethod) server.authMethod = authMethod;
@@ -286,16 +303,27 @@ function lockedChanges(key: keyof SettingsPatch, value: unknown, policy: AdminPo
   }
   const list = value as Settings['servers'];
   const out: string[] = [];
-  if (v.servers) {
-    const shape = (l: Settings['servers']) => l.map((s) => [s.id, s.name, s.url]);
-    if (!isDeepStrictEqual(shape(list), shape(v.servers))) out.push('servers');
+  const servers = policy.servers;
+  if (servers) {
+    const ids = list.map((s) => s.id);
+    const presetIds = servers.presets.map((p) => p.id);
+    // every preset present, first and in order; others only where the policy allows them
+    const listed = ids.slice(0, presetIds.length);
+    if (
+      !isDeepStrictEqual(listed, presetIds) ||
+      (!servers.allowOwn && ids.length > presetIds.length)
+    )
+      out.push('servers');
   }
   list.forEach((server, i) => {
+    const preset = servers?.presets.find((p) => p.id === server.id);
+    for (const field of (preset && servers?.fixed.get(preset.id)) ?? [])
+      if (!isDeepStrictEqual(server[field], preset![field])) out.push(`servers.${i}.${field}`);
     if (v.authMethod && server.authMethod !== v.authMethod) out.push(`servers.${i}.authMethod`);
     if (v.subscriptions && !isDeepStrictEqual(server.subscriptions, v.subscriptions))
       out.push(`servers.${i}.subscriptions`);
   });
-  return out;
+  return [...new Set(out)];
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

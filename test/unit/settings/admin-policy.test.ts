@@ -1,5 +1,6 @@
 import { newServer } from '../../../main/core/common/servers';
 import { LEGACY_SERVER_ID } from '../../../main/core/settings/migrations';
+import { presetServerId } from '../../../main/core/settings/admin-policy';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +74,7 @@ describe('admin policy', () => {
         subscriptions: 'Managed by ACME IT',
         notifications: 'Managed by ACME IT',
       },
+      presets: [{ id: LEGACY_SERVER_ID, fields: ['name', 'url'] }],
       source: join(dir, 'policy.json'),
     });
   });
@@ -88,7 +90,7 @@ describe('admin policy', () => {
       ok: false,
       errors: [
         {
-          field: 'servers',
+          field: 'servers.0.url',
           code: 'locked',
           params: { reason: 'Managed by ACME IT' },
           message: 'locked: Managed by ACME IT',
@@ -247,7 +249,7 @@ describe('admin policy: only an administrator may have written it', () => {
   it('is read when its owner and the owners of its folders alone can write them', () => {
     const p = policyFile(FLEET);
     chmodSync(p, 0o644);
-    expect(loadAdminPolicy(p, asTests).policy?.values.servers?.[0]?.url).toBe(FLEET.serverUrl);
+    expect(loadAdminPolicy(p, asTests).policy?.servers?.presets[0]?.url).toBe(FLEET.serverUrl);
   });
 
   it('is ignored, with the reason, when every user can write it', () => {
@@ -292,7 +294,7 @@ describe('admin policy on Windows: the registry', () => {
   it('reads the JSON string value, the same document as the file', () => {
     const { policy, error } = loadRegistryPolicy(() => output('REG_SZ', JSON.stringify(FLEET)));
     expect(error).toBeUndefined();
-    expect(policy?.values.servers?.[0]?.url).toBe(FLEET.serverUrl);
+    expect(policy?.servers?.presets[0]?.url).toBe(FLEET.serverUrl);
     expect(policy?.source).toBe('HKLM\\SOFTWARE\\Policies\\Katya Desktop\\Policy');
   });
 
@@ -316,5 +318,90 @@ describe('admin policy on Windows: the registry', () => {
       throw new Error('reg.exe failed');
     };
     expect(loadRegistryPolicy(failing).error).toMatch(/cannot be read and was ignored: reg.exe/);
+  });
+});
+
+describe('admin policy: a preset servers list', () => {
+  const PRESETS = {
+    message: 'ACME IT',
+    servers: [
+      {
+        name: 'Production',
+        url: 'wss://katya.acme.example/v1/ws',
+        subscriptions: { channels: ['security'], events: [] },
+      },
+      { name: 'Staging', url: 'wss://staging.acme.example/v1/ws' },
+    ],
+  };
+
+  it('presets its servers first, each fixing the fields it names, and keeps ids by address', () => {
+    const s = service(PRESETS);
+    const [prod, staging] = s.get().servers;
+    expect(prod).toMatchObject({
+      id: presetServerId('wss://katya.acme.example/v1/ws'),
+      name: 'Production',
+      subscriptions: { channels: ['security'], events: [] },
+    });
+    expect(staging!.subscriptions.channels).toHaveLength(6); // not named: the user's to choose
+    expect(s.locks()).toMatchObject({
+      locked: {},
+      presets: [
+        { id: prod!.id, fields: ['name', 'url', 'subscriptions'] },
+        { id: staging!.id, fields: ['name', 'url'] },
+      ],
+    });
+    // the same address keeps its id whatever the order or name in the policy
+    const moved = service({ servers: [{ ...PRESETS.servers[0]!, name: 'Prod' }] });
+    expect(moved.get().servers[0]!.id).toBe(prod!.id);
+  });
+
+  it('lets the user change what the policy leaves open, and add servers of their own', () => {
+    const s = service(PRESETS);
+    const [prod, staging] = s.get().servers;
+    const own = newServer('wss://lab.example/v1/ws', s.get().servers);
+    const next = [
+      { ...prod!, enabled: false },
+      { ...staging!, subscriptions: { channels: ['rooms' as const], events: [] } },
+      own,
+    ];
+    expect(s.update({ servers: next }).ok).toBe(true);
+    expect(s.get().servers.map((x) => [x.name, x.enabled, x.subscriptions.channels])).toEqual([
+      ['Production', false, ['security']],
+      ['Staging', true, ['rooms']],
+      [own.name, true, own.subscriptions.channels],
+    ]);
+    // what it fixes, it fixes; a preset cannot be removed or moved below the user's own
+    const codes = (list: unknown) => {
+      const r = s.update({ servers: list as never });
+      return r.ok ? [] : r.errors.map((e) => e.field);
+    };
+    expect(codes([{ ...prod!, name: 'Mine' }, staging, own])).toEqual(['servers.0.name']);
+    expect(
+      codes([{ ...prod!, subscriptions: { channels: ['rooms'], events: [] } }, staging, own]),
+    ).toEqual(['servers.0.subscriptions']);
+    expect(codes([prod, own])).toEqual(['servers']);
+    expect(codes([own, prod, staging])).toEqual(['servers']);
+  });
+
+  it("with allowOwnServers false, the list is the policy's", () => {
+    const s = service({ ...PRESETS, allowOwnServers: false });
+    expect(s.locks().locked.servers).toBe('ACME IT');
+    const list = s.get().servers;
+    const r = s.update({ servers: [...list, newServer('wss://lab.example/v1/ws', list)] });
+    expect(r).toMatchObject({ ok: false, errors: [{ field: 'servers', code: 'locked' }] });
+  });
+
+  it.each([
+    ['serverUrl and servers together', { ...PRESETS, serverUrl: 'wss://x.example/v1/ws' }],
+    [
+      'two servers with one address',
+      { servers: [PRESETS.servers[1], { ...PRESETS.servers[1], name: 'Other' }] },
+    ],
+    ['a preset without an address', { servers: [{ name: 'Nowhere', url: '' }] }],
+    ['a preset with a field of its own', { servers: [{ ...PRESETS.servers[1], colour: 'red' }] }],
+  ])('%s make the policy invalid', (_what, doc) => {
+    const s = service(doc);
+    expect(s.notices()[0]).toMatch(/invalid and was ignored/);
+    expect(s.locks().locked).toEqual({});
   });
 });
