@@ -98,7 +98,8 @@ export const invokeSchemas = {
   'proxyAuth:clear': none,
   'connection:reconnectNow': z.tuple([serverChoice.optional()]),
   'connection:test': z.tuple([connectionTestSchema]),
-  'notifications:snooze': z.tuple([snoozeSchema]),
+  /** every server's notifications, or one server's */
+  'notifications:snooze': z.tuple([snoozeSchema, serverChoice.optional()]),
   'diagnostics:get': none,
   'diagnostics:copy': none,
   'app:about': none,

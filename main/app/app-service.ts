@@ -269,9 +269,9 @@ export class AppService {
         view: () => this.serversChanged(),
         notify: (slot, n) => this.showNotification(slot, n),
         withdraw: (_slot, id) => deps.notify.withdraw(id),
-        snoozeChange: (until) => {
-          this.snoozes.write(until);
+        snoozeChange: () => {
           this.unreadChanged();
+          this.serversChanged();
         },
       },
     });
@@ -307,6 +307,7 @@ export class AppService {
       connection: slot.link.view(),
       token: slot.vault.status(),
       unread: slot.history.unreadCount(),
+      snoozedUntil: slot.notifier.snoozedUntil(),
     }));
   }
 
@@ -355,8 +356,9 @@ export class AppService {
     return this.slots.reduce((sum, slot) => sum + slot.history.unreadCount(), 0);
   }
 
+  /** The snooze of every server (the tray's and the status bar's); each server's is in ServerView. */
   private snoozedUntil(): number | null {
-    return this.slots[0]?.notifier.snoozedUntil() ?? this.snoozes.read(this.clock.now());
+    return this.snoozes.read(this.clock.now());
   }
 
   private unreadChanged() {
@@ -574,10 +576,22 @@ export class AppService {
     return token;
   }
 
-  snooze(choice: SnoozeChoice): number | null {
+  /**
+   * Snooze every server, or one ("Snooze Staging"). Ending the snooze of every server ends each
+   * server's own as well: "Resume notifications" means all of them.
+   */
+  snooze(choice: SnoozeChoice, server?: string): number | null {
+    const slots = server === undefined ? this.slots : this.slots.filter((s) => s.id === server);
+    if (server !== undefined && slots.length === 0) throw new Error(`no server "${server}"`);
     let until: number | null = null;
-    for (const slot of this.slots) until = slot.notifier.snooze(choice);
-    this.log.info(until ? `snoozed until ${new Date(until).toISOString()}` : 'snooze ended');
+    for (const slot of slots) until = slot.notifier.snooze(choice);
+    if (server === undefined) this.snoozes.write(until);
+    const who = server === undefined ? '' : ` (${slots[0]!.name()})`;
+    this.log.info(
+      until ? `snoozed until ${new Date(until).toISOString()}${who}` : `snooze ended${who}`,
+    );
+    this.unreadChanged();
+    this.serversChanged();
     return until;
   }
 
@@ -737,7 +751,9 @@ export class AppService {
       'proxyAuth:clear': () => this.clearProxyAuth(),
       'connection:reconnectNow': (input) => this.reconnectNow(input?.server),
       'connection:test': (input) => this.testConnection(input),
-      'notifications:snooze': (choice) => ({ snoozedUntil: this.snooze(choice) }),
+      'notifications:snooze': (choice, which) => ({
+        snoozedUntil: this.snooze(choice, which?.server),
+      }),
       'diagnostics:get': () => this.diagnostics(),
       'diagnostics:copy': () =>
         // The log is already redacted; the rest is redacted again as a belt-and-braces measure.

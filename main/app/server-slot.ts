@@ -18,6 +18,8 @@ import type { ScopedLog } from '../core/log/scoped';
 import { Notifier, fileSeenStore } from '../core/notify/notifier';
 import type { NotificationRequest } from '../core/notify/policy';
 import type { NotifyLanguage } from '../core/notify/texts';
+import { fileSnoozeStore } from '../core/notify/snooze-store';
+import type { SnoozeStore } from '../core/notify/snooze-store';
 import { LEGACY_SERVER_ID } from '../core/settings/migrations';
 import { TokenVault } from '../core/vault/token-vault';
 import type { Encryptor } from '../core/vault/token-vault';
@@ -46,7 +48,8 @@ export interface SlotEvents {
   subscriptions(slot: ServerSlot, subs: SubscriptionStatus[]): void;
   notify(slot: ServerSlot, n: NotificationRequest): void;
   withdraw(slot: ServerSlot, id: string): void;
-  snoozeChange(until: number | null): void;
+  /** this server's own snooze started, ended or ran out */
+  snoozeChange(slot: ServerSlot, until: number | null): void;
 }
 
 export interface SlotDeps {
@@ -61,6 +64,7 @@ export interface SlotDeps {
   systemProxy: SystemProxy | null;
   proxyCredentials: () => ProxyCredentials | null;
   language: () => NotifyLanguage;
+  /** the snooze of every server, at start */
   snoozedUntil: number | null;
   gapSettleMs?: number;
   connection?: Partial<
@@ -88,6 +92,8 @@ export class ServerSlot {
   readonly notifier: Notifier;
   readonly network: ReturnType<typeof appNetwork>;
   readonly #deps: SlotDeps;
+  /** this server's own snooze ("Snooze Staging for 1 hour"), beside the app's snooze.json */
+  readonly #snoozes: SnoozeStore;
   #closed = false;
 
   private constructor(
@@ -99,6 +105,7 @@ export class ServerSlot {
     this.dir = slotDir(deps.dataDir, deps.id);
     const log = slotLog(deps);
     const settings = deps.settings;
+    this.#snoozes = fileSnoozeStore(path.join(this.dir, 'server-snooze.json'), log.child('snooze'));
     this.vault = new TokenVault({
       file: path.join(this.dir, 'token.bin'),
       encryptor: deps.encryptor,
@@ -126,8 +133,13 @@ export class ServerSlot {
           eventId: n.eventId && feedKey(this.id, n.eventId),
         }),
       withdraw: (id) => on.withdraw(this, feedKey(this.id, id)),
-      snoozedUntil: deps.snoozedUntil,
-      onSnoozeChange: (until) => on.snoozeChange(until),
+      // the later of the snooze of every server and this server's own, both kept over a restart
+      snoozedUntil:
+        Math.max(deps.snoozedUntil ?? 0, this.#snoozes.read(deps.clock.now()) ?? 0) || null,
+      onSnoozeChange: (until) => {
+        this.#snoozes.write(until);
+        on.snoozeChange(this, until);
+      },
       log: log.child('notifier'),
       language: deps.language,
     });
@@ -197,6 +209,7 @@ export class ServerSlot {
     this.vault.clear();
     rmSync(path.join(this.dir, 'history'), { recursive: true, force: true });
     rmSync(path.join(this.dir, 'notified.json'), { force: true });
+    rmSync(path.join(this.dir, 'server-snooze.json'), { force: true });
     if (this.dir !== this.#deps.dataDir) rmSync(this.dir, { recursive: true, force: true });
   }
 }

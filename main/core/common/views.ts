@@ -130,12 +130,7 @@ export interface PolicyLocks {
 
 /** What a policy can fix of a server it presets: each field it names. */
 export type PresetServerField =
-  | 'name'
-  | 'url'
-  | 'authMethod'
-  | 'subscriptions'
-  | 'notifications'
-  | 'network';
+  'name' | 'url' | 'authMethod' | 'subscriptions' | 'notifications' | 'network';
 
 /** One server as the window lists it: its name, connection, token and unread count. */
 export interface ServerView {
@@ -145,6 +140,8 @@ export interface ServerView {
   connection: ConnectionView;
   token: TokenStatus;
   unread: number;
+  /** notifications of this server held until then: its own snooze or everyone's */
+  snoozedUntil: number | null;
 }
 
 export interface Snapshot {

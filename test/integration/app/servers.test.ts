@@ -262,6 +262,41 @@ describe('several servers', () => {
   });
 });
 
+describe('snoozing one server or all', () => {
+  it("holds one server's notifications, keeps that over a restart, and 'all' covers each", async () => {
+    const prod = await reference('prod-token');
+    const staging = await reference('staging-token');
+    const a = await app();
+    const [p, s] = await follow(a, [
+      { name: 'Production', url: prod.url, token: 'prod-token' },
+      { name: 'Staging', url: staging.url, token: 'staging-token' },
+    ]);
+    await until('both connected', connected(a, [p!.id, s!.id]));
+    const { snoozedUntil } = await a.invoke['notifications:snooze']('1h', { server: s!.id });
+    expect(snoozedUntil).toBeGreaterThan(Date.now() + 59 * 60_000);
+    expect(a.svc.snapshot().servers.map((x) => x.snoozedUntil)).toEqual([null, snoozedUntil]);
+    expect(a.svc.snapshot().snoozedUntil).toBeNull(); // not everyone's
+    staging.publish('security.alert.created', { id: 's1', title: 'Held', severity: 'high' });
+    prod.publish('security.alert.created', { id: 'p1', title: 'Shown', severity: 'high' });
+    await until('both in the feed', () => a.fed().length >= 2);
+    await until('the notification', () => a.notes.length >= 1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(a.notes.map((n) => n.title)).toEqual([expect.stringMatching(/^Production: .*Shown/)]);
+
+    await a.svc.stop();
+    const again = await app(a.dataDir);
+    expect(again.svc.snapshot().servers.map((x) => x.snoozedUntil)).toEqual([null, snoozedUntil]);
+    // "Resume notifications" for everyone ends each server's own snooze too
+    await again.invoke['notifications:snooze']('4h');
+    expect(again.svc.snapshot().servers.every((x) => x.snoozedUntil! > snoozedUntil!)).toBe(true);
+    await again.invoke['notifications:snooze']('off');
+    expect(again.svc.snapshot().servers.map((x) => x.snoozedUntil)).toEqual([null, null]);
+    expect(() => again.invoke['notifications:snooze']('1h', { server: 'nope' })).toThrow(
+      /no server/,
+    );
+  });
+});
+
 describe('from one server to a list of one', () => {
   it('keeps the token, the history and the read marks of a version 2 profile', async () => {
     const server = await reference('old-token');
