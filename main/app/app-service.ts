@@ -30,7 +30,6 @@ import type {
   SnoozeChoice,
   TestResult,
 } from '../core/common/views';
-import { MetricsTracker } from '../core/metrics';
 import {
   queryMergedFeed,
   splitFeedKey,
@@ -118,7 +117,6 @@ export class AppService {
   readonly log: Logger;
   private readonly clock: Clock;
   private readonly settings: SettingsService;
-  private readonly metrics = new MetricsTracker();
   /** one per server followed, in the user's order; the demo's alone when none is configured */
   private slots: ServerSlot[] = [];
   /** tokens of servers removed this session: log lines written before still get redacted */
@@ -337,7 +335,7 @@ export class AppService {
   private received(slot: ServerSlot, batch: EventMessage[], frames: readonly Uint8Array[]) {
     const now = this.clock.now();
     const entries = slot.history.append(batch, now, frames);
-    if (this.metrics.add(batch, now)) this.metricsChanged();
+    if (slot.metrics.add(batch, now)) this.metricsChanged();
     this.pushEntries(entries.map((e) => toFeedEntry(slot.id, e)));
   }
 
@@ -349,7 +347,14 @@ export class AppService {
 
   /** Metrics change with every event in a flood; the window needs them at most once a second. */
   private metricsChanged() {
-    this.metricsTimer.setIfIdle(() => this.deps.emit('metrics:changed', this.metrics.list()), 1000);
+    this.metricsTimer.setIfIdle(() => this.deps.emit('metrics:changed', this.metricsList()), 1000);
+  }
+
+  /** Every server's metrics, each series naming the server it came from. */
+  private metricsList() {
+    return this.slots.flatMap((slot) =>
+      slot.metrics.list().map((series) => ({ ...series, source: slot.id })),
+    );
   }
 
   private unread(): number {
@@ -743,7 +748,7 @@ export class AppService {
         this.unreadChanged();
         return { unread: this.unread() };
       },
-      'metrics:list': () => this.metrics.list(),
+      'metrics:list': () => this.metricsList(),
       'settings:update': (patch) => this.updateSettings(patch),
       'token:set': (input) => this.setToken(input),
       'token:clear': (input) => this.clearToken(input),

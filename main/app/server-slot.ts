@@ -24,6 +24,7 @@ import { LEGACY_SERVER_ID } from '../core/settings/migrations';
 import { TokenVault } from '../core/vault/token-vault';
 import type { Encryptor } from '../core/vault/token-vault';
 import { appNetwork } from './network';
+import { MetricsTracker } from '../core/metrics';
 import type { SystemProxy } from './network';
 import type { ProxyCredentials } from '../core/common/network';
 import { ServerLink } from './server-link';
@@ -91,6 +92,8 @@ export class ServerSlot {
   readonly vault: TokenVault;
   readonly notifier: Notifier;
   readonly network: ReturnType<typeof appNetwork>;
+  /** this server's analytics metrics */
+  readonly metrics = new MetricsTracker();
   readonly #deps: SlotDeps;
   /** this server's own snooze ("Snooze Staging for 1 hour"), beside the app's snooze.json */
   readonly #snoozes: SnoozeStore;

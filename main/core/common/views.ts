@@ -166,6 +166,9 @@ export interface Snapshot {
 
 export interface MetricSeries {
   name: string;
+  /** the Katya server (its id in the settings) that sent it; absent from a lone tracker's list */
+  source?: string;
+  /** the machine the metric is about, as the metric names it */
   server: string;
   region: string | null;
   unit: string;

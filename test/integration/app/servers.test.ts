@@ -128,6 +128,15 @@ describe('several servers', () => {
     expect(text).toContain(`server "Production" (${p!.id}):`);
     expect(text).toContain(`server "Staging" (${s!.id}):`);
     expect(text).not.toMatch(/prod-token|staging-token/);
+    // the same metric from each server is two series, each naming its server
+    for (const server of [prod, staging])
+      server.publish('analytics.metric.updated', { name: 'cpu', value: 50, unit: '%' });
+    await until('two series', () => a.svc.handlers.invoke['metrics:list']().length === 2);
+    const series = await a.invoke['metrics:list']();
+    expect(series.map((m) => [m.source, m.name])).toEqual([
+      [p!.id, 'cpu'],
+      [s!.id, 'cpu'],
+    ]);
     const diagnostics = await a.invoke['diagnostics:get']();
     expect(diagnostics.servers?.map((x) => x.connection.phase)).toEqual(['connected', 'connected']);
   });
