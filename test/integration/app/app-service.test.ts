@@ -1,47 +1,20 @@
 // The app model end to end in Node: real reference server, real sockets, real files. The only
 // stand-in is the encryptor (Electron's safeStorage cannot run here).
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
-import { AppService } from '../../../main/app/app-service';
-import type { AppServiceDeps } from '../../../main/app/app-service';
 import { startDemoServer } from '../../../main/app/demo';
-import { probeServer } from '../../../main/core/doctor';
-import { confBackend } from '../../../main/core/settings/settings';
 import { startKatyaServer } from '../../../main/server/server';
 import type { KatyaServer } from '../../../main/server/server';
-import type {
-  EventChannel,
-  EventPayloads,
-  FeedEvent,
-  ShownNotification,
-} from '../../../preload/contract';
-import { fakeEncryptor } from '../../fakes/encryptor';
+import type { FeedEvent } from '../../../preload/contract';
 import { follow } from './support/follow';
+import { cleanup, startApp, until } from './support/harness';
 
 const TOKEN = 'admin-s3cret-token';
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanup.length) await cleanup.pop()!();
-});
-
-async function until<T>(
-  what: string,
-  fn: () => T | undefined | null | false,
-  ms = 10_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const app = startApp;
 
 async function server(port = 0): Promise<KatyaServer> {
   const s = await startKatyaServer({
@@ -53,30 +26,6 @@ async function server(port = 0): Promise<KatyaServer> {
   });
   cleanup.push(() => s.close());
   return s;
-}
-
-async function app(
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'katya-app-')),
-  extra: Partial<AppServiceDeps> = {},
-) {
-  const events: { channel: EventChannel; payload: unknown }[] = [];
-  const notes: ShownNotification[] = [];
-  const svc = await AppService.start({
-    dataDir,
-    settingsBackend: confBackend({ cwd: dataDir }),
-    encryptor: fakeEncryptor('keychain'),
-    notify: { show: (n) => notes.push(n), withdraw: () => undefined },
-    emit: (channel, payload) => events.push({ channel, payload }),
-    startDemo: null,
-    probe: probeServer,
-    connection: { backoff: { minMs: 50, maxMs: 200, resetAfterMs: 5_000 } },
-    ...extra,
-  });
-  cleanup.push(() => svc.stop());
-  const of = <C extends EventChannel>(c: C) =>
-    events.filter((e) => e.channel === c).map((e) => e.payload as EventPayloads[C]);
-  const fed = () => of('feed:added').flat();
-  return { svc, dataDir, events, notes, of, fed, invoke: svc.handlers.invoke };
 }
 
 async function signIn(a: Awaited<ReturnType<typeof app>>, s: KatyaServer, token = TOKEN) {

@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppService } from '../../../main/app/app-service';
 import { probeServer } from '../../../main/core/doctor';
 import { confBackend } from '../../../main/core/settings/settings';
@@ -14,6 +14,7 @@ import type { KatyaServer } from '../../../main/server/server';
 import type { ConnectionView, EventPayloads } from '../../../preload/contract';
 import { fakeEncryptor } from '../../fakes/encryptor';
 import { follow } from './support/follow';
+import { cleanup, until } from './support/harness';
 import { startConnectProxy } from '../net/support/connect-proxy';
 import type { ConnectProxy } from '../net/support/connect-proxy';
 import { createPrivateCa } from '../net/support/private-ca';
@@ -36,21 +37,6 @@ afterAll(async () => {
   await server.close();
   ca.cleanup();
 });
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanup.length) await cleanup.pop()!();
-});
-
-async function until<T>(what: string, fn: () => T | undefined | null | false, ms = 10_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 async function proxy(): Promise<ConnectProxy> {
   const p = await startConnectProxy({
     auth: { username: 'alice', password: PASSWORD },

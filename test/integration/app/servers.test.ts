@@ -4,38 +4,16 @@
 import { existsSync, mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { AppService } from '../../../main/app/app-service';
-import { probeServer } from '../../../main/core/doctor';
+import { describe, expect, it } from 'vitest';
 import { newServer } from '../../../main/core/common/servers';
 import type { ServerSettings } from '../../../main/core/common/settings-schema';
-import { confBackend } from '../../../main/core/settings/settings';
 import { TokenVault } from '../../../main/core/vault/token-vault';
 import { startKatyaServer } from '../../../main/server/server';
 import type { KatyaServer } from '../../../main/server/server';
-import type {
-  EventChannel,
-  EventPayloads,
-  FeedEvent,
-  ShownNotification,
-} from '../../../preload/contract';
+import type { FeedEvent, MetricSeries } from '../../../preload/contract';
 import { fakeEncryptor } from '../../fakes/encryptor';
 import { KatyaTestServer, eventFrame } from '../connection/support/katya-test-server';
-
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanup.length) await cleanup.pop()!();
-});
-
-async function until<T>(what: string, fn: () => T | undefined | null | false, ms = 10_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { cleanup, startApp, until } from './support/harness';
 
 async function reference(token: string, port = 0): Promise<KatyaServer> {
   const s = await startKatyaServer({ port, tokens: [{ token, channels: ['*'], admin: true }] });
@@ -43,25 +21,11 @@ async function reference(token: string, port = 0): Promise<KatyaServer> {
   return s;
 }
 
-async function app(dataDir = mkdtempSync(path.join(os.tmpdir(), 'katya-servers-'))) {
-  const events: { channel: EventChannel; payload: unknown }[] = [];
-  const notes: ShownNotification[] = [];
-  const svc = await AppService.start({
-    dataDir,
-    settingsBackend: confBackend({ cwd: dataDir }),
-    encryptor: fakeEncryptor('keychain'),
-    notify: { show: (n) => notes.push(n), withdraw: () => undefined },
-    emit: (channel, payload) => events.push({ channel, payload }),
-    startDemo: null,
-    probe: probeServer,
-    connection: { backoff: { minMs: 50, maxMs: 200, resetAfterMs: 5_000 } },
-  });
-  cleanup.push(() => svc.stop());
-  const of = <C extends EventChannel>(c: C) =>
-    events.filter((e) => e.channel === c).map((e) => e.payload as EventPayloads[C]);
-  const fed = () => of('feed:added').flat() as FeedEvent[];
-  const view = (id: string) => svc.snapshot().servers.find((s) => s.id === id)?.connection;
-  return { svc, dataDir, notes, of, fed, view, invoke: svc.handlers.invoke };
+async function app(dataDir?: string) {
+  const a = await startApp(dataDir);
+  const view = (id: string) => a.svc.snapshot().servers.find((s) => s.id === id)?.connection;
+  const fed = () => a.fed().filter((e): e is FeedEvent => e.kind === 'event');
+  return { ...a, view, fed };
 }
 
 type App = Awaited<ReturnType<typeof app>>;
@@ -87,6 +51,23 @@ const connected = (a: App, ids: string[]) => () =>
       d.subscriptions.every((x) => x.status === 'active')
     );
   });
+
+/** Two scripted servers, each accepting one token, followed and connected as One and Two. */
+async function twoTestServers(token1: string, token2: string) {
+  const one = await KatyaTestServer.start({ tokens: [token1] });
+  const two = await KatyaTestServer.start({ tokens: [token2] });
+  cleanup.push(
+    () => one.close(),
+    () => two.close(),
+  );
+  const a = await app();
+  const [x, y] = await follow(a, [
+    { name: 'One', url: one.url, token: token1 },
+    { name: 'Two', url: two.url, token: token2 },
+  ]);
+  await until('both connected', connected(a, [x!.id, y!.id]));
+  return { a, one, two, x: x!, y: y! };
+}
 
 describe('several servers', () => {
   it('follows two servers at once: one merged feed, each row with its server', async () => {
@@ -131,7 +112,7 @@ describe('several servers', () => {
     // the same metric from each server is two series, each naming its server
     for (const server of [prod, staging])
       server.publish('analytics.metric.updated', { name: 'cpu', value: 50, unit: '%' });
-    await until('two series', () => a.svc.handlers.invoke['metrics:list']().length === 2);
+    await until('two series', () => (a.invoke['metrics:list']() as MetricSeries[]).length === 2);
     const series = await a.invoke['metrics:list']();
     expect(series.map((m) => [m.source, m.name])).toEqual([
       [p!.id, 'cpu'],
@@ -142,18 +123,7 @@ describe('several servers', () => {
   });
 
   it('keeps the same event id from two servers as two events', async () => {
-    const one = await KatyaTestServer.start({ tokens: ['t1'] });
-    const two = await KatyaTestServer.start({ tokens: ['t2'] });
-    cleanup.push(
-      () => one.close(),
-      () => two.close(),
-    );
-    const a = await app();
-    const [x, y] = await follow(a, [
-      { name: 'One', url: one.url, token: 't1' },
-      { name: 'Two', url: two.url, token: 't2' },
-    ]);
-    await until('both connected', connected(a, [x!.id, y!.id]));
+    const { a, one, two, x, y } = await twoTestServers('t1', 't2');
     const same = eventFrame('message.created', { content: 'same' }, { id: 'evt_same' });
     one.last!.send(same);
     two.last!.send(same);
@@ -163,23 +133,12 @@ describe('several servers', () => {
         .fed()
         .map((e) => e.id)
         .sort(),
-    ).toEqual([`${x!.id}/evt_same`, `${y!.id}/evt_same`].sort());
+    ).toEqual([`${x.id}/evt_same`, `${y.id}/evt_same`].sort());
     expect(a.svc.snapshot().unread).toBe(2);
   });
 
   it('presents each token to its own server only, checked at the socket', async () => {
-    const one = await KatyaTestServer.start({ tokens: ['token-one'] });
-    const two = await KatyaTestServer.start({ tokens: ['token-two'] });
-    cleanup.push(
-      () => one.close(),
-      () => two.close(),
-    );
-    const a = await app();
-    const [x, y] = await follow(a, [
-      { name: 'One', url: one.url, token: 'token-one' },
-      { name: 'Two', url: two.url, token: 'token-two' },
-    ]);
-    await until('both connected', connected(a, [x!.id, y!.id]));
+    const { a, one, two, x, y } = await twoTestServers('token-one', 'token-two');
     // Swap the addresses: each token stays bound to the origin it was entered for.
     const swapped = a.svc.snapshot().settings.servers.map((s, i) => ({
       ...s,
@@ -187,7 +146,7 @@ describe('several servers', () => {
     }));
     expect((await a.invoke['settings:update']({ servers: swapped })).ok).toBe(true);
     await until('both ask for sign-in', () =>
-      [x!.id, y!.id].every((id) => a.view(id)?.phase === 'signin'),
+      [x.id, y.id].every((id) => a.view(id)?.phase === 'signin'),
     );
     await new Promise((r) => setTimeout(r, 300));
     const presented = (s: KatyaTestServer) =>
