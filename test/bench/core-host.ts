@@ -2,31 +2,37 @@
 // AppService (connection engine with de-duplication and batching, history on disk, notification
 // policy, settings, token vault, log), built exactly as test/integration/app does it, with the
 // fake encryptor as the only stand-in. The parent steers it over IPC:
-//   {type:'start', url, token, notifications?, sampleEvery?, historyInMemory?}
-//                                 -> {type:'ready'} once subscribed
-//   {type:'expect', count}        -> {type:'delivered', at, ...} when `count` events came out
-//   {type:'collect'}              -> {type:'notifications', shown: [{eventId, at}]}
+//   {type:'start', url | urls, token, notifications?, sampleEvery?, historyInMemory?}
+//                                 -> {type:'ready', servers: [{id, url}]} once every server is
+//                                    connected with its subscriptions active
+//   {type:'expect', count}        -> {type:'delivered', at, ...} when `count` events came out,
+//                                    counted over every server
+//   {type:'collect'}              -> {type:'notifications', shown: [{server, eventId, at}]}
 //   {type:'cpu'}                  -> {type:'cpu', user, system, at}
 //   {type:'mem', gc?}             -> {type:'mem', rssMb, heapUsedMb, handles, timers, fds}
-//   {type:'connected'}            -> {type:'connected', at} once connected, subscriptions active
+//   {type:'connected'}            -> {type:'connected', at} once every server is connected with
+//                                    its subscriptions active
 //   {type:'stop'}                 -> stops the service and exits
 // "Came out" means: delivered in a 'feed:added' batch, the core's batched output to the window.
-import { newServer } from '../../main/core/common/servers';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { readdirSync } from 'node:fs';
 import { AppService } from '../../main/app/app-service';
 import type { AppServiceDeps } from '../../main/app/app-service';
 import { probeServer } from '../../main/core/doctor';
 import { confBackend } from '../../main/core/settings/settings';
-import type { NotificationRules } from '../../main/core/common/settings-schema';
+import { newServer } from '../../main/core/common/servers';
+import type { NotificationRules, ServerSettings } from '../../main/core/common/settings-schema';
 import type { FeedEntry } from '../../main/core/common/views';
+import { splitFeedKey } from '../../main/core/history/merged-feed';
 import { fakeEncryptor } from '../fakes/encryptor';
 import { epochNow, failToParent, tellParent, tempDir, until } from './lib';
 
 interface StartMessage {
   type: 'start';
-  url: string;
+  /** the one server to follow, or */
+  url?: string;
+  /** several, followed at once (each given `token`) */
+  urls?: string[];
   token: string;
   notifications?: Partial<NotificationRules>;
   /** take a memory sample every this many delivered events */
@@ -57,6 +63,7 @@ const memorySamples: {
   arrayBuffersMb: number;
   at: number;
 }[] = [];
+/** `eventId` as the notifier gives it: the feed id, `<server id>/<event id>` */
 const shown: { eventId: string | null; at: number; title: string }[] = [];
 
 function sampleMemory() {
@@ -126,30 +133,44 @@ async function start(m: StartMessage) {
     const r = await invoke['settings:update']({ notifications: { ...base, ...m.notifications } });
     if (!r.ok) throw new Error(`notification rules refused: ${JSON.stringify(r)}`);
   }
-  // The server first: a token is kept for the server it was entered for.
-  const r = await invoke['settings:update']({ servers: [newServer(m.url, [])] });
-  if (!r.ok) throw new Error(`server URL refused: ${JSON.stringify(r)}`);
-  await invoke['token:set']({ token: m.token });
-  await until(
-    'subscriptions active',
-    () => {
-      const subs = svc!.snapshot().subscriptions;
-      return subs.length > 0 && subs.every((s) => s.status === 'active');
-    },
-    30_000,
-    2,
-  );
-  tellParent({ type: 'ready', at: epochNow(), dataDir });
+  // The servers first: a token is kept for the server it was entered for.
+  const urls = m.urls ?? (m.url !== undefined ? [m.url] : []);
+  if (urls.length === 0) throw new Error('start: no url nor urls');
+  const servers: ServerSettings[] = [];
+  for (const url of urls) servers.push(newServer(url, servers));
+  const r = await invoke['settings:update']({ servers });
+  if (!r.ok) throw new Error(`server URLs refused: ${JSON.stringify(r)}`);
+  for (const server of servers) await invoke['token:set']({ token: m.token, server: server.id });
+  await until('every server connected, subscriptions active', connectedAndActive, 30_000, 2);
+  tellParent({
+    type: 'ready',
+    at: epochNow(),
+    dataDir,
+    servers: servers.map((s) => ({ id: s.id, url: s.url })),
+  });
 }
 
+/** Every server followed is connected and all its subscriptions are active. */
 function connectedAndActive(): boolean {
-  const snap = svc?.snapshot();
+  const servers = svc?.diagnostics().servers;
   return (
-    !!snap &&
-    snap.connection.phase === 'connected' &&
-    snap.subscriptions.length > 0 &&
-    snap.subscriptions.every((s) => s.status === 'active')
+    !!servers &&
+    servers.length > 0 &&
+    servers.every(
+      (s) =>
+        s.connection.phase === 'connected' &&
+        s.subscriptions.length > 0 &&
+        s.subscriptions.every((sub) => sub.status === 'active'),
+    )
   );
+}
+
+/** The notifications shown since the last call, each with its server and that server's id. */
+function takeShown() {
+  return shown.splice(0).map((n) => {
+    const key = splitFeedKey(n.eventId);
+    return { server: key?.server ?? null, eventId: key?.id ?? null, at: n.at, title: n.title };
+  });
 }
 
 /** What a week of running could leak: memory, handles, timers, file descriptors. */
@@ -183,7 +204,7 @@ process.on('message', (m: { type: string; [k: string]: unknown }) => {
       onFeedAdded([]);
       return;
     case 'collect':
-      tellParent({ type: 'notifications', shown: shown.splice(0), delivered });
+      tellParent({ type: 'notifications', shown: takeShown(), delivered });
       return;
     case 'cpu': {
       const u = process.cpuUsage();

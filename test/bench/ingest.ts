@@ -1,10 +1,24 @@
 // Ingest and memory: how many events per second get from a server through the core's whole
 // pipeline to its batched output, against two baselines reading the same flood from the same
-// kind of server; and the core's memory while a million events stream through.
+// kind of server; the same core following three servers at once, each flooding a third; and
+// the core's memory while a million events stream through.
 import { eventPool, poolStats } from './events';
 import { BenchChild, median, sleep } from './lib';
 
-export type ClientKind = 'bare' | 'document' | 'engine' | 'coreInMemory' | 'core';
+export type ClientKind = 'bare' | 'document' | 'engine' | 'coreInMemory' | 'core' | 'core3';
+
+/** The order the kinds run in, within each round. */
+const KINDS: readonly ClientKind[] = [
+  'bare',
+  'document',
+  'engine',
+  'coreInMemory',
+  'core',
+  'core3',
+];
+
+/** How many servers the core follows in the 'core3' kind (the others read one). */
+const CORE3_SERVERS = 3;
 
 export interface IngestResult {
   count: number;
@@ -29,43 +43,76 @@ interface FloodStarted {
   at: number;
 }
 
-export async function startFlood(): Promise<{ flood: BenchChild; url: string }> {
+export interface Flood {
+  flood: BenchChild;
+  url: string;
+}
+
+export async function startFlood(): Promise<Flood> {
   const flood = new BenchChild('flood-server.ts');
   const { url } = await flood.next<{ type: 'listening'; url: string }>('listening', 60_000);
   return { flood, url };
 }
 
-function startClient(kind: ClientKind, url: string, count: number): BenchChild {
-  if (kind === 'core' || kind === 'coreInMemory') {
+function startClient(kind: ClientKind, urls: string[], count: number): BenchChild {
+  if (kind === 'core' || kind === 'coreInMemory' || kind === 'core3') {
     const core = new BenchChild('core-host.ts');
     core.send({
       type: 'start',
-      url,
+      urls,
       token: 'bench-token',
       historyInMemory: kind === 'coreInMemory',
     });
     core.send({ type: 'expect', count });
     return core;
   }
-  return new BenchChild('ingest-client.ts', [kind, url, String(count)], { quietStdout: true });
+  return new BenchChild('ingest-client.ts', [kind, urls[0]!, String(count)], {
+    quietStdout: true,
+  });
 }
 
-/** One client reads one flood of `count` events; returns events per second. */
+/** `count` split into `parts` shares as even as can be (the first ones one larger). */
+function shares(count: number, parts: number): number[] {
+  return Array.from(
+    { length: parts },
+    (_, i) => Math.floor(count / parts) + (i < count % parts ? 1 : 0),
+  );
+}
+
+/**
+ * One client reads `count` events, split evenly over `floods` (each armed with its share, all
+ * before the client starts, so that each floods as the client subscribes to it); returns events
+ * per second.
+ */
 async function oneRun(
-  flood: BenchChild,
-  url: string,
+  floods: readonly Flood[],
   kind: ClientKind,
   count: number,
-): Promise<{ rate: number; notified: number }> {
-  flood.send({ type: 'arm', count });
-  const client = startClient(kind, url, count);
+): Promise<{ rate: number; notified: number; startSpreadMs: number }> {
+  const parts = shares(count, floods.length);
+  floods.forEach(({ flood }, i) => flood.send({ type: 'arm', count: parts[i]! }));
+  const client = startClient(
+    kind,
+    floods.map((f) => f.url),
+    count,
+  );
   try {
-    const started = await flood.next<FloodStarted>('flood-started', 60_000);
+    const started = await Promise.all(
+      floods.map(({ flood }) => flood.next<FloodStarted>('flood-started', 60_000)),
+    );
+    const starts = started.map((s) => s.at);
     const done = await client.next<Delivered>('delivered', 60_000 + count / 2);
-    // From the server's first byte to the last event out of the client: the same span for all.
-    const seconds = (done.at - started.at) / 1000;
-    await flood.next('flood-written', 10_000);
-    return { rate: count / seconds, notified: done.notified ?? 0 };
+    // From the first byte of any server to the last event out of the client: the same span
+    // for all.
+    const seconds = (done.at - Math.min(...starts)) / 1000;
+    await Promise.all(floods.map(({ flood }) => flood.next('flood-written', 10_000)));
+    return {
+      rate: count / seconds,
+      notified: done.notified ?? 0,
+      // With several servers: how far apart their first bytes were (the client connects to
+      // one after another).
+      startSpreadMs: Math.max(...starts) - Math.min(...starts),
+    };
   } finally {
     await client.stop();
   }
@@ -76,40 +123,43 @@ export async function runIngest(opts: {
   rounds: number;
   log: (line: string) => void;
 }): Promise<IngestResult> {
-  const { flood, url } = await startFlood();
-  const perRound: Record<ClientKind, number[]> = {
-    bare: [],
-    document: [],
-    engine: [],
-    coreInMemory: [],
-    core: [],
-  };
+  // One flood server for the one-server kinds; 'core3' reads it and two more.
+  const floods: Flood[] = [];
+  const perRound = Object.fromEntries(KINDS.map((k) => [k, [] as number[]])) as Record<
+    ClientKind,
+    number[]
+  >;
   let coreNotified = 0;
   try {
+    for (let i = 0; i < CORE3_SERVERS; i++) floods.push(await startFlood());
     for (let r = 0; r < opts.rounds; r++) {
       // Interleaved, so that a slow spell of the machine hits every client alike.
-      for (const kind of ['bare', 'document', 'engine', 'coreInMemory', 'core'] as const) {
-        const { rate, notified } = await oneRun(flood, url, kind, opts.count);
+      for (const kind of KINDS) {
+        const used = kind === 'core3' ? floods : floods.slice(0, 1);
+        const { rate, notified, startSpreadMs } = await oneRun(used, kind, opts.count);
         perRound[kind].push(rate);
         if (kind === 'core') coreNotified = notified;
-        opts.log(`ingest round ${r + 1}/${opts.rounds} ${kind}: ${Math.round(rate)} events/s`);
+        const spread =
+          used.length > 1
+            ? ` (first bytes of the ${used.length} floods within ${Math.round(startSpreadMs)} ms)`
+            : '';
+        opts.log(
+          `ingest round ${r + 1}/${opts.rounds} ${kind}: ${Math.round(rate)} events/s${spread}`,
+        );
       }
     }
   } finally {
-    await flood.stop();
+    await Promise.all(floods.map(({ flood }) => flood.stop()));
   }
   return {
     count: opts.count,
     rounds: opts.rounds,
     meanFrameBytes: poolStats(eventPool()).meanFrameBytes,
     perRound,
-    median: {
-      bare: median(perRound.bare),
-      document: median(perRound.document),
-      engine: median(perRound.engine),
-      coreInMemory: median(perRound.coreInMemory),
-      core: median(perRound.core),
-    },
+    median: Object.fromEntries(KINDS.map((k) => [k, median(perRound[k])])) as Record<
+      ClientKind,
+      number
+    >,
     coreNotified,
   };
 }

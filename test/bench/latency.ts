@@ -10,6 +10,10 @@
 // timed from the same publish to its arrival; the gap to it is what the core adds (mostly the
 // 50 ms batching window, by design).
 //
+// The three-server variant (runLatencyServers): three reference servers, the events published
+// round-robin over them (the rate is the total), one core process following all three and one
+// bare client per server; notification decision and transport only, timed the same way.
+//
 // Sampling of notifications: the notifier shows at most 3 notifications per channel per 10 s and
 // folds the rest, so a flood of notifiable events would give 6 samples per 10 s, all from the
 // start of bursts. Instead, most events are feed-only and one "probe" per channel is sent every
@@ -96,12 +100,20 @@ interface Published {
   /** epoch ms (sub-ms) and Date.now() just before the request was issued */
   at: number;
   atDate: number;
+  /** the server it was published to (its WebSocket URL) */
+  server: string;
   id: string | null;
   probe: boolean;
   phase: number;
 }
 
-/** POSTs events over keep-alive connections, the way a script publishing in a loop would. */
+/** What identifies an event across servers: ids are each server's own. */
+const eventKey = (serverUrl: string, id: string) => `${serverUrl} ${id}`;
+
+/**
+ * POSTs events over keep-alive connections, the way a script publishing in a loop would; with
+ * several servers, each event goes to the next server in turn.
+ */
 class Publisher {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   readonly published: Published[] = [];
@@ -110,18 +122,27 @@ class Publisher {
   private bgNext = 0;
   private probeCounter = 0;
   private nextProbeAt: number[];
+  private posts = 0;
 
-  constructor(private readonly server: KatyaServer) {
+  constructor(private readonly servers: readonly KatyaServer[]) {
     const t0 = Date.now() + 500;
     this.nextProbeAt = PROBES.map((_, i) => t0 + (i * PROBE_SPACING_MS) / PROBES.length);
   }
 
   private post(event: string, data: Record<string, unknown>, probe: boolean, phase: number) {
+    const server = this.servers[this.posts++ % this.servers.length]!;
     const body = JSON.stringify({ event, data });
-    const record: Published = { at: epochNow(), atDate: Date.now(), id: null, probe, phase };
+    const record: Published = {
+      at: epochNow(),
+      atDate: Date.now(),
+      server: server.url,
+      id: null,
+      probe,
+      phase,
+    };
     this.published.push(record);
     const req = http.request(
-      `${this.server.httpUrl}/v1/events`,
+      `${server.httpUrl}/v1/events`,
       {
         method: 'POST',
         agent: this.agent,
@@ -163,7 +184,7 @@ class Publisher {
     this.post(b.event, b.data, false, phase);
   }
 
-  /** Publish at `rate` events per second for `seconds`; returns the rate achieved. */
+  /** Publish at `rate` events per second (in all) for `seconds`; returns the rate achieved. */
   async run(rate: number, seconds: number, phase: number): Promise<number> {
     const start = performance.now();
     let sent = 0;
@@ -173,6 +194,18 @@ class Publisher {
       await sleep(5);
     }
     return sent / ((performance.now() - start) / 1000);
+  }
+
+  /** Wait until every request so far has its answer (the server's id for the event). */
+  async answered(): Promise<void> {
+    await until('publish answers', () => this.published.every((p) => p.id !== null), 10_000, 20);
+  }
+
+  /** The events published in `phase`, by server and id. */
+  phase(phase: number): { mine: Published[]; byKey: Map<string, Published> } {
+    const mine = this.published.filter((p) => p.phase === phase);
+    const byKey = new Map(mine.filter((p) => p.id).map((p) => [eventKey(p.server, p.id!), p]));
+    return { mine, byKey };
   }
 
   close() {
@@ -198,7 +231,8 @@ function stats(samples: number[]): LatencyStats {
   };
 }
 
-export interface LatencyPhase {
+/** The figures the core and the bare clients give for one phase, one server or several. */
+export interface NotifyTransport {
   rate: number;
   achievedRate: number;
   seconds: number;
@@ -207,6 +241,9 @@ export interface LatencyPhase {
   probesMissed: number;
   /** publish to arrival in a bare ws client: the transport's share */
   transport: LatencyStats;
+}
+
+export interface LatencyPhase extends NotifyTransport {
   feed: LatencyStats;
   feedPublished: number;
   /** fraction of published events seen as a row in the page */
@@ -214,6 +251,122 @@ export interface LatencyPhase {
   longTasksOver50ms: number;
   pageHeapMb: number | null;
 }
+
+export interface ServersLatencyPhase extends NotifyTransport {
+  /** how many servers the core followed, the events spread evenly over them */
+  servers: number;
+}
+
+// ---- the consumers: one core following every server, one bare client per server ----------
+
+interface Consumers {
+  core: BenchChild;
+  bares: { url: string; child: BenchChild }[];
+  /** the core's id of each server it follows -> that server's URL */
+  serverUrls: Map<string, string>;
+}
+
+/** Start the core and the bare clients on `servers`; the core is ready when this returns. */
+async function startConsumers(servers: readonly KatyaServer[]): Promise<Consumers> {
+  const c: Consumers = {
+    core: new BenchChild('core-host.ts'),
+    bares: servers.map((s) => ({
+      url: s.url,
+      child: new BenchChild(
+        'ingest-client.ts',
+        ['bare', s.url, '1000000000', '--arrivals', `--token=${ADMIN}`],
+        { quietStdout: true },
+      ),
+    })),
+    serverUrls: new Map(),
+  };
+  try {
+    c.core.send({
+      type: 'start',
+      urls: servers.map((s) => s.url),
+      token: ADMIN,
+      notifications: PROBE_RULES,
+    });
+    const ready = await c.core.next<{ type: 'ready'; servers: { id: string; url: string }[] }>(
+      'ready',
+      60_000,
+    );
+    for (const s of ready.servers) c.serverUrls.set(s.id, s.url);
+  } catch (err) {
+    await stopConsumers(c);
+    throw err;
+  }
+  return c;
+}
+
+async function stopConsumers(c: Consumers): Promise<void> {
+  await Promise.all([c.core.stop(), ...c.bares.map((b) => b.child.stop())]);
+}
+
+/** The notifications the core showed and the events the bare clients got, since the last call. */
+async function collect(c: Consumers) {
+  c.core.send({ type: 'collect' });
+  for (const b of c.bares) b.child.send({ type: 'collect' });
+  const { shown } = await c.core.next<{
+    type: 'notifications';
+    shown: { server: string | null; eventId: string | null; at: number }[];
+  }>('notifications');
+  const notified: [key: string, at: number][] = [];
+  for (const n of shown) {
+    const url = n.server === null ? undefined : c.serverUrls.get(n.server);
+    if (url !== undefined && n.eventId !== null) notified.push([eventKey(url, n.eventId), n.at]);
+  }
+  const arrived: [key: string, at: number][] = [];
+  for (const b of c.bares) {
+    const { arrivals } = await b.child.next<{ type: 'arrivals'; arrivals: [string, number][] }>(
+      'arrivals',
+    );
+    for (const [id, at] of arrivals) arrived.push([eventKey(b.url, id), at]);
+  }
+  return { notified, arrived };
+}
+
+/** Publish one phase, let its last events through, and time the core and the bare clients. */
+async function measurePhase(
+  publisher: Publisher,
+  c: Consumers,
+  p: { rate: number; seconds: number; phase: number },
+): Promise<{ figures: NotifyTransport; mine: Published[]; byKey: Map<string, Published> }> {
+  const achievedRate = await publisher.run(p.rate, p.seconds, p.phase);
+  // Let the last events through (batching, history, the bridge, a frame).
+  await sleep(1500);
+  const { notified, arrived } = await collect(c);
+  const { mine, byKey } = publisher.phase(p.phase);
+  const notifyLatencies: number[] = [];
+  const notifiedKeys = new Set<string>();
+  for (const [key, at] of notified) {
+    const pub = byKey.get(key);
+    if (!pub || !pub.probe) continue;
+    notifiedKeys.add(key);
+    notifyLatencies.push(at - pub.at);
+  }
+  const transportLatencies: number[] = [];
+  for (const [key, at] of arrived) {
+    const pub = byKey.get(key);
+    if (pub) transportLatencies.push(at - pub.at);
+  }
+  const probes = mine.filter((x) => x.probe);
+  const figures: NotifyTransport = {
+    rate: p.rate,
+    achievedRate,
+    seconds: p.seconds,
+    notify: stats(notifyLatencies),
+    probesSent: probes.length,
+    probesMissed: probes.filter((x) => !x.id || !notifiedKeys.has(eventKey(x.server, x.id))).length,
+    transport: stats(transportLatencies),
+  };
+  return { figures, mine, byKey };
+}
+
+const summary = (r: NotifyTransport) =>
+  `transport p50 ${r.transport.p50.toFixed(1)} ms, notify p50 ${r.notify.p50.toFixed(1)} p99 ${r.notify.p99.toFixed(1)} ms (n=${r.notify.n})`;
+
+// ---- the page's rows ------------------------------------------------------------------------
 
 async function installRowWatch(page: Page) {
   await page.evaluate(() => {
@@ -251,31 +404,30 @@ async function takeRowWatch(page: Page) {
   });
 }
 
+// ---- the runs -------------------------------------------------------------------------------
+
+const startServer = () =>
+  startKatyaServer({ tokens: [{ token: ADMIN, channels: ['*'], admin: true }] });
+
+/** One server: the core, the bare client and the preview's page, at each rate in turn. */
 export async function runLatency(opts: {
   browser: Browser;
   rates: number[];
   seconds: number;
   log: (line: string) => void;
 }): Promise<LatencyPhase[]> {
-  const server = await startKatyaServer({
-    tokens: [{ token: ADMIN, channels: ['*'], admin: true }],
-  });
-  const core = new BenchChild('core-host.ts');
-  const bare = new BenchChild(
-    'ingest-client.ts',
-    ['bare', server.url, '1000000000', '--arrivals', `--token=${ADMIN}`],
-    { quietStdout: true },
-  );
-  const app = await launchPreview(opts.browser, tempDir('preview'), [
-    '--server',
-    server.url,
-    '--token',
-    ADMIN,
-  ]);
-  const publisher = new Publisher(server);
+  const server = await startServer();
+  const publisher = new Publisher([server]);
+  let consumers: Consumers | null = null;
+  let app: Awaited<ReturnType<typeof launchPreview>> | null = null;
   try {
-    core.send({ type: 'start', url: server.url, token: ADMIN, notifications: PROBE_RULES });
-    await core.next('ready', 60_000);
+    consumers = await startConsumers([server]);
+    app = await launchPreview(opts.browser, tempDir('preview'), [
+      '--server',
+      server.url,
+      '--token',
+      ADMIN,
+    ]);
     const page = app.page;
     await shimEsbuildNames(page);
     // A tall window, so that every event of a 50 ms batch at 1,000/s gets a row and is seen
@@ -286,62 +438,31 @@ export async function runLatency(opts: {
     await installRowWatch(page);
     // Warm-up: the chain works end to end before anything is timed.
     await publisher.run(20, 1, -1);
-    await until('warm-up rows', () => publisher.published.every((p) => p.id !== null), 10_000, 20);
+    await publisher.answered();
     await page.waitForFunction(
       (n) => (window as unknown as { __rowSeen: Map<string, number> }).__rowSeen.size >= n,
       Math.min(20, publisher.published.length),
       { timeout: 30_000 },
     );
     await takeRowWatch(page);
-    core.send({ type: 'collect' });
-    await core.next('notifications');
-    bare.send({ type: 'collect' });
-    await bare.next('arrivals');
+    await collect(consumers);
 
     const phases: LatencyPhase[] = [];
     for (const [phase, rate] of opts.rates.entries()) {
-      const achievedRate = await publisher.run(rate, opts.seconds, phase);
-      // Let the last events through (batching, history, the bridge, a frame).
-      await sleep(1500);
-      core.send({ type: 'collect' });
-      const { shown } = await core.next<{
-        type: 'notifications';
-        shown: { eventId: string | null; at: number }[];
-      }>('notifications');
+      const { figures, mine, byKey } = await measurePhase(publisher, consumers, {
+        rate,
+        seconds: opts.seconds,
+        phase,
+      });
       const rows = await takeRowWatch(page);
-      bare.send({ type: 'collect' });
-      const { arrivals } = await bare.next<{ type: 'arrivals'; arrivals: [string, number][] }>(
-        'arrivals',
-      );
-      const mine = publisher.published.filter((p) => p.phase === phase);
-      const byId = new Map(mine.filter((p) => p.id).map((p) => [p.id!, p]));
-      const notifyLatencies: number[] = [];
-      const notified = new Set<string>();
-      for (const n of shown) {
-        const p = n.eventId ? byId.get(n.eventId) : undefined;
-        if (!p || !p.probe) continue;
-        notified.add(p.id!);
-        notifyLatencies.push(n.at - p.at);
-      }
-      const probes = mine.filter((p) => p.probe);
+      // The page shows each server's own event id (data-event-id).
       const feedLatencies: number[] = [];
       for (const [id, at] of rows.seen) {
-        const p = byId.get(id);
+        const p = byKey.get(eventKey(server.url, id));
         if (p) feedLatencies.push(at - p.atDate);
       }
-      const transportLatencies: number[] = [];
-      for (const [id, at] of arrivals) {
-        const p = byId.get(id);
-        if (p) transportLatencies.push(at - p.at);
-      }
       const result: LatencyPhase = {
-        rate,
-        achievedRate,
-        seconds: opts.seconds,
-        notify: stats(notifyLatencies),
-        probesSent: probes.length,
-        probesMissed: probes.filter((p) => !p.id || !notified.has(p.id)).length,
-        transport: stats(transportLatencies),
+        ...figures,
         feed: stats(feedLatencies),
         feedPublished: mine.length,
         feedCoverage: mine.length ? feedLatencies.length / mine.length : 0,
@@ -350,16 +471,61 @@ export async function runLatency(opts: {
       };
       phases.push(result);
       opts.log(
-        `latency ${rate}/s: transport p50 ${result.transport.p50.toFixed(1)} ms, notify p50 ${result.notify.p50.toFixed(1)} p99 ${result.notify.p99.toFixed(1)} ms (n=${result.notify.n}), feed p50 ${result.feed.p50.toFixed(1)} p99 ${result.feed.p99.toFixed(1)} ms (n=${result.feed.n})`,
+        `latency ${rate}/s: ${summary(result)}, feed p50 ${result.feed.p50.toFixed(1)} p99 ${result.feed.p99.toFixed(1)} ms (n=${result.feed.n})`,
       );
     }
     if (publisher.errors > 0) opts.log(`latency: ${publisher.errors} publish errors`);
     return phases;
   } finally {
     publisher.close();
-    await core.stop();
-    await bare.stop();
-    await app.close().catch((err: Error) => opts.log(`preview close: ${err.message}`));
+    if (consumers) await stopConsumers(consumers);
+    await app?.close().catch((err: Error) => opts.log(`preview close: ${err.message}`));
     await server.close();
+  }
+}
+
+/**
+ * Several servers: one core following them all and one bare client on each, the events
+ * published round-robin over the servers at `rate` in all; no page (the feed is not timed).
+ */
+export async function runLatencyServers(opts: {
+  servers: number;
+  rate: number;
+  seconds: number;
+  log: (line: string) => void;
+}): Promise<ServersLatencyPhase> {
+  const servers: KatyaServer[] = [];
+  let publisher: Publisher | null = null;
+  let consumers: Consumers | null = null;
+  try {
+    for (let i = 0; i < opts.servers; i++) servers.push(await startServer());
+    publisher = new Publisher(servers);
+    consumers = await startConsumers(servers);
+    await until(
+      'the core and a bare client on every server',
+      () => servers.every((s) => s.clientCount() >= 2),
+      60_000,
+      20,
+    );
+    // Warm-up: the chain works end to end, on every server, before anything is timed.
+    await publisher.run(20, 1, -1);
+    await publisher.answered();
+    consumers.core.send({ type: 'expect', count: publisher.published.length });
+    await consumers.core.next('delivered', 30_000);
+    await collect(consumers);
+
+    const { figures } = await measurePhase(publisher, consumers, {
+      rate: opts.rate,
+      seconds: opts.seconds,
+      phase: 0,
+    });
+    const result: ServersLatencyPhase = { servers: opts.servers, ...figures };
+    opts.log(`latency ${opts.rate}/s over ${opts.servers} servers: ${summary(result)}`);
+    if (publisher.errors > 0) opts.log(`latency: ${publisher.errors} publish errors`);
+    return result;
+  } finally {
+    publisher?.close();
+    if (consumers) await stopConsumers(consumers);
+    await Promise.all(servers.map((s) => s.close()));
   }
 }

@@ -13,8 +13,8 @@ import type { Browser } from '@playwright/test';
 import { chromiumLaunchOptions } from '../e2e/support/browser';
 import { runIngest, runMemory } from './ingest';
 import type { IngestResult, MemoryResult } from './ingest';
-import { runLatency } from './latency';
-import type { LatencyPhase } from './latency';
+import { runLatency, runLatencyServers } from './latency';
+import type { LatencyPhase, ServersLatencyPhase } from './latency';
 import { runRenderer } from './renderer';
 import { runSoak } from './soak';
 import type { SoakResult } from './soak';
@@ -49,6 +49,8 @@ const PLAN = quick
       memorySamples: 20,
       latencyRates: [100, 1000],
       latencySeconds: 5,
+      // The three-server variant's rate, in all.
+      latencyServersRate: 1000,
       bursts: 3,
       restarts: 6,
       // Only the reset time is shortened (the uptime between restarts follows it), so every
@@ -71,6 +73,7 @@ const PLAN = quick
       memorySamples: 50,
       latencyRates: [100, 1000],
       latencySeconds: 60,
+      latencyServersRate: 1000,
       bursts: 10,
       restarts: 50,
       resetAfterMs: undefined,
@@ -153,6 +156,7 @@ async function main() {
   let ingest: IngestResult | null = null;
   let memory: MemoryResult | null = null;
   let latency: LatencyPhase[] | null = null;
+  let latencyServers: ServersLatencyPhase | null = null;
   let renderer: RendererResult | null = null;
   let startup: StartupResult | null = null;
   let soak: SoakResult | null = null;
@@ -207,6 +211,12 @@ async function main() {
           seconds: PLAN.latencySeconds,
           log,
         });
+        latencyServers = await runLatencyServers({
+          servers: 3,
+          rate: PLAN.latencyServersRate,
+          seconds: PLAN.latencySeconds,
+          log,
+        });
       }
       // --quick overlaps the waiting measurements with the renderer's (one page, no server in
       // this process) to stay under a minute; the full run keeps everything sequential.
@@ -227,7 +237,7 @@ async function main() {
 
   // ---- figures
   if (ingest) {
-    const { bare, document, engine, coreInMemory, core } = ingest.median;
+    const { bare, document, engine, coreInMemory, core, core3 } = ingest.median;
     const rb = core / bare;
     const rd = core / document;
     rows.push(
@@ -260,6 +270,13 @@ async function main() {
         fmt(coreInMemory / bare, 2),
         'the whole core, history kept in memory only',
       ],
+      [
+        'ingest: core following 3 servers',
+        fmt(core3, 0),
+        `core ${fmt(core, 0)}`,
+        fmt(core3 / core, 2),
+        'the same events from 3 flood servers at once, a third each',
+      ],
     );
     Object.assign(json, {
       ingest_events_per_s: Math.round(core),
@@ -271,6 +288,8 @@ async function main() {
       ingest_core_in_memory_ratio_vs_bare: round(coreInMemory / bare, 3),
       ingest_ratio_vs_bare: round(rb, 3),
       ingest_ratio_vs_document_client: round(rd, 3),
+      ingest_core_3_servers_events_per_s: Math.round(core3),
+      ingest_core_3_servers_ratio_vs_core: round(core3 / core, 3),
       ingest_events: ingest.count,
       ingest_rounds: ingest.rounds,
       ingest_per_round: {
@@ -279,6 +298,7 @@ async function main() {
         engine: ingest.perRound.engine.map(Math.round),
         coreInMemory: ingest.perRound.coreInMemory.map(Math.round),
         core: ingest.perRound.core.map(Math.round),
+        core3: ingest.perRound.core3.map(Math.round),
       },
       ingest_mean_frame_bytes: ingest.meanFrameBytes,
     });
@@ -327,6 +347,31 @@ async function main() {
       latency_headline_rate: top.rate,
       latency_seconds_per_rate: PLAN.latencySeconds,
       latency_by_rate: byRate,
+    });
+  }
+  if (latencyServers) {
+    const p = latencyServers;
+    rows.push([
+      `notify latency @${p.rate}/s, ${p.servers} servers p50/p95/p99 (ms)`,
+      `${fmt(p.notify.p50)}/${fmt(p.notify.p95)}/${fmt(p.notify.p99)}`,
+      `transport p50/p99 ${fmt(p.transport.p50)}/${fmt(p.transport.p99)}`,
+      fmt(p.notify.p50 / p.transport.p50, 1),
+      `n=${p.notify.n} probes, ${p.probesMissed} missed, achieved ${fmt(p.achievedRate, 0)}/s in all, no page`,
+    ]);
+    Object.assign(json, {
+      notify_latency_3_servers_p50_ms: round(p.notify.p50),
+      notify_latency_3_servers_p95_ms: round(p.notify.p95),
+      notify_latency_3_servers_p99_ms: round(p.notify.p99),
+      transport_latency_3_servers_p99_ms: round(p.transport.p99),
+      latency_3_servers: {
+        servers: p.servers,
+        rate: p.rate,
+        achieved_rate: round(p.achievedRate, 0),
+        notify: roundStats(p.notify),
+        probes_sent: p.probesSent,
+        probes_missed: p.probesMissed,
+        transport: roundStats(p.transport),
+      },
     });
   }
   if (reconnect) {
