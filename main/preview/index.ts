@@ -11,8 +11,10 @@ import { parseProxyUrl } from '../core/common/network';
 const USAGE = `usage: npm run preview -- [--no-open] [--data-dir DIR] [--server URL] [--token T] [--port N] [--policy FILE] [--proxy URL|none]
 
 Runs Katya Desktop's core in Node and serves its window at a loopback URL (printed on the
-first stdout line that starts with "preview "). Without --server it uses the built-in demo
-server. Prefer KATYA_TOKEN to --token: other local users can read a process's arguments.
+first stdout line that starts with "preview "). --server adds that server to the profile's
+list (unless it is listed already) and --token is stored for it; with no server listed it uses
+the built-in demo server. Prefer KATYA_TOKEN to --token: other local users can read a
+process's arguments.
 Notifications are printed on stdout. The "system" proxy setting means the environment here
 (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY), or --proxy URL (for every server, loopback
 too); --proxy none turns an environment proxy off.`;

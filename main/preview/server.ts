@@ -189,13 +189,19 @@ export async function startPreview(opts: PreviewOptions): Promise<Preview> {
   });
 
   // --server and --token go through the same paths as the settings form, server first: a
-  // token is bound to the server it is entered for.
-  if (opts.server !== undefined) {
-    // The preview follows that one server (or, with '', the demo).
-    const result = await app.handlers.invoke['settings:update']({
-      servers: opts.server === '' ? [] : [newServer(opts.server, [])],
-    });
-    if (!result.ok) {
+  // token is bound to the server it is entered for. The server is added to the profile's list
+  // (one already listed at that address is the one meant); nothing listed is removed, since
+  // removing a server deletes its token and history.
+  let serverId: string | undefined;
+  if (opts.server) {
+    const servers = app.snapshot().settings.servers;
+    const listed = servers.find((s) => s.url === opts.server);
+    const added = listed ? null : newServer(opts.server, servers);
+    serverId = (listed ?? added)!.id;
+    const result = added
+      ? await app.handlers.invoke['settings:update']({ servers: [...servers, added] })
+      : null;
+    if (result && !result.ok) {
       await app.stop();
       throw new Error(`--server: ${result.errors.map((e) => e.message).join('; ')}`);
     }
@@ -203,7 +209,7 @@ export async function startPreview(opts: PreviewOptions): Promise<Preview> {
   if (opts.token) {
     let status: TokenStatus;
     try {
-      status = await app.handlers.invoke['token:set']({ token: opts.token });
+      status = await app.handlers.invoke['token:set']({ token: opts.token, server: serverId });
     } catch (err) {
       await app.stop();
       throw new Error(`--token: ${(err as Error).message}`, { cause: err });

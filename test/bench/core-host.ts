@@ -46,6 +46,8 @@ interface StartMessage {
   dataDir?: string;
   /** engine timings (a soak shortens the backoff) */
   connection?: AppServiceDeps['connection'];
+  /** the profile already lists the server and holds its token: only wait for the connection */
+  configured?: boolean;
   /** keep this many events in the history (a soak fills it early, so growth means a leak) */
   historyMaxEvents?: number;
 }
@@ -132,6 +134,17 @@ async function start(m: StartMessage) {
     const base = svc.snapshot().settings.notifications;
     const r = await invoke['settings:update']({ notifications: { ...base, ...m.notifications } });
     if (!r.ok) throw new Error(`notification rules refused: ${JSON.stringify(r)}`);
+  }
+  if (m.configured) {
+    await until('every server connected, subscriptions active', connectedAndActive, 30_000, 2);
+    const servers = svc.snapshot().settings.servers;
+    tellParent({
+      type: 'ready',
+      at: epochNow(),
+      dataDir,
+      servers: servers.map((s) => ({ id: s.id, url: s.url })),
+    });
+    return;
   }
   // The servers first: a token is kept for the server it was entered for.
   const urls = m.urls ?? (m.url !== undefined ? [m.url] : []);

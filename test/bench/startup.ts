@@ -15,6 +15,11 @@ import path from 'node:path';
 import type { Browser } from '@playwright/test';
 import { build } from 'esbuild';
 import { EventHistory } from '../../main/core/history/history';
+import { newServer } from '../../main/core/common/servers';
+import { DEFAULT_SETTINGS } from '../../main/core/common/settings-schema';
+import { LEGACY_SERVER_ID } from '../../main/core/settings/migrations';
+import { TokenVault } from '../../main/core/vault/token-vault';
+import { fakeEncryptor } from '../fakes/encryptor';
 import { startKatyaServer } from '../../main/server/server';
 import type { KatyaServer } from '../../main/server/server';
 import { eventPool } from './events';
@@ -60,6 +65,27 @@ export async function seedHistory(count = 5000, days = 30): Promise<string> {
 function profileCopy(seed: string): string {
   const dir = tempDir('profile');
   cpSync(seed, dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * A fresh copy set up as the app leaves it once signed in: the server listed (under the id
+ * whose files are the profile's own, where the seeded history is) and its token in the vault.
+ * Starting it is a cold start, with nothing to type.
+ */
+function signedInCopy(seed: string, serverUrl: string): string {
+  const dir = profileCopy(seed);
+  const server = { ...newServer(serverUrl, []), id: LEGACY_SERVER_ID };
+  writeFileSync(
+    path.join(dir, 'settings.json'),
+    JSON.stringify({ ...DEFAULT_SETTINGS, servers: [server] }),
+  );
+  const vault = new TokenVault({
+    file: path.join(dir, 'token.bin'),
+    encryptor: fakeEncryptor('keychain'),
+    acceptWeak: () => false,
+  });
+  vault.set(TOKEN, { serverUrl });
   return dir;
 }
 
@@ -132,11 +158,9 @@ async function firstRowMs(browser: Browser, server: KatyaServer, seed: string): 
       '--port',
       '0',
       '--data-dir',
-      profileCopy(seed),
-      '--server',
-      server.url,
+      signedInCopy(seed, server.url),
     ],
-    { env: { ...process.env, KATYA_TOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   try {
     const url = await new Promise<string>((resolve, reject) => {
@@ -211,7 +235,8 @@ export async function runStartup(opts: {
           type: 'start',
           url: server.url,
           token: TOKEN,
-          dataDir: profileCopy(seed),
+          dataDir: signedInCopy(seed, server.url),
+          configured: true,
         });
       let b: Awaited<ReturnType<typeof measureBare>>;
       let c: Awaited<ReturnType<typeof measureCore>>;

@@ -245,3 +245,38 @@ describe('preview: the bridge secrets', () => {
     ).toBe(4001);
   });
 });
+
+describe('--server and --token', () => {
+  it('add a server to the profile and keep the ones it lists', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'katya-preview-servers-'));
+    const rendererDir = path.join(dir, 'renderer');
+    mkdirSync(rendererDir);
+    writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><head></head>');
+    const base = {
+      dataDir: path.join(dir, 'data'),
+      rendererDir,
+      bridgeFile: __filename,
+      log: () => {},
+    };
+    const prod = 'wss://prod.example/v1/ws';
+    const staging = 'wss://staging.example/v1/ws';
+    const first = await startPreview({ ...base, server: prod, token: 'prod-token' });
+    await first.close();
+    const second = await startPreview({ ...base, server: staging, token: 'staging-token' });
+    try {
+      const servers = second.app.snapshot().servers;
+      expect(servers.map((s) => s.connection.serverUrl)).toEqual([prod, staging]);
+      // (the preview keeps tokens in memory: the one given this time is stored)
+      expect(servers[1]!.token.stored).toBe(true);
+    } finally {
+      await second.close();
+    }
+    // the same address again is the server already listed, not a second one
+    const third = await startPreview({ ...base, server: prod });
+    try {
+      expect(third.app.snapshot().servers).toHaveLength(2);
+    } finally {
+      await third.close();
+    }
+  });
+});
