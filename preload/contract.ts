@@ -159,7 +159,12 @@ export interface EventPayloads {
     token: TokenStatus;
     proxyAuth?: ProxyAuthStatus;
   };
-  'unread:changed': { unread: number; snoozedUntil: number | null };
+  /** the total, everyone's snooze, and each server's own count */
+  'unread:changed': {
+    unread: number;
+    snoozedUntil: number | null;
+    servers?: { id: string; unread: number }[];
+  };
   'metrics:changed': MetricSeries[];
   'notification:shown': ShownNotification;
   /** open the window on this event (a notification was clicked) */

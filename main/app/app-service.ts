@@ -263,6 +263,7 @@ export class AppService {
         gap: (_slot, gap) => this.pushEntries([gap]),
         subscriptions: (slot, subs) => {
           if (slot === this.slots[0]) this.deps.emit('subscriptions:changed', subs);
+          this.serversChanged();
         },
         view: () => this.serversChanged(),
         notify: (slot, n) => this.showNotification(slot, n),
@@ -306,6 +307,7 @@ export class AppService {
       token: slot.vault.status(),
       unread: slot.history.unreadCount(),
       snoozedUntil: slot.notifier.snoozedUntil(),
+      subscriptions: slot.link.subscriptions(),
     }));
   }
 
@@ -367,7 +369,11 @@ export class AppService {
   }
 
   private unreadChanged() {
-    this.deps.emit('unread:changed', { unread: this.unread(), snoozedUntil: this.snoozedUntil() });
+    this.deps.emit('unread:changed', {
+      unread: this.unread(),
+      snoozedUntil: this.snoozedUntil(),
+      servers: this.slots.map((slot) => ({ id: slot.id, unread: slot.history.unreadCount() })),
+    });
     this.trayChanged();
   }
 

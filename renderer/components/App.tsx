@@ -1,5 +1,6 @@
-// The window's frame: left navigation, the current view, the status bar, toasts and the
-// live region that announces new critical alerts.
+// The window's frame: left navigation (with several servers, each one's unread count, which
+// opens the feed of that server), the current view, the status bar, toasts and the live region
+// that announces new critical alerts.
 import { useEffect, useRef } from 'preact/hooks';
 import { useApp } from './context';
 import { NavIcon } from './icons';
@@ -21,6 +22,48 @@ const VIEW_TITLE: Record<View, StringKey> = {
   diagnostics: 'nav.diagnostics',
   about: 'nav.about',
 };
+
+/** Each server's unread count, under "Feed"; choosing one shows that server's events alone. */
+function ServerCounts() {
+  const app = useApp();
+  const i18n = app.i18n.value;
+  const { t } = i18n;
+  if (!app.multiServer.value) return null;
+  const views = app.servers.value;
+  const only = app.feed.filters.value.servers;
+  return (
+    <ul class="nav-servers" aria-label={t('nav.servers')}>
+      {app.settings.value.servers.map((s) => {
+        const unread = views.find((v) => v.id === s.id)?.unread ?? 0;
+        const shown = only.length === 1 && only[0] === s.id;
+        return (
+          <li key={s.id}>
+            <button
+              type="button"
+              class="nav-server"
+              data-server={s.id}
+              aria-pressed={shown}
+              onClick={() => {
+                app.feed.onlyServer(s.id);
+                app.view.value = 'feed';
+              }}
+            >
+              <span class="nav-server-name">
+                {s.name}
+                {unread > 0 && <span class="sr-only">, {t('nav.unread', { count: unread })}</span>}
+              </span>
+              {unread > 0 && (
+                <span class="badge" data-testid="server-unread" aria-hidden="true">
+                  {i18n.number(unread)}
+                </span>
+              )}
+            </button>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
 
 function Nav() {
   const app = useApp();
@@ -47,6 +90,7 @@ function Nav() {
                 </span>
               )}
             </button>
+            {v === 'feed' && <ServerCounts />}
           </li>
         ))}
       </ul>

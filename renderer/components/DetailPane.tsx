@@ -1,4 +1,5 @@
-// The full event: every field of the payload as indented JSON text, with copy and mark read.
+// The full event: every field of the payload as indented JSON text, with copy and mark read,
+// the server it came from and the id that server gave it.
 import { useEffect, useRef } from 'preact/hooks';
 import { useApp } from './context';
 import { ChannelIcon } from './icons';
@@ -53,6 +54,8 @@ export function DetailPane({ onClose }: { onClose: () => void }) {
           </span>
         </div>
         <dl class="facts">
+          <dt>{t('detail.server')}</dt>
+          <dd data-testid="detail-server">{app.serverName(ev.server)}</dd>
           <dt>{t('detail.event')}</dt>
           <dd>{scalarText(ev.event, 128)}</dd>
           <dt>{t('detail.channel')}</dt>
@@ -64,7 +67,7 @@ export function DetailPane({ onClose }: { onClose: () => void }) {
           <dt>{t('detail.serverTime')}</dt>
           <dd>{scalarText(ev.timestamp, 64) || '—'}</dd>
           <dt>{t('detail.id')}</dt>
-          <dd class="mono">{scalarText(ev.id, 256)}</dd>
+          <dd class="mono">{scalarText(ev.eventId, 256)}</dd>
         </dl>
         <h3>{t('detail.payload')}</h3>
         <pre class="payload" tabIndex={0} aria-label={t('detail.payload')}>

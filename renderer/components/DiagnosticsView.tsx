@@ -1,5 +1,6 @@
 // Diagnostics: statistics, recent state changes and log lines (token redacted by main), and
-// "Copy diagnostics". Refreshed every few seconds while the view is open.
+// "Copy diagnostics". Refreshed every few seconds while the view is open. The statistics are
+// the first server's; with several servers, each one's state and counts follow.
 import { useEffect } from 'preact/hooks';
 import { useApp } from './context';
 import { isoTime, scalarText } from '../format/text';
@@ -81,6 +82,28 @@ export function DiagnosticsView() {
             <dt>{t('diag.invalid')}</dt>
             <dd>{n(d.stats.invalidDropped)}</dd>
           </dl>
+          {Array.isArray(d.servers) && d.servers.length > 1 && (
+            <>
+              <h2>{t('diag.servers')}</h2>
+              {d.servers.map((s) => (
+                <section key={s.id} class="diag-server" aria-labelledby={`diag-server-${s.id}`}>
+                  <h3 id={`diag-server-${s.id}`}>{scalarText(s.name, 80)}</h3>
+                  <dl class="facts">
+                    <dt>{t('diag.state')}</dt>
+                    <dd>{t(`phase.${s.connection.phase}`)}</dd>
+                    <dt>{t('diag.server')}</dt>
+                    <dd class="mono">{scalarText(s.connection.serverUrl, 200)}</dd>
+                    <dt>{t('diag.in')}</dt>
+                    <dd>{n(s.stats?.messagesReceived)}</dd>
+                    <dt>{t('diag.reconnects')}</dt>
+                    <dd>{n(s.stats?.reconnects)}</dd>
+                    <dt>{t('diag.historyEvents')}</dt>
+                    <dd>{n(s.historyInfo?.events)}</dd>
+                  </dl>
+                </section>
+              ))}
+            </>
+          )}
           <h2>{t('diag.history')}</h2>
           <dl class="facts stats">
             <dt>{t('diag.historyEvents')}</dt>

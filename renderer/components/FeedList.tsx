@@ -1,6 +1,7 @@
 // A virtualised listbox: fixed row height, only the visible rows plus a margin are in the
 // DOM, so 10,000 entries scroll as lightly as 10. The list itself holds keyboard focus and
-// points at the active row with aria-activedescendant.
+// points at the active row with aria-activedescendant. With several servers, each row names
+// its server. Rows are keyed by feed id (server/event id); data-event-id is the server's own.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { JSX, RefObject } from 'preact';
 import { useApp } from './context';
@@ -26,6 +27,7 @@ function Row({
   setSize,
   i18n,
   now,
+  server,
   onPick,
 }: {
   entry: FeedEntry;
@@ -35,6 +37,8 @@ function Row({
   setSize: number;
   i18n: I18n;
   now: number;
+  /** the server's name, when rows name it (several servers) */
+  server: string | null;
   onPick: (index: number) => void;
 }) {
   const { t } = i18n;
@@ -51,9 +55,16 @@ function Row({
         class={`row gap${active ? ' active' : ''}`}
         style={style}
         onClick={() => onPick(index)}
+        data-server={entry.server}
       >
         <span class="gap-line">
-          {t('feed.gap', { start: i18n.dateTime(entry.start), end: i18n.time(entry.end) })}
+          {server === null
+            ? t('feed.gap', { start: i18n.dateTime(entry.start), end: i18n.time(entry.end) })
+            : t('feed.gapOn', {
+                server,
+                start: i18n.dateTime(entry.start),
+                end: i18n.time(entry.end),
+              })}
         </span>
       </div>
     );
@@ -69,7 +80,8 @@ function Row({
       class={`row ev sev-${sev ?? 'none'}${entry.read ? '' : ' unread'}${active ? ' active' : ''}${selected ? ' selected' : ''}`}
       style={style}
       onClick={() => onPick(index)}
-      data-event-id={entry.id}
+      data-event-id={entry.eventId}
+      data-server={entry.server}
     >
       <span class="unread-dot" aria-hidden="true" />
       <span class={`chan chan-${entry.channel}`}>
@@ -78,6 +90,7 @@ function Row({
       <span class="row-main">
         <span class="row-line">{eventLine(entry, i18n)}</span>
         <span class="row-meta">
+          {server !== null && <span class="server-tag">{server}</span>}
           {sev && <span class={`sev-badge sev-${sev}`}>{t(`severity.${sev}`)}</span>}
           <span>{entry.event}</span>
           {!entry.read && <span class="sr-only">, {t('feed.unread')}</span>}
@@ -100,6 +113,7 @@ export function FeedList({ listRef }: { listRef: RefObject<HTMLDivElement | null
   const detail = feed.detail.value;
   const selectedId = detail.state === 'open' ? detail.event.id : null;
   const now = app.coarseClock.value;
+  const several = app.multiServer.value;
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(600);
   const lastPrepend = useRef(feed.prepended.value.seq);
@@ -202,6 +216,7 @@ export function FeedList({ listRef }: { listRef: RefObject<HTMLDivElement | null
         setSize={entries.length}
         i18n={i18n}
         now={now}
+        server={several ? app.serverName(entry.server) : null}
         onPick={pick}
       />,
     );

@@ -1,4 +1,5 @@
-// The feed view: filters and search on top, the virtualised list, and the detail pane.
+// The feed view: filters and search on top (with several servers, which servers' events), the
+// virtualised list, and the detail pane.
 import { useEffect, useRef } from 'preact/hooks';
 import { useApp } from './context';
 import { FeedList } from './FeedList';
@@ -12,6 +13,7 @@ function Toolbar() {
   const i = app.i18n.value;
   const { t } = i;
   const f = feed.filters.value;
+  const servers = app.settings.value.servers;
   return (
     <div class="toolbar" role="search" aria-label={t('feed.filters')}>
       <input
@@ -23,6 +25,22 @@ function Toolbar() {
         value={f.text}
         onInput={(e) => feed.setText(e.currentTarget.value)}
       />
+      {app.multiServer.value && (
+        <div class="chips" role="group" aria-label={t('feed.servers')}>
+          {servers.map((s) => (
+            <button
+              key={s.id}
+              type="button"
+              class="chip server-chip"
+              data-server={s.id}
+              aria-pressed={f.servers.includes(s.id)}
+              onClick={() => feed.toggleServer(s.id)}
+            >
+              {s.name}
+            </button>
+          ))}
+        </div>
+      )}
       <div class="chips" role="group" aria-label={t('feed.channels')}>
         {CHANNELS.map((c) => (
           <button

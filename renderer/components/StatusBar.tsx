@@ -1,7 +1,9 @@
-// The connection in words, with the one action that helps in each state.
+// The connection in words, with the one action that helps in each state. With several servers
+// it is the connection that needs the user most (main's summary), named by its server, and the
+// action is for that server.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useApp } from './context';
-import type { SnoozeChoice } from '../../main/core/common/views';
+import type { ConnectionView, ServerView, SnoozeChoice } from '../../main/core/common/views';
 import { certificateDetails, problemWhy } from '../../main/core/common/problem-words';
 
 function SnoozeMenu() {
@@ -74,6 +76,12 @@ function SnoozeMenu() {
   );
 }
 
+/** The server whose connection main's summary is: the first with that phase (and address). */
+function serverOf(c: ConnectionView, views: readonly ServerView[]): ServerView | undefined {
+  const same = views.filter((v) => v.connection?.phase === c.phase);
+  return same.find((v) => v.connection.serverUrl === c.serverUrl) ?? same[0];
+}
+
 export function StatusBar() {
   const app = useApp();
   const i = app.i18n.value;
@@ -84,6 +92,9 @@ export function StatusBar() {
   const now = c.phase === 'reconnecting' ? app.clock.value : 0;
 
   const server = c.demo || !c.serverUrl ? t('status.demoServer') : c.serverUrl;
+  const views = app.servers.value;
+  const who = app.multiServer.value ? serverOf(c, views) : undefined;
+  const name = who ? app.serverName(who.id) : '';
   // `spoken` is what the polite live region says: it does not tick every second.
   let shown: string;
   let spoken: string;
@@ -117,6 +128,14 @@ export function StatusBar() {
     }
     default:
       shown = spoken = t('status.paused');
+  }
+  if (who && c.phase === 'connected') {
+    // the summary is "connected" only when every server that is on is
+    const count = views.filter((v) => v.connection?.phase === 'connected').length;
+    shown = spoken = t('status.connectedAll', { count });
+  } else if (who && c.phase !== 'paused') {
+    shown = t('status.serverState', { name, state: shown });
+    spoken = t('status.serverState', { name, state: spoken });
   }
 
   return (
@@ -153,13 +172,13 @@ export function StatusBar() {
         c.phase === 'reconnecting' ||
         c.phase === 'certificate' ||
         c.phase === 'proxy') && (
-        <button type="button" onClick={() => void app.reconnectNow()}>
-          {t('status.reconnectNow')}
+        <button type="button" onClick={() => void app.reconnectNow(who?.id)}>
+          {who ? t('status.reconnectServer', { name }) : t('status.reconnectNow')}
         </button>
       )}
       {c.phase === 'signin' && (
-        <button type="button" class="primary" onClick={() => app.signIn()}>
-          {t('status.signIn')}
+        <button type="button" class="primary" onClick={() => app.signIn(who?.id)}>
+          {who ? t('status.signInServer', { name }) : t('status.signIn')}
         </button>
       )}
       <span class="spacer" />

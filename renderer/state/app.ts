@@ -7,6 +7,7 @@ import type {
   ConnectionView,
   FeedEvent,
   PolicyLocks,
+  ServerView,
   Settings,
   ShownNotification,
   SnoozeChoice,
@@ -20,7 +21,7 @@ import { eventLine } from '../format/event-line';
 import { createFeedState } from './feed';
 import { createMetricsState } from './metrics';
 import { createDiagnosticsState } from './diagnostics';
-import { createSettingsState } from './settings';
+import { createSettingsState, followedServers } from './settings';
 import { createProxyAuthState } from './proxy-auth';
 import { createAboutState } from './about';
 
@@ -33,6 +34,43 @@ export interface Toast extends ShownNotification {
 
 const TOAST_LIMIT = 4;
 const TOAST_LIFETIME_MS = 10_000;
+
+/** How long the window waits before asking main for each server's unread count again. */
+
+/** The built-in demo server's id (main's DEMO_SLOT), listed when no server is configured. */
+export const DEMO_SERVER = 'demo';
+
+/** A sound server view (the window never trusts what it is handed), or null. */
+export function toServerView(value: unknown): ServerView | null {
+  if (!value || typeof value !== 'object') return null;
+  const v = value as Record<string, unknown>;
+  if (typeof v.id !== 'string' || !v.id) return null;
+  const c = v.connection as Record<string, unknown> | null | undefined;
+  if (!c || typeof c !== 'object' || typeof c.phase !== 'string') return null;
+  const token = v.token as Record<string, unknown> | null | undefined;
+  return {
+    id: v.id,
+    name: typeof v.name === 'string' ? v.name : '',
+    connection: c as unknown as ConnectionView,
+    token:
+      token && typeof token === 'object' && typeof token.stored === 'boolean'
+        ? (token as unknown as TokenStatus)
+        : { stored: false },
+    unread: typeof v.unread === 'number' && Number.isFinite(v.unread) ? v.unread : 0,
+    snoozedUntil: typeof v.snoozedUntil === 'number' ? v.snoozedUntil : null,
+    subscriptions: Array.isArray(v.subscriptions)
+      ? (v.subscriptions as unknown[]).filter(
+          (x): x is SubscriptionStatus =>
+            !!x && typeof x === 'object' && typeof (x as SubscriptionStatus).name === 'string',
+        )
+      : [],
+  };
+}
+
+function serverViews(list: unknown): ServerView[] | null {
+  if (!Array.isArray(list)) return null;
+  return list.map(toServerView).filter((v): v is ServerView => v !== null);
+}
 
 export interface AppEnvironment {
   /** navigator.languages, for language 'system' */
@@ -50,6 +88,8 @@ export function createAppState(api: KatyaApi, env: AppEnvironment) {
   const settings = signal<Settings>(DEFAULT_SETTINGS);
   const locks = signal<PolicyLocks>({ locked: {}, source: null });
   const token = signal<TokenStatus>({ stored: false });
+  /** every server followed, as main reports them (the demo alone when none is configured) */
+  const servers = signal<ServerView[]>([]);
   const proxyAuthStatus = signal<ProxyAuthStatus>({ stored: false });
   const subscriptions = signal<SubscriptionStatus[]>([]);
   const unread = signal(0);
@@ -69,12 +109,41 @@ export function createAppState(api: KatyaApi, env: AppEnvironment) {
   const lang = computed(() => resolveLang(settings.value.language, env.systemLanguages));
   const i18n = computed(() => createI18n(lang.value));
 
+  /** Rows, filters and the status bar name the server only when there is more than one. */
+  const multiServer = computed(() => (settings.value.servers?.length ?? 0) > 1);
+  /** server id -> the name to show: the settings' name, 'Demo', or what main calls it */
+  const serverNames = computed(() => {
+    const names = new Map<string, string>();
+    for (const v of servers.value) if (v.name) names.set(v.id, v.name);
+    names.set(DEMO_SERVER, i18n.value.t('server.demo'));
+    for (const s of settings.value.servers ?? []) names.set(s.id, s.name);
+    return names;
+  });
+  const serverName = (id: string): string => serverNames.value.get(id) ?? id;
+
   // The window keeps as many entries as main's history does (see windowLimit).
-  const feed = createFeedState(api, { maxEvents: () => settings.peek()?.history?.maxEvents });
+  // Each server's history keeps history.maxEvents: the merged feed holds that many per server.
+  const feed = createFeedState(api, {
+    maxEvents: () => {
+      const s = settings.peek();
+      const max = s?.history?.maxEvents;
+      return typeof max === 'number' ? max * Math.max(1, s.servers?.length ?? 0) : max;
+    },
+  });
   const metrics = createMetricsState(api);
   const diagnostics = createDiagnosticsState(api);
   const aboutView = createAboutState(api);
-  const settingsForm = createSettingsState(api, { settings, token });
+  /** Servers main stopped following: their entries leave the feed, which asks main again. */
+  function serversGone(ids: string[]): void {
+    feed.forgetServers(ids);
+    void feed.reload();
+  }
+  const settingsForm = createSettingsState(api, {
+    settings,
+    token,
+    servers,
+    onServersGone: serversGone,
+  });
   const proxyAuth = createProxyAuthState(api, proxyAuthStatus);
 
   let toastKey = 0;
@@ -101,6 +170,24 @@ export function createAppState(api: KatyaApi, env: AppEnvironment) {
       .slice(0, 3)
       .map((e) => t('announce.critical', { line: eventLine(e, i18n.value) }))
       .join(' ');
+  }
+
+  function setServers(list: ServerView[]): void {
+    servers.value = list;
+    const first = list[0];
+    if (first && settings.peek().servers?.[0]?.id === first.id) token.value = first.token;
+  }
+
+  /** Each server's unread count, as main sends it with every change of the total. */
+  function setServerCounts(counts: unknown): void {
+    if (!Array.isArray(counts)) return;
+    const byId = new Map<string, number>();
+    for (const c of counts as { id?: unknown; unread?: unknown }[])
+      if (typeof c?.id === 'string' && typeof c.unread === 'number') byId.set(c.id, c.unread);
+    servers.value = servers.peek().map((v) => {
+      const n = byId.get(v.id);
+      return n !== undefined && n !== v.unread ? { ...v, unread: n } : v;
+    });
   }
 
   function navigate(to: unknown): void {
@@ -130,17 +217,25 @@ export function createAppState(api: KatyaApi, env: AppEnvironment) {
     listen('connection:changed', (c) => {
       if (c && typeof c.phase === 'string') connection.value = c;
     });
+    listen('servers:changed', (list) => {
+      const views = serverViews(list);
+      if (views) setServers(views);
+    });
     listen('subscriptions:changed', (s) => {
       if (Array.isArray(s)) subscriptions.value = s;
     });
     listen('settings:changed', (s) => {
       if (!s || typeof s !== 'object') return;
+      const before = followedServers(settings.peek().servers);
+      const after = s.settings ? new Set(followedServers(s.settings.servers)) : null;
+      const gone = after ? before.filter((id) => !after.has(id)) : [];
       batch(() => {
         if (s.settings) settings.value = s.settings;
         if (s.locks) locks.value = s.locks;
         if (s.token) token.value = s.token;
         if (s.proxyAuth) proxyAuthStatus.value = s.proxyAuth;
       });
+      if (gone.length) serversGone(gone);
     });
     listen('unread:changed', (u) => {
       if (!u || typeof u !== 'object') return;
@@ -148,6 +243,7 @@ export function createAppState(api: KatyaApi, env: AppEnvironment) {
         if (typeof u.unread === 'number') unread.value = u.unread;
         snoozedUntil.value = typeof u.snoozedUntil === 'number' ? u.snoozedUntil : null;
       });
+      setServerCounts(u.servers);
     });
     listen('metrics:changed', (m) => metrics.apply(m));
     listen('notification:shown', (n) => showToast(n));
@@ -168,6 +264,7 @@ export function createAppState(api: KatyaApi, env: AppEnvironment) {
         settings.value = snap.settings ?? DEFAULT_SETTINGS;
         locks.value = snap.locks ?? { locked: {}, source: null };
         token.value = snap.token ?? { stored: false };
+        servers.value = serverViews(snap.servers) ?? [];
         proxyAuthStatus.value = snap.proxyAuth ?? { stored: false };
         subscriptions.value = Array.isArray(snap.subscriptions) ? snap.subscriptions : [];
         unread.value = typeof snap.unread === 'number' ? snap.unread : 0;
@@ -183,7 +280,19 @@ export function createAppState(api: KatyaApi, env: AppEnvironment) {
       startError.value = err instanceof Error ? err.message : String(err);
       return;
     }
-    if (!unsubscribers.length) subscribe();
+    if (!unsubscribers.length) {
+      subscribe();
+      // A server filter never names a server that is gone, and goes with the second server.
+      unsubscribers.push(
+        effect(() => {
+          const list = settings.value.servers ?? [];
+          const ids = new Set(list.map((s) => s.id));
+          const chosen = feed.filters.peek().servers;
+          const keep = list.length > 1 ? chosen.filter((id) => ids.has(id)) : [];
+          if (keep.length !== chosen.length) feed.setFilters({ servers: keep });
+        }),
+      );
+    }
     api.send['window:ready']();
     phase.value = 'ready';
     await feed.reload();
@@ -198,15 +307,30 @@ export function createAppState(api: KatyaApi, env: AppEnvironment) {
     }
   }
 
-  async function reconnectNow(): Promise<void> {
+  /** Reconnect one server (its id), or every server. */
+  async function reconnectNow(server?: string): Promise<void> {
     try {
-      await api.invoke['connection:reconnectNow']();
+      await (server === undefined
+        ? api.invoke['connection:reconnectNow']()
+        : api.invoke['connection:reconnectNow']({ server }));
     } catch (err) {
       notices.value = [...notices.value, err instanceof Error ? err.message : String(err)];
     }
   }
 
-  function signIn(): void {
+  let tokenFocusTaken = 0;
+  /** Whether a "Sign in" still waits for the token field to take the keyboard (once each). */
+  function takeTokenFocus(): boolean {
+    if (focusToken.peek() <= tokenFocusTaken) return false;
+    tokenFocusTaken = focusToken.peek();
+    return true;
+  }
+
+  /** "Sign in": the settings of that server (the first when none is named), at its token. */
+  function signIn(server?: string): void {
+    const configured = settings.peek().servers ?? [];
+    const id = configured.some((s) => s.id === server) ? server : configured[0]?.id;
+    if (id) settingsForm.select(id);
     view.value = 'settings';
     focusToken.value++;
   }
@@ -235,6 +359,9 @@ export function createAppState(api: KatyaApi, env: AppEnvironment) {
     settings,
     locks,
     token,
+    servers,
+    multiServer,
+    serverName,
     subscriptions,
     unread,
     snoozedUntil,
@@ -245,6 +372,7 @@ export function createAppState(api: KatyaApi, env: AppEnvironment) {
     clock,
     coarseClock,
     focusToken,
+    takeTokenFocus,
     lang,
     i18n,
     feed,

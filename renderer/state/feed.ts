@@ -27,6 +27,8 @@ const MAX_RESUME_PAGES = 20;
 const TEXT_DEBOUNCE_MS = 250;
 
 export interface FeedFilters {
+  /** server ids; empty: every server's entries */
+  servers: string[];
   channels: Channel[];
   severities: Severity[];
   unreadOnly: boolean;
@@ -34,6 +36,7 @@ export interface FeedFilters {
 }
 
 export const NO_FILTERS: FeedFilters = {
+  servers: [],
   channels: [],
   severities: [],
   unreadOnly: false,
@@ -47,11 +50,18 @@ export type DetailState =
   | { state: 'missing'; id: string };
 
 export function hasFilters(f: FeedFilters): boolean {
-  return f.channels.length > 0 || f.severities.length > 0 || f.unreadOnly || f.text.trim() !== '';
+  return (
+    f.servers.length > 0 ||
+    f.channels.length > 0 ||
+    f.severities.length > 0 ||
+    f.unreadOnly ||
+    f.text.trim() !== ''
+  );
 }
 
 export function toQuery(f: FeedFilters, before: string | null): FeedQuery {
   const q: FeedQuery = { limit: PAGE_SIZE };
+  if (f.servers.length) q.servers = [...f.servers];
   if (f.channels.length) q.channels = [...f.channels];
   if (f.severities.length) q.severities = [...f.severities];
   if (f.unreadOnly) q.unreadOnly = true;
@@ -67,13 +77,14 @@ export function toQuery(f: FeedFilters, before: string | null): FeedQuery {
  */
 export function matchesFilters(entry: FeedEntry, f: FeedFilters): boolean {
   const text = f.text.trim().toLowerCase();
+  if (f.servers.length && !f.servers.includes(entry.server)) return false;
   if (entry.kind === 'gap') return !f.unreadOnly && !text;
   if (f.channels.length && !f.channels.includes(entry.channel)) return false;
   if (f.severities.length && (!entry.severity || !f.severities.includes(entry.severity)))
     return false;
   if (f.unreadOnly && entry.read) return false;
   if (text) {
-    const haystack = [entry.event, entry.channel, entry.id, ...searchableText(entry.data)];
+    const haystack = [entry.event, entry.channel, entry.eventId, ...searchableText(entry.data)];
     if (!haystack.some((s) => s.toLowerCase().includes(text))) return false;
   }
   return true;
@@ -98,6 +109,31 @@ export function isEntry(value: unknown): value is FeedEntry {
     !!e.data &&
     typeof e.data === 'object'
   );
+}
+
+/**
+ * A sound entry with its server named: `server` and (for events) `eventId` are strings, the
+ * server's own event id standing in as the feed id when main left it out. Null for anything
+ * that is not an entry.
+ */
+export function toEntry(value: unknown): FeedEntry | null {
+  if (!isEntry(value)) return null;
+  const server = typeof value.server === 'string' ? value.server : '';
+  if (value.kind === 'gap') return value.server === server ? value : { ...value, server };
+  const eventId = typeof value.eventId === 'string' && value.eventId ? value.eventId : value.id;
+  return value.server === server && value.eventId === eventId
+    ? value
+    : { ...value, server, eventId };
+}
+
+function entriesOf(list: unknown): FeedEntry[] {
+  if (!Array.isArray(list)) return [];
+  const out: FeedEntry[] = [];
+  for (const item of list) {
+    const e = toEntry(item);
+    if (e) out.push(e);
+  }
+  return out;
 }
 
 /**
@@ -130,8 +166,7 @@ interface FeedOptions {
 }
 
 function pageEntries(page: unknown): FeedEntry[] {
-  const list = (page as { entries?: unknown } | null | undefined)?.entries;
-  return Array.isArray(list) ? list.filter(isEntry) : [];
+  return entriesOf((page as { entries?: unknown } | null | undefined)?.entries);
 }
 
 export function createFeedState(api: KatyaApi, options: FeedOptions = {}) {
@@ -173,7 +208,7 @@ export function createFeedState(api: KatyaApi, options: FeedOptions = {}) {
     try {
       const page = await api.invoke['feed:query'](toQuery(filters.value, null));
       if (seq !== querySeq) return; // a newer query replaced this one
-      const list = (Array.isArray(page?.entries) ? page.entries : []).filter(isEntry);
+      const list = pageEntries(page);
       list.sort((a, b) => timeOf(b) - timeOf(a));
       batch(() => {
         ids = new Set(list.map((e) => e.id));
@@ -269,8 +304,8 @@ export function createFeedState(api: KatyaApi, options: FeedOptions = {}) {
     const f = filters.value;
     const fresh: FeedEntry[] = [];
     for (let i = added.length - 1; i >= 0; i--) {
-      const e: unknown = added[i];
-      if (!isEntry(e) || ids.has(e.id) || !matchesFilters(e, f)) continue;
+      const e = toEntry(added[i]);
+      if (!e || ids.has(e.id) || !matchesFilters(e, f)) continue;
       ids.add(e.id);
       fresh.push(e);
     }
@@ -310,6 +345,21 @@ export function createFeedState(api: KatyaApi, options: FeedOptions = {}) {
       prepended.value = { count: shown.length, seq: prepended.value.seq + 1 };
     });
     return shown.filter((e): e is FeedEvent => e.kind === 'event');
+  }
+
+  /** Drop the entries of servers that are gone (the list is asked for again after). */
+  function forgetServers(gone: readonly string[]): void {
+    const drop = new Set(gone);
+    const kept = entries.value.filter((e) => !drop.has(e.server));
+    const d = detail.value;
+    batch(() => {
+      if (kept.length !== entries.value.length) {
+        ids = new Set(kept.map((e) => e.id));
+        entries.value = kept;
+        activeIndex.value = Math.min(activeIndex.value, Math.max(0, kept.length - 1));
+      }
+      if (d.state === 'open' && drop.has(d.event.server)) detail.value = { state: 'closed' };
+    });
   }
 
   function setFilters(patch: Partial<FeedFilters>): void {
@@ -388,7 +438,8 @@ export function createFeedState(api: KatyaApi, options: FeedOptions = {}) {
       const event = await api.invoke['feed:get'](id);
       const current = detail.value;
       if (current.state !== 'loading' || current.id !== id) return;
-      if (isEntry(event) && event.kind === 'event') showEvent(event);
+      const fetched = toEntry(event);
+      if (fetched?.kind === 'event') showEvent(fetched);
       else detail.value = { state: 'missing', id };
     } catch {
       detail.value = { state: 'missing', id };
@@ -423,8 +474,15 @@ export function createFeedState(api: KatyaApi, options: FeedOptions = {}) {
     reload,
     loadMore,
     addEntries,
+    forgetServers,
     setFilters,
     setText,
+    toggleServer: (id: string) => setFilters({ servers: toggle(filters.value.servers, id) }),
+    /** the feed of one server alone (or of every server again, when it is already so) */
+    onlyServer: (id: string) => {
+      const f = filters.value.servers;
+      setFilters({ servers: f.length === 1 && f[0] === id ? [] : [id] });
+    },
     toggleChannel: (c: Channel) => setFilters({ channels: toggle(filters.value.channels, c) }),
     toggleSeverity: (s: Severity) =>
       setFilters({ severities: toggle(filters.value.severities, s) }),

@@ -42,7 +42,7 @@ async function openSeeded(browser: Browser): Promise<{ page: Page; close: () => 
   await page.getByTestId('feed-total').filter({ hasText: '10,000 events' }).waitFor({
     timeout: 60_000,
   });
-  await page.waitForFunction(() => document.getElementById('feed-row-evt_9999') !== null);
+  await page.waitForFunction(() => document.getElementById('feed-row-demo_evt_9999') !== null);
   await page.evaluate(() => {
     const w = window as unknown as { __longTasks: number[] };
     w.__longTasks = [];
@@ -77,7 +77,7 @@ export async function runRenderer(opts: {
               const burst = Array.from({ length: 1000 }, (_, k) =>
                 s.makeEvent(first + k, { receivedAt: now + k }),
               );
-              const newest = `feed-row-evt_${first + 999}`;
+              const newest = `feed-row-demo_evt_${first + 999}`;
               const t0 = performance.now();
               s.push(burst);
               const giveUp = setTimeout(() => reject(new Error(`${newest} never shown`)), 30_000);
@@ -130,7 +130,7 @@ export async function runRenderer(opts: {
               await frame();
               list.scrollTop = want;
             }
-            const row = `feed-row-evt_${seed - 1 - Math.floor(want / rowPx)}`;
+            const row = `feed-row-demo_evt_${seed - 1 - Math.floor(want / rowPx)}`;
             while (!document.getElementById(row)) {
               if (performance.now() - ts > 30_000) throw new Error(`${row} never shown`);
               await frame();

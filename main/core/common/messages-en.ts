@@ -317,7 +317,7 @@ export const en = {
   'status.serverState': '{name}: {state}',
   'status.connectedAll': {
     one: 'Connected to {count} server',
-    other: 'Connected to all {count} servers',
+    other: 'Connected to {count} servers',
   },
   'status.reconnectServer': 'Reconnect {name}',
   'status.signInServer': 'Sign in to {name}',
@@ -338,8 +338,6 @@ export const en = {
   'servers.limit': 'Katya Desktop follows at most {max} servers: remove one to add another.',
   'servers.added': '{name} added.',
   'servers.removed': '{name} removed.',
-  'servers.selected': 'Selected',
-  'servers.edit': 'Settings of {name}',
   'servers.enabled': 'Enabled',
   'servers.enabledFor': '{name} enabled',
   'servers.disabled': 'disabled',
@@ -347,6 +345,7 @@ export const en = {
   'servers.moveDown': 'Move {name} down',
   'servers.remove': 'Remove',
   'servers.removeFor': 'Remove {name}',
+  'servers.presetReason': "this server is set by your organisation's policy",
   'servers.reconnect': 'Reconnect',
   'servers.reconnectFor': 'Reconnect {name}',
   'servers.removeTitle': 'Remove {name}?',
@@ -369,7 +368,6 @@ export const en = {
   'settings.notificationsHint': 'These rules apply to every server that has none of its own.',
   'settings.networkHint': 'The way to every server that has no network settings of its own.',
   'diag.servers': 'Servers',
-  'diag.serverLine': '{state}, {events} events stored',
 
   'phase.connecting': 'connecting',
   'phase.connected': 'connected',

@@ -142,6 +142,8 @@ export interface ServerView {
   unread: number;
   /** notifications of this server held until then: its own snooze or everyone's */
   snoozedUntil: number | null;
+  /** what the server answered to each subscription */
+  subscriptions: SubscriptionStatus[];
 }
 
 export interface Snapshot {

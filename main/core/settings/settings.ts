@@ -287,12 +287,21 @@ function withPolicy(stored: Settings, policy: AdminPolicy): Settings {
     const own = servers.allowOwn ? stored.servers.filter((s) => !presetIds.has(s.id)) : [];
     out.servers = [...presets, ...clone(own)];
   }
+  const networkLocked = NETWORK_FIELDS.some((f) => policy.values[f] !== undefined);
   for (const server of out.servers) {
     if (authMethod) server.authMethod = authMethod;
     if (subscriptions) server.subscriptions = clone(subscriptions);
+    // Locked app-wide rules or network leave no server a way around them, unless the policy
+    // gave that server its own.
+    const fixed = servers?.fixed.get(server.id) ?? [];
+    if (policy.values.notifications && !fixed.includes('notifications'))
+      server.notifications = null;
+    if (networkLocked && !fixed.includes('network')) server.network = null;
   }
   return out;
 }
+
+const NETWORK_FIELDS = ['proxyMode', 'proxyUrl', 'extraCaFile'] as const;
 
 /** The fields of `value` (for settings field `key`) that differ from what the policy locks. */
 function lockedChanges(key: keyof SettingsPatch, value: unknown, policy: AdminPolicy): string[] {
@@ -319,6 +328,15 @@ function lockedChanges(key: keyof SettingsPatch, value: unknown, policy: AdminPo
     const preset = servers?.presets.find((p) => p.id === server.id);
     for (const field of (preset && servers?.fixed.get(preset.id)) ?? [])
       if (!isDeepStrictEqual(server[field], preset![field])) out.push(`servers.${i}.${field}`);
+    const fixed = (preset && servers?.fixed.get(preset.id)) ?? [];
+    if (v.notifications && server.notifications !== null && !fixed.includes('notifications'))
+      out.push(`servers.${i}.notifications`);
+    if (
+      NETWORK_FIELDS.some((f) => v[f] !== undefined) &&
+      server.network !== null &&
+      !fixed.includes('network')
+    )
+      out.push(`servers.${i}.network`);
     if (v.authMethod && server.authMethod !== v.authMethod) out.push(`servers.${i}.authMethod`);
     if (v.subscriptions && !isDeepStrictEqual(server.subscriptions, v.subscriptions))
       out.push(`servers.${i}.subscriptions`);

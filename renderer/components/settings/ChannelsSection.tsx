@@ -1,13 +1,16 @@
-// The "Channels and events" card: what to subscribe to (whole channels or single event types),
-// the server's answer for each subscription, and per event whether it notifies or only goes
-// to the feed.
+// A server's "Channels and events" card: what to subscribe to (whole channels or single event
+// types), the server's answer for each subscription, and per event whether it notifies or only
+// goes to the feed, in the rules the server follows (its own, or the app's).
 import { useApp } from '../context';
+import type { NotificationRules, ServerSettings } from '../../../main/core/common/settings-schema';
+import { rulesFor } from '../../../main/core/common/servers';
 import { CATALOG, CHANNELS } from '../../../main/core/common/protocol';
 import type { Channel, EventType } from '../../../main/core/common/protocol';
 import type { SubscriptionStatus } from '../../../main/core/common/views';
 import type { I18n } from '../../i18n';
 import { scalarText } from '../../format/text';
 import { LockNote, useLock } from './Field';
+import { useServerLocks } from './server-locks';
 import { errorText } from './error-text';
 
 function SubscriptionState(props: {
@@ -32,37 +35,55 @@ function toggled<T>(list: readonly T[], item: T, on: boolean): T[] {
   return on ? [...rest, item] : rest;
 }
 
-export function ChannelsSection() {
+export function ChannelsSection(props: { server: ServerSettings; index: number }) {
   const app = useApp();
   const i18n = app.i18n.value;
   const { t } = i18n;
   const form = app.settingsForm;
   const settings = app.settings.value;
-  const subs = settings.subscriptions;
-  const rules = settings.notifications;
+  const server = props.server;
+  const subs = server.subscriptions;
+  const rules = rulesFor(server, settings);
   const lock = useLock();
-  const subLock = lock('subscriptions');
-  const ruleLock = lock('notifications');
-  const statuses = app.subscriptions.value;
-  const problem = Object.entries(form.errors.value).find(([f]) =>
-    f.startsWith('subscriptions'),
-  )?.[1];
+  const locks = useServerLocks();
+  const subLock = locks.field(server.id, 'subscriptions');
+  // the rules it follows: its own (which a preset may fix), or the app's
+  const ruleLock = server.notifications
+    ? locks.field(server.id, 'notifications')
+    : lock('notifications');
+  const statuses = app.servers.value.find((v) => v.id === server.id)?.subscriptions ?? [];
+  const prefix = `servers.${props.index}.subscriptions`;
+  const problem = Object.entries(form.errors.value).find(([f]) => f.startsWith(prefix))?.[1];
 
   const toggleChannel = (c: Channel, on: boolean) =>
-    void form.update({ subscriptions: { ...subs, channels: toggled(subs.channels, c, on) } });
+    void form.updateServer(server.id, {
+      subscriptions: { ...subs, channels: toggled(subs.channels, c, on) },
+    });
   const toggleEvent = (e: EventType, on: boolean) =>
-    void form.update({ subscriptions: { ...subs, events: toggled(subs.events, e, on) } });
+    void form.updateServer(server.id, {
+      subscriptions: { ...subs, events: toggled(subs.events, e, on) },
+    });
+  const saveRules = (next: NotificationRules) =>
+    server.notifications
+      ? form.updateServer(server.id, { notifications: next })
+      : form.update({ notifications: next });
   const setRule = (e: EventType, rule: string) => {
     const perEvent = { ...rules.perEvent };
     if (rule === 'notify' || rule === 'feed') perEvent[e] = rule;
     else delete perEvent[e];
-    void form.update({ notifications: { ...rules, perEvent } });
+    void saveRules({ ...rules, perEvent });
   };
+  const several = settings.servers.length > 1;
 
   return (
     <section class="card" aria-labelledby="set-subs">
-      <h2 id="set-subs">{t('settings.subscriptions')}</h2>
+      <h2 id="set-subs">
+        {several ? t('servers.subscriptions', { name: server.name }) : t('settings.subscriptions')}
+      </h2>
       <p class="hint">{t('settings.subscriptionsHint')}</p>
+      <p class="hint">
+        {server.notifications ? t('servers.rulesFollowOwn') : t('servers.rulesFollowApp')}
+      </p>
       <LockNote reason={subLock} />
       {ruleLock !== undefined && subLock === undefined && <LockNote reason={ruleLock} />}
       {problem && (

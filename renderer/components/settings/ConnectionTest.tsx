@@ -1,9 +1,10 @@
-// "Test connection": probes the URL as typed, with the token as typed (or the stored one), and
-// lists every step with its outcome.
+// "Test connection": probes a server's URL as typed, with the token as typed (or the server's
+// stored one) and its network, and lists every step with its outcome.
 import { useApp } from '../context';
+import type { ServerSettings } from '../../../main/core/common/settings-schema';
 import { scalarText } from '../../format/text';
 
-export function ConnectionTest(props: { url: string; token: string }) {
+export function ConnectionTest(props: { server: ServerSettings; url: string; token: string }) {
   const app = useApp();
   const { t } = app.i18n.value;
   const form = app.settingsForm;
@@ -14,7 +15,7 @@ export function ConnectionTest(props: { url: string; token: string }) {
         type="button"
         disabled={test.state === 'running'}
         onClick={() =>
-          void form.runTest(props.url.trim(), app.settings.value.authMethod, props.token)
+          void form.runTest(props.url.trim(), props.server.authMethod, props.token, props.server.id)
         }
       >
         {t('settings.test')}

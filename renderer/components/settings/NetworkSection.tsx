@@ -1,6 +1,7 @@
-// The "Network" card: how the app reaches the server (the system's proxy, none, or one typed
-// in, with its user name and password) and which extra certificate authorities it trusts.
-// An admin policy may lock the proxy mode, the manual proxy and the CA file.
+// The "Network" card: how the app reaches the servers (the system's proxy, none, or one typed
+// in, with its user name and password) and which extra certificate authorities it trusts; a
+// server may have its own (ServerNetworkFields). An admin policy may lock the proxy mode, the
+// manual proxy and the CA file.
 import { useState } from 'preact/hooks';
 import { useApp } from '../context';
 import { PROXY_MODES } from '../../../main/core/common/network';
@@ -14,23 +15,29 @@ import { errorText } from './error-text';
 import { useDraft } from './use-draft';
 
 /** A text setting checked with its schema as it is typed, and saved when it is left. */
-function CheckedTextField(props: {
-  id: 'proxyUrl' | 'extraCaFile';
+export function CheckedTextField(props: {
+  /** the input's id, unique in the page */
+  id: string;
+  /** the settings field path its errors come under */
+  path: string;
   label: string;
   hint: string;
   schema: typeof proxyUrlSchema;
+  value: string;
+  save: (value: string) => Promise<boolean>;
+  lock: string | undefined;
 }) {
   const app = useApp();
   const i18n = app.i18n.value;
   const form = app.settingsForm;
-  const current = app.settings.value[props.id];
+  const current = props.value;
   const [draft, setDraft, saved] = useDraft(current);
-  const problem = form.errors.value[props.id];
+  const problem = form.errors.value[props.path];
   const error = problem ? errorText(problem, i18n) : undefined;
-  const lock = useLock()(props.id);
+  const lock = props.lock;
   const check = (value: string) => {
-    const found = checkField(props.schema, value, props.id);
-    form.setFieldError(props.id, found);
+    const found = checkField(props.schema, value, props.path);
+    form.setFieldError(props.path, found);
     return found === null;
   };
   return (
@@ -51,7 +58,7 @@ function CheckedTextField(props: {
         onChange={(e) => {
           const value = e.currentTarget.value.trim();
           if (!check(value) || value === current) return;
-          void form.update({ [props.id]: value }).then((ok) => ok && saved());
+          void props.save(value).then((ok) => ok && saved());
         }}
       />
     </Field>
@@ -157,9 +164,12 @@ export function NetworkSection() {
   const app = useApp();
   const { t } = app.i18n.value;
   const s = app.settings.value;
+  const form = app.settingsForm;
+  const lock = useLock();
   return (
     <section class="card" aria-labelledby="set-network">
       <h2 id="set-network">{t('settings.network')}</h2>
+      {s.servers.length > 0 && <p class="hint">{t('settings.networkHint')}</p>}
       <ChoiceField
         field="proxyMode"
         choices={PROXY_MODES}
@@ -169,17 +179,25 @@ export function NetworkSection() {
       {s.proxyMode === 'manual' && (
         <CheckedTextField
           id="proxyUrl"
+          path="proxyUrl"
           label={t('settings.proxyUrl')}
           hint={t('settings.proxyUrlHint')}
           schema={proxyUrlSchema}
+          value={s.proxyUrl}
+          save={(proxyUrl) => form.update({ proxyUrl })}
+          lock={lock('proxyUrl')}
         />
       )}
       {s.proxyMode !== 'none' && <ProxyAuthFields />}
       <CheckedTextField
         id="extraCaFile"
+        path="extraCaFile"
         label={t('settings.extraCaFile')}
         hint={t('settings.extraCaFileHint')}
         schema={caFileSchema}
+        value={s.extraCaFile}
+        save={(extraCaFile) => form.update({ extraCaFile })}
+        lock={lock('extraCaFile')}
       />
     </section>
   );

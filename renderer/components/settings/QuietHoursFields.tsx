@@ -1,5 +1,5 @@
 // Quiet hours: on or off, and from when to when (local HH:MM), each time checked with the
-// shared schema as it is typed and saved when it is left.
+// shared schema as it is typed and saved when it is left. The app's rules or a server's own.
 import { useApp } from '../context';
 import { clockTimeSchema } from '../../../main/core/common/settings-schema';
 import type { NotificationRules } from '../../../main/core/common/settings-schema';
@@ -7,17 +7,18 @@ import { checkField } from '../../../main/core/common/settings-errors';
 import { Field, describedBy } from './Field';
 import { errorText } from './error-text';
 import { useDraft } from './use-draft';
+import type { RulesProps } from './RulesFields';
 
-function TimeField(props: { which: 'start' | 'end'; locked: boolean }) {
+function TimeField(props: RulesProps & { which: 'start' | 'end' }) {
   const app = useApp();
   const i18n = app.i18n.value;
   const form = app.settingsForm;
-  const rules = app.settings.value.notifications;
+  const rules = props.rules;
   const [draft, setDraft, saved] = useDraft(rules.quietHours[props.which]);
-  const path = `notifications.quietHours.${props.which}`;
+  const path = `${props.path}.quietHours.${props.which}`;
   const problem = form.errors.value[path];
   const error = problem ? errorText(problem, i18n) : undefined;
-  const id = `quiet-${props.which}`;
+  const id = `${props.idPrefix}quiet-${props.which}`;
   const check = (value: string) => {
     const found = checkField(clockTimeSchema, value, path);
     form.setFieldError(path, found);
@@ -49,17 +50,17 @@ function TimeField(props: { which: 'start' | 'end'; locked: boolean }) {
             ...rules,
             quietHours: { ...rules.quietHours, [props.which]: value },
           };
-          void form.update({ notifications: next }).then((ok) => ok && saved());
+          void props.save(next).then((ok) => ok && saved());
         }}
       />
     </Field>
   );
 }
 
-export function QuietHoursFields(props: { locked: boolean }) {
+export function QuietHoursFields(props: RulesProps) {
   const app = useApp();
   const { t } = app.i18n.value;
-  const rules = app.settings.value.notifications;
+  const rules = props.rules;
   return (
     <fieldset class="field" disabled={props.locked}>
       <legend>{t('settings.quietHours')}</legend>
@@ -68,19 +69,17 @@ export function QuietHoursFields(props: { locked: boolean }) {
           type="checkbox"
           checked={rules.quietHours.enabled}
           onChange={(e) =>
-            void app.settingsForm.update({
-              notifications: {
-                ...rules,
-                quietHours: { ...rules.quietHours, enabled: e.currentTarget.checked },
-              },
+            void props.save({
+              ...rules,
+              quietHours: { ...rules.quietHours, enabled: e.currentTarget.checked },
             })
           }
         />
         {t('settings.quietEnabled')}
       </label>
       <div class="row-controls">
-        <TimeField which="start" locked={props.locked} />
-        <TimeField which="end" locked={props.locked} />
+        <TimeField {...props} which="start" />
+        <TimeField {...props} which="end" />
       </div>
     </fieldset>
   );

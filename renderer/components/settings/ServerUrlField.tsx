@@ -1,11 +1,17 @@
-// The server URL: checked with the shared schema as the user types, saved when it is left.
+// A server's address: checked with the shared schema as the user types, saved (as the whole
+// servers list) when it is left. A server the admin policy presets has its address fixed.
 import { useApp } from '../context';
-import { serverUrlSchema } from '../../../main/core/common/settings-schema';
+import { serverSchema } from '../../../main/core/common/settings-schema';
+import type { ServerSettings } from '../../../main/core/common/settings-schema';
 import { checkField } from '../../../main/core/common/settings-errors';
-import { Field, describedBy, useLock } from './Field';
+import { Field, describedBy } from './Field';
+import { useServerLocks } from './server-locks';
 import { errorText } from './error-text';
 
 export function ServerUrlField(props: {
+  server: ServerSettings;
+  /** its place in the list: its errors come as servers.<index>.url */
+  index: number;
   /** the URL as typed (the connection test uses it before it is saved) */
   draft: string;
   setDraft: (value: string) => void;
@@ -16,14 +22,14 @@ export function ServerUrlField(props: {
   const i18n = app.i18n.value;
   const { t } = i18n;
   const form = app.settingsForm;
-  const current = app.settings.value.serverUrl;
-  const problem = form.errors.value.serverUrl;
+  const path = `servers.${props.index}.url`;
+  const problem = form.errors.value[path];
   const error = problem ? errorText(problem, i18n) : undefined;
-  const lock = useLock()('serverUrl');
+  const lock = useServerLocks().field(props.server.id, 'url');
 
   const check = (value: string) => {
-    const found = checkField(serverUrlSchema, value, 'serverUrl');
-    form.setFieldError('serverUrl', found);
+    const found = checkField(serverSchema.shape.url, value, path);
+    form.setFieldError(path, found);
     return found === null;
   };
 
@@ -50,8 +56,8 @@ export function ServerUrlField(props: {
         }}
         onChange={(e) => {
           const value = e.currentTarget.value.trim();
-          if (!check(value) || value === current) return;
-          void form.update({ serverUrl: value }).then((ok) => ok && props.saved());
+          if (!check(value) || value === props.server.url) return;
+          void form.updateServer(props.server.id, { url: value }).then((ok) => ok && props.saved());
         }}
       />
     </Field>

@@ -1,21 +1,22 @@
 // Settings: every field of the settings document, one card per section, each validated in place
-// with the shared schema and saved on its own with 'settings:update'. Main's field errors are
-// shown next to the field they name; errors for fields no section shows are listed at the top.
-// Fields an admin policy locks are shown disabled, with the reason.
+// with the shared schema and saved on its own with 'settings:update'. The servers come first:
+// the list, then the selected server's own card and its channels. Main's field errors are shown
+// next to the field they name; errors about servers in the servers card; errors for fields no
+// section shows are listed at the top. Fields an admin policy locks are shown disabled, with
+// the reason.
 import { useApp } from '../context';
 import type { SaveState } from '../../state/settings';
 import type { I18n } from '../../i18n';
-import { ConnectionSection } from './ConnectionSection';
+import { ServersSection } from './ServersSection';
+import { ServerDetails } from './ServerDetails';
 import { NetworkSection } from './NetworkSection';
 import { ChannelsSection } from './ChannelsSection';
 import { NotificationsSection } from './NotificationsSection';
 import { GeneralSection } from './GeneralSection';
 import { errorText } from './error-text';
 
-/** Fields whose errors a section shows beside them (subscriptions.* in the channels card). */
+/** Fields whose errors a section shows beside them (servers.* in the servers' cards). */
 const SHOWN_BESIDE_FIELD = new Set([
-  'serverUrl',
-  'authMethod',
   'notifications.quietHours.start',
   'notifications.quietHours.end',
   'history.maxEvents',
@@ -25,7 +26,10 @@ const SHOWN_BESIDE_FIELD = new Set([
   'extraCaFile',
 ]);
 const shownBesideField = (field: string) =>
-  SHOWN_BESIDE_FIELD.has(field) || field.startsWith('subscriptions');
+  SHOWN_BESIDE_FIELD.has(field) ||
+  field === 'servers' ||
+  field.startsWith('servers.') ||
+  field.startsWith('newServer.');
 
 function saveText(save: SaveState, i18n: I18n): string {
   const { t } = i18n;
@@ -52,6 +56,8 @@ export function SettingsView() {
   const other = Object.values(app.settingsForm.errors.value).filter(
     (e) => !shownBesideField(e.field),
   );
+  const server = app.settingsForm.current();
+  const index = server ? app.settings.value.servers.findIndex((s) => s.id === server.id) : -1;
   return (
     <section class="page settings" aria-labelledby="settings-title">
       <h1 id="settings-title" tabIndex={-1}>
@@ -69,10 +75,11 @@ export function SettingsView() {
           ))}
         </ul>
       )}
-      <ConnectionSection />
-      <NetworkSection />
-      <ChannelsSection />
+      <ServersSection />
+      {server && <ServerDetails key={server.id} server={server} index={index} />}
+      {server && <ChannelsSection key={server.id} server={server} index={index} />}
       <NotificationsSection />
+      <NetworkSection />
       <GeneralSection />
     </section>
   );

@@ -1,5 +1,5 @@
-// The access token: write-only (a saved token is never shown), where it is kept, and the
-// choice to keep it on disk without a keychain.
+// A server's access token: write-only (a saved token is never shown), where it is kept, and the
+// choice to keep it on disk without a keychain. Saved and removed for that server (its id).
 import { useEffect, useRef } from 'preact/hooks';
 import { useApp } from '../context';
 import { TOKEN_MAX_LENGTH } from '../../../main/core/common/settings-schema';
@@ -19,6 +19,8 @@ function storageText(status: TokenStatus, { t }: I18n): { text: string; warn: bo
 }
 
 export function TokenField(props: {
+  /** the server's id */
+  server: string;
   /** the token as typed (the connection test uses it before it is saved) */
   draft: string;
   setDraft: (value: string) => void;
@@ -28,13 +30,15 @@ export function TokenField(props: {
   const { t } = i18n;
   const form = app.settingsForm;
   const settings = app.settings.value;
-  const status = app.token.value;
+  const view = app.servers.value.find((v) => v.id === props.server);
+  const status: TokenStatus =
+    view?.token ?? (settings.servers[0]?.id === props.server ? app.token.value : { stored: false });
   const note = form.tokenNote.value;
   const inputRef = useRef<HTMLInputElement>(null);
 
-  // "Sign in" elsewhere in the window asks for this field.
+  // "Sign in" elsewhere in the window asks for this field, once.
   useEffect(() => {
-    if (app.focusToken.value > 0) inputRef.current?.focus();
+    if (app.takeTokenFocus()) inputRef.current?.focus();
   }, [app.focusToken.value]);
 
   const stored = storageText(status, i18n);
@@ -47,7 +51,7 @@ export function TokenField(props: {
         : undefined;
   const save = () =>
     void form
-      .setToken(props.draft, settings.acceptWeakTokenStorage)
+      .setToken(props.draft, settings.acceptWeakTokenStorage, props.server)
       .then((ok) => ok && props.setDraft(''));
 
   return (
@@ -77,7 +81,7 @@ export function TokenField(props: {
             {t('token.save')}
           </button>
           {status.stored && (
-            <button type="button" onClick={() => void form.clearToken()}>
+            <button type="button" onClick={() => void form.clearToken(props.server)}>
               {t('token.clear')}
             </button>
           )}

@@ -41,7 +41,7 @@ async function scrollToEnd(page: Page, expected: number): Promise<void> {
 /** The rendered rows from 1-based position `at` on must be exactly the expected ids. */
 async function expectRowsAt(page: Page, at: number, idAt: (position: number) => string) {
   await list(page).evaluate((el, top) => (el.scrollTop = top), (at - 1) * ROW);
-  await expect(page.locator(`#feed-row-${idAt(at)}`)).toBeAttached();
+  await expect(page.locator(`#feed-row-demo_${idAt(at)}`)).toBeAttached();
   const rows = await list(page)
     .getByRole('option')
     .evaluateAll((els) =>
@@ -63,14 +63,14 @@ test('the count of events never passes history.maxEvents, and the list ends wher
   for (let b = 0; b < 3; b++) {
     await pushLive(page, 100_000 + b * 1000, 1000, start + b * 1000);
     await expect(list(page).getByRole('option').first()).toHaveId(
-      `feed-row-evt_${100_000 + b * 1000 + 999}`,
+      `feed-row-demo_evt_${100_000 + b * 1000 + 999}`,
     );
     await expect(page.getByTestId('feed-total')).toHaveText('1,000 events');
   }
   expect(await loaded(page)).toBe(1000);
   // scrolling down asks main for more and gets nothing: the list ends at main's oldest event
   await list(page).evaluate((el) => (el.scrollTop = el.scrollHeight));
-  await expect(page.locator('#feed-row-evt_102000')).toBeVisible();
+  await expect(page.locator('#feed-row-demo_evt_102000')).toBeVisible();
   await expect(page.locator('.more')).toHaveCount(0);
   expect(await loaded(page)).toBe(1000);
   await expect(page.getByTestId('feed-total')).toHaveText('1,000 events');
@@ -94,7 +94,7 @@ test('20,000 live events keep the window at history.maxEvents; scrolling down pa
   for (let b = 0; b < 20; b++) {
     await pushLive(page, 100_000 + b * 1000, 1000, start + b * 1000);
     await expect(list(page).getByRole('option').first()).toHaveId(
-      `feed-row-evt_${100_000 + b * 1000 + 999}`,
+      `feed-row-demo_evt_${100_000 + b * 1000 + 999}`,
     );
     most = Math.max(most, await loaded(page));
   }
@@ -108,7 +108,7 @@ test('20,000 live events keep the window at history.maxEvents; scrolling down pa
   await scrollToEnd(page, 21_200);
   await expect(list(page)).toHaveAttribute('data-loaded-count', '21200');
   await list(page).evaluate((el) => (el.scrollTop = el.scrollHeight));
-  await expect(page.locator('#feed-row-evt_0')).toBeVisible();
+  await expect(page.locator('#feed-row-demo_evt_0')).toBeVisible();
   await expect(page.locator('.more')).toHaveCount(0);
   // in order where the trimmed list ended, at page boundaries after it, where live met seeded
   for (const at of [1, 985, 1485, 1985, 19_985, 21_170]) await expectRowsAt(page, at, idAt);
@@ -116,9 +116,9 @@ test('20,000 live events keep the window at history.maxEvents; scrolling down pa
   // one more batch trims again, and the end comes back again, in order
   // (back at the top first, so the list does not ask for more at once)
   await list(page).evaluate((el) => (el.scrollTop = 0));
-  await expect(list(page).getByRole('option').first()).toHaveId('feed-row-evt_119999');
+  await expect(list(page).getByRole('option').first()).toHaveId('feed-row-demo_evt_119999');
   await pushLive(page, 200_000, 1000, start + 100_000);
-  await expect(list(page).getByRole('option').first()).toHaveId('feed-row-evt_200999');
+  await expect(list(page).getByRole('option').first()).toHaveId('feed-row-demo_evt_200999');
   expect(await loaded(page)).toBe(1000);
   await scrollToEnd(page, 1500);
   const idAfter = (p: number) => (p <= 1000 ? `evt_${201_000 - p}` : `evt_${121_000 - p}`);
@@ -133,7 +133,7 @@ test('a reader further down keeps their place while the list is trimmed', async 
 
   await list(page).evaluate((el, top) => (el.scrollTop = top), 100 * ROW);
   await expect.poll(() => list(page).evaluate((el) => el.scrollTop)).toBe(100 * ROW);
-  const reading = page.locator('#feed-row-evt_10199');
+  const reading = page.locator('#feed-row-demo_evt_10199');
   await expect(reading).toBeVisible();
   const y = (await reading.boundingBox())!.y;
 
@@ -163,15 +163,15 @@ test('after a trim, an "unread only" list finds its place even when its last ent
     .toBe(true);
   const start = Date.now() + 1000;
   for (let b = 0; b < 3; b++) await pushLive(page, 1000 + b * 100, 100, start + b * 1000);
-  await expect(list(page).getByRole('option').first()).toHaveId('feed-row-evt_1299');
+  await expect(list(page).getByRole('option').first()).toHaveId('feed-row-demo_evt_1299');
   await expect(list(page)).toHaveAttribute('data-loaded-count', '100');
 
   // the list's oldest entry, evt_1200, is read elsewhere: main no longer lists it as unread
   await page.evaluate(() =>
-    (window as unknown as { katya: KatyaApi }).katya.invoke['feed:markRead'](['evt_1200']),
+    (window as unknown as { katya: KatyaApi }).katya.invoke['feed:markRead'](['demo/evt_1200']),
   );
   await scrollToEnd(page, 300);
   await expectRowsAt(page, 95, (p) => `evt_${1300 - p}`);
   await list(page).evaluate((el) => (el.scrollTop = el.scrollHeight));
-  await expect(page.locator('#feed-row-evt_1000')).toBeVisible();
+  await expect(page.locator('#feed-row-demo_evt_1000')).toBeVisible();
 });

@@ -91,14 +91,14 @@ test('keyboard: j/k and arrows move, Enter opens the detail pane, Esc closes it'
   await openWindow(page, { seed: 40 });
   await list(page).focus();
   const active = () => list(page).getAttribute('aria-activedescendant');
-  expect(await active()).toBe('feed-row-evt_39');
+  expect(await active()).toBe('feed-row-demo_evt_39');
   await page.keyboard.press('j');
   await page.keyboard.press('ArrowDown');
-  expect(await active()).toBe('feed-row-evt_37');
+  expect(await active()).toBe('feed-row-demo_evt_37');
   await page.keyboard.press('k');
-  expect(await active()).toBe('feed-row-evt_38');
+  expect(await active()).toBe('feed-row-demo_evt_38');
   await page.keyboard.press('End');
-  expect(await active()).toBe('feed-row-evt_0');
+  expect(await active()).toBe('feed-row-demo_evt_0');
   await page.keyboard.press('Home');
   await page.keyboard.press('Enter');
 
@@ -110,13 +110,13 @@ test('keyboard: j/k and arrows move, Enter opens the detail pane, Esc closes it'
     .poll(() =>
       page.evaluate(() =>
         window.__katyaScript.calls.some(
-          (c) => c.channel === 'feed:opened' && c.args[0] === 'evt_39',
+          (c) => c.channel === 'feed:opened' && c.args[0] === 'demo/evt_39',
         ),
       ),
     )
     .toBe(true);
   await expect(detail.getByRole('button', { name: 'Read', exact: true })).toBeDisabled();
-  await expect(list(page).locator('#feed-row-evt_39')).not.toHaveClass(/unread/);
+  await expect(list(page).locator('#feed-row-demo_evt_39')).not.toHaveClass(/unread/);
   await expect(unread(page)).toHaveText('13 unread');
   expect(await calledChannels(page)).not.toContain('feed:markRead');
 
@@ -128,7 +128,7 @@ test('keyboard: j/k and arrows move, Enter opens the detail pane, Esc closes it'
 test('detail pane copies the full payload; mark read and mark all read', async ({ page }) => {
   await openWindow(page, { seed: 9 });
   await expect(unread(page)).toHaveText('3 unread');
-  await page.locator('#feed-row-evt_4').click();
+  await page.locator('#feed-row-demo_evt_4').click();
   const detail = page.getByRole('region', { name: 'Event details' });
   await detail.getByRole('button', { name: 'Copy payload' }).click();
   await expect(detail.getByText('Copied')).toBeVisible();
@@ -151,14 +151,22 @@ test('gap markers show disconnected periods', async ({ page }) => {
   await openWindow(page, {
     seed: 5,
     spacingMs: 600_000,
-    entries: [{ kind: 'gap', id: 'gap_1', start: now - 1_500_000, end: now - 1_300_000 }],
+    entries: [
+      {
+        kind: 'gap',
+        id: 'demo/gap_1',
+        server: 'demo',
+        start: now - 1_500_000,
+        end: now - 1_300_000,
+      },
+    ],
   });
   const gap = rows(page).filter({ hasText: 'No connection from' });
   await expect(gap).toHaveCount(1);
   await expect(gap).toHaveAttribute('aria-disabled', 'true');
   // between the event received 20 min ago and the one 30 min ago
   const ids = await rows(page).evaluateAll((els) => els.map((e) => e.id));
-  expect(ids.indexOf('feed-row-gap_1')).toBe(3);
+  expect(ids.indexOf('feed-row-demo_gap_1')).toBe(3);
 });
 
 test('live events prepend, respect filters, and keep the scroll position', async ({ page }) => {
@@ -183,7 +191,7 @@ test('live events prepend, respect filters, and keep the scroll position', async
   await expect(total(page)).toHaveText('303 events');
   expect(await topId()).toBe(before);
   await listEl.evaluate((el) => (el.scrollTop = 0));
-  await expect(rows(page).first()).toHaveId('feed-row-evt_10003');
+  await expect(rows(page).first()).toHaveId('feed-row-demo_evt_10003');
 
   // a filter is respected for live entries too
   await page
@@ -200,7 +208,7 @@ test('live events prepend, respect filters, and keep the scroll position', async
     ]);
   });
   await expect(total(page)).toHaveText(`${systemCount + 1} events`);
-  await expect(rows(page).first()).toHaveId('feed-row-evt_20001');
+  await expect(rows(page).first()).toHaveId('feed-row-demo_evt_20001');
 });
 
 test('scrolling down fetches older pages with the before cursor', async ({ page }) => {
@@ -214,11 +222,11 @@ test('scrolling down fetches older pages with the before cursor', async ({ page 
     );
   await list(page).focus();
   await page.keyboard.press('End');
-  await expect.poll(befores).toEqual([null, 'evt_700']);
+  await expect.poll(befores).toEqual([null, 'demo/evt_700']);
   await page.keyboard.press('End');
-  await expect.poll(befores).toEqual([null, 'evt_700', 'evt_200']);
+  await expect.poll(befores).toEqual([null, 'demo/evt_700', 'demo/evt_200']);
   await page.keyboard.press('End');
-  await expect(list(page)).toHaveAttribute('aria-activedescendant', 'feed-row-evt_0');
+  await expect(list(page)).toHaveAttribute('aria-activedescendant', 'feed-row-demo_evt_0');
   await expect(rows(page).last()).toContainText('alice wrote in ops');
   // only a window of rows is in the DOM
   expect(await rows(page).count()).toBeLessThan(60);
@@ -231,7 +239,7 @@ test('a notification toast opens its event, loading it when not in the list', as
       id: 'n1',
       title: 'Critical alert',
       body: 'Brute force attempt 15',
-      eventId: 'evt_15',
+      eventId: 'demo/evt_15',
       severity: 'critical',
       urgent: true,
       silent: false,
@@ -262,7 +270,9 @@ test('a notification toast opens its event, loading it when not in the list', as
   await summary.getByRole('button', { name: 'Dismiss notification' }).click();
   await expect(summary).toBeHidden();
 
-  await page.evaluate(() => window.__katyaScript.emit('navigate:event', { eventId: 'evt_gone' }));
+  await page.evaluate(() =>
+    window.__katyaScript.emit('navigate:event', { eventId: 'demo/evt_gone' }),
+  );
   await expect(detail.getByText('That event is no longer in the history.')).toBeVisible();
 });
 
@@ -317,6 +327,8 @@ test('bad payloads from main never break the window', async ({ page }) => {
     anyEmit('notification:shown', 5);
     anyEmit('navigate:view', { view: 'nowhere' });
     anyEmit('settings:changed', null);
+    anyEmit('servers:changed', 'nope');
+    anyEmit('servers:changed', [null, 7, { id: 'x' }, { id: 'y', connection: { phase: 1 } }]);
   });
   await expect(total(page)).toHaveText('6 events');
   await expect(rows(page).first()).toContainText('someone wrote in 42: “…”');

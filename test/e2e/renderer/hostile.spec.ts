@@ -1,8 +1,14 @@
 // Server data is always text: markup, scripts and javascript: URLs in every text field of
-// every event type (and in notifications, metrics and diagnostics) stay inert.
+// every event type (and in notifications, metrics, diagnostics and server names) stay inert.
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { EVENT_TYPES, makeEvent, openWindow, sampleData } from '../support/scripted-katya';
+import {
+  EVENT_TYPES,
+  makeEvent,
+  makeServer,
+  openWindow,
+  sampleData,
+} from '../support/scripted-katya';
 import type { FeedEvent } from '../../../main/core/common/views';
 
 const PAYLOADS = [
@@ -78,8 +84,16 @@ test('hostile notifications, metrics, diagnostics and settings values stay inert
   page,
 }) => {
   const evil = PAYLOADS.join(' ');
+  // server names are at most 40 characters, without control characters: markup fits
+  const evilName = '<img src=x onerror="__pwned=1">';
   await openWindow(page, {
     seed: 3,
+    settings: {
+      servers: [
+        makeServer('evil1', evilName, 'wss://evil.example/v1/ws'),
+        makeServer('evil2', '<script>__pwned=1</script>', 'wss://evil2.example/v1/ws'),
+      ],
+    },
     metrics: [
       {
         name: evil,
@@ -96,7 +110,7 @@ test('hostile notifications, metrics, diagnostics and settings values stay inert
       stateHistory: [{ at: Date.now(), phase: 'offline', detail: evil }],
     },
     subscriptions: [{ kind: 'channel', name: evil, status: 'rejected', code: evil, message: evil }],
-    locks: { locked: { serverUrl: evil }, source: evil },
+    locks: { locked: { servers: evil }, source: evil },
     notices: [evil],
     connection: {
       phase: 'reconnecting',
@@ -119,7 +133,18 @@ test('hostile notifications, metrics, diagnostics and settings values stay inert
       }),
     evil,
   );
-  await expect(page.getByRole('status').filter({ hasText: '<img src=x' })).toBeVisible();
+  await expect(
+    page
+      .getByRole('region', { name: 'Notifications' })
+      .getByRole('status')
+      .filter({ hasText: '<img src=x' }),
+  ).toBeVisible();
+  // the status bar names the server, as text
+  await expect(page.getByTestId('status-text')).toContainText(`${evilName}: Connection lost`);
+  // the server's name beside its events, in the server filter and in the sidebar: text
+  await expect(page.getByRole('listbox')).toContainText(evilName);
+  await expect(page.getByRole('group', { name: 'Servers' })).toContainText('<script>__pwned');
+  await expect(page.getByRole('list', { name: 'Unread events by server' })).toContainText(evilName);
   for (const view of ['Metrics', 'Settings', 'Diagnostics']) {
     await page.getByRole('navigation').getByRole('button', { name: view }).click();
     if (view === 'Settings') await page.getByRole('button', { name: 'Test connection' }).click();

@@ -27,24 +27,24 @@ test('a 10,000-event feed scrolls by keyboard and by wheel with a bounded DOM', 
   await list.focus();
   for (let round = 0; round < 40; round++) {
     await page.keyboard.press('End');
-    if ((await list.getAttribute('aria-activedescendant')) === 'feed-row-evt_0') break;
+    if ((await list.getAttribute('aria-activedescendant')) === 'feed-row-demo_evt_0') break;
     await expect
       .poll(() => page.evaluate(() => document.querySelector('.more') === null))
       .toBe(true);
   }
-  await expect(list).toHaveAttribute('aria-activedescendant', 'feed-row-evt_0');
+  await expect(list).toHaveAttribute('aria-activedescendant', 'feed-row-demo_evt_0');
   expect(await list.evaluate((el) => el.scrollHeight)).toBe(10_000 * 56);
   expect(await options.count()).toBeLessThan(60);
 
   // jump to the middle: exactly the rows for that position are rendered
   await list.evaluate((el) => (el.scrollTop = 5000 * 56));
-  await expect(page.locator('#feed-row-evt_4999')).toBeVisible();
+  await expect(page.locator('#feed-row-demo_evt_4999')).toBeVisible();
   expect(await options.count()).toBeLessThan(60);
 
   // the keyboard still moves one row at a time from there
-  await page.locator('#feed-row-evt_4999').click();
+  await page.locator('#feed-row-demo_evt_4999').click();
   await page.keyboard.press('j');
-  await expect(list).toHaveAttribute('aria-activedescendant', 'feed-row-evt_4998');
+  await expect(list).toHaveAttribute('aria-activedescendant', 'feed-row-demo_evt_4998');
   await page.keyboard.press('Escape');
 
   // wheel scrolling
@@ -83,7 +83,7 @@ test('a burst of 1,000 live events lands at once and the window keeps answering'
     return t0;
   });
   await expect(page.getByTestId('feed-total')).toHaveText('11,000 events');
-  await expect(list.getByRole('option').first()).toHaveId('feed-row-evt_20999');
+  await expect(list.getByRole('option').first()).toHaveId('feed-row-demo_evt_20999');
   expect(await list.getByRole('option').count()).toBeLessThan(60);
   // one frame after the burst: the page is alive and takes input
   const settled = await page.evaluate(
@@ -92,7 +92,7 @@ test('a burst of 1,000 live events lands at once and the window keeps answering'
   await testInfo.attach('burst-to-frame-ms.txt', { body: String(settled - started) });
   await list.focus();
   await page.keyboard.press('j');
-  await expect(list).toHaveAttribute('aria-activedescendant', 'feed-row-evt_20998');
+  await expect(list).toHaveAttribute('aria-activedescendant', 'feed-row-demo_evt_20998');
   await page.getByRole('checkbox', { name: 'Unread only' }).check();
   await expect(page.getByTestId('feed-total')).toHaveText('4,334 events');
 });

@@ -1,12 +1,8 @@
 // Both languages and both themes, with screenshots kept as test artifacts; an axe-core scan of
 // every view in each; and no CSP violation anywhere.
 import { expect, test } from '@playwright/test';
-import type { Page, TestInfo } from '@playwright/test';
-import path from 'node:path';
 import { openWindow } from '../support/scripted-katya';
-import { RENDERER_ORIGIN } from '../support/renderer';
-
-const AXE = path.resolve('node_modules/axe-core/axe.min.js');
+import { expectAccessible, shoot } from '../support/look';
 
 const metrics = [
   {
@@ -28,54 +24,6 @@ const metrics = [
     recent: [200, 150, 180],
   },
 ];
-
-async function shoot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  const file = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path: file, fullPage: false });
-  await testInfo.attach(name, { path: file, contentType: 'image/png' });
-}
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-async function axe(page: Page): Promise<AxeViolation[]> {
-  // Served from the window's own origin: the strict CSP (script-src 'self') blocks inline scripts.
-  if (!(await page.evaluate(() => 'axe' in window))) {
-    await page.route(`${RENDERER_ORIGIN}/__test__/axe.min.js`, (route) =>
-      route.fulfill({ path: AXE, contentType: 'text/javascript' }),
-    );
-    await page.addScriptTag({ url: `${RENDERER_ORIGIN}/__test__/axe.min.js` });
-  }
-  return page.evaluate(async () => {
-    const w = window as unknown as {
-      axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> };
-    };
-    const r = await w.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      nodes: v.nodes.map((n) => ({ target: n.target })),
-    }));
-  });
-}
-
-async function expectAccessible(page: Page, testInfo: TestInfo, where: string): Promise<void> {
-  const violations = await axe(page);
-  await testInfo.attach(`axe-${where}.json`, {
-    body: JSON.stringify(violations, null, 2),
-    contentType: 'application/json',
-  });
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(
-    serious,
-    `${where}: ${serious.map((v) => `${v.id} ${JSON.stringify(v.nodes.slice(0, 3))}`).join('; ')}`,
-  ).toEqual([]);
-}
 
 const VIEWS: Record<'en' | 'ru', [string, string][]> = {
   en: [
@@ -120,7 +68,7 @@ for (const language of ['en', 'ru'] as const) {
         await nav.getByRole('button', { name: label }).click();
         await expect(page.getByRole('main')).toHaveAccessibleName(label);
         if (view === 'feed') {
-          await page.locator('#feed-row-evt_57').click();
+          await page.locator('#feed-row-demo_evt_57').click();
           await expect(page.locator('.detail pre')).toBeVisible();
         }
         if (view === 'diagnostics') await expect(page.locator('dl.stats').first()).toBeVisible();

@@ -4,7 +4,7 @@
 // their admin-policy locks, and the network lines of diagnostics.
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { openWindow } from '../support/scripted-katya';
+import { makeServer, openWindow } from '../support/scripted-katya';
 import type { ConnectionProblem } from '../../../main/core/common/network';
 
 const nav = (page: Page, name: string) =>
@@ -14,6 +14,8 @@ const callsTo = (page: Page, channel: string) =>
     (ch) => window.__katyaScript.calls.filter((c) => c.channel === ch).map((c) => c.args),
     channel,
   );
+
+const acme = makeServer('acme01', 'ACME', 'wss://katya.acme.example/v1/ws');
 
 const untrusted: ConnectionProblem = {
   kind: 'certificate',
@@ -34,7 +36,7 @@ test('status bar: a refused certificate in words, with the certificate, and a wa
   page,
 }) => {
   await openWindow(page, {
-    settings: { serverUrl: 'wss://katya.acme.example/v1/ws' },
+    settings: { servers: [acme] },
     connection: {
       phase: 'certificate',
       problem: untrusted,
@@ -59,7 +61,7 @@ test('status bar: a refused certificate in words, with the certificate, and a wa
 
 test('status bar: each proxy problem in its own words, in Russian too', async ({ page }) => {
   await openWindow(page, {
-    settings: { serverUrl: 'wss://katya.acme.example/v1/ws', language: 'ru' },
+    settings: { servers: [acme], language: 'ru' },
     connection: {
       phase: 'proxy',
       problem: {
@@ -97,7 +99,7 @@ test('status bar: each proxy problem in its own words, in Russian too', async ({
 test('settings: proxy mode, manual URL checked in place, write-only credentials, extra CA file', async ({
   page,
 }) => {
-  await openWindow(page, { settings: { serverUrl: 'wss://katya.acme.example/v1/ws' } });
+  await openWindow(page, { settings: { servers: [acme] } });
   await nav(page, 'Settings').click();
   const network = page.getByRole('region', { name: 'Network' });
   await expect(

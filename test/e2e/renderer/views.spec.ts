@@ -1,7 +1,9 @@
 // Metrics, settings, diagnostics and the status bar against the scripted contract.
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { calledChannels, openWindow } from '../support/scripted-katya';
+import { calledChannels, makeServer, openWindow } from '../support/scripted-katya';
+
+const prod = makeServer('prod01', 'Production', 'wss://prod.example/v1/ws');
 
 const nav = (page: Page, name: string) =>
   page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name });
@@ -75,9 +77,11 @@ test('metrics: latest value per metric and server, with unit and sparkline', asy
 });
 
 test('settings: URL validated in place, saved through settings:update', async ({ page }) => {
-  await openWindow(page);
+  await openWindow(page, { settings: { servers: [prod] } });
   await nav(page, 'Settings').click();
-  const url = page.getByRole('textbox', { name: 'Server URL' });
+  const url = page
+    .getByRole('region', { name: 'Server: Production' })
+    .getByRole('textbox', { name: 'Server URL' });
   await url.fill('ws://katya.example/v1/ws');
   await expect(page.locator('#serverUrl-error')).toHaveText(/ws:\/\/ is unencrypted/);
   await expect(url).toHaveAttribute('aria-invalid', 'true');
@@ -87,9 +91,10 @@ test('settings: URL validated in place, saved through settings:update', async ({
   await url.fill('wss://katya.example/v1/ws');
   await expect(page.locator('#serverUrl-error')).toBeHidden();
   await url.press('Tab');
+  // a server's change is sent as the whole servers list, as main takes it
   await expect
     .poll(() => lastArgs(page, 'settings:update'))
-    .toEqual([{ serverUrl: 'wss://katya.example/v1/ws' }]);
+    .toEqual([{ servers: [{ ...prod, url: 'wss://katya.example/v1/ws' }] }]);
   await expect(page.getByText('Saved', { exact: true })).toBeVisible();
 
   // errors from main land next to their field, in words from their code
@@ -129,7 +134,7 @@ test('settings: URL validated in place, saved through settings:update', async ({
 });
 
 test('settings: errors are shown in Russian from their codes', async ({ page }) => {
-  await openWindow(page, { settings: { language: 'ru' } });
+  await openWindow(page, { settings: { language: 'ru', servers: [prod] } });
   await page
     .getByRole('navigation', { name: 'Разделы' })
     .getByRole('button', { name: 'Настройки' })
@@ -194,6 +199,7 @@ test('settings: channels, per-event rules, threshold, mute, language and theme',
   page,
 }) => {
   await openWindow(page, {
+    settings: { servers: [prod] },
     subscriptions: [
       { kind: 'channel', name: 'security', status: 'active' },
       {
@@ -209,13 +215,17 @@ test('settings: channels, per-event rules, threshold, mute, language and theme',
   await expect(page.getByText('rejected (4002): no permission')).toBeVisible();
   await page.getByRole('checkbox', { name: 'Subscribe to the whole Trust channel' }).uncheck();
   await expect
-    .poll(() => page.evaluate(() => window.__katyaScript.settings().subscriptions.channels))
+    .poll(() =>
+      page.evaluate(() => window.__katyaScript.settings().servers[0]!.subscriptions.channels),
+    )
     .not.toContain('trust');
   const single = page.getByRole('checkbox', { name: 'Subscribe to trust.reputation.updated' });
   await expect(single).toBeEnabled();
   await single.check();
   await expect
-    .poll(() => page.evaluate(() => window.__katyaScript.settings().subscriptions.events))
+    .poll(() =>
+      page.evaluate(() => window.__katyaScript.settings().servers[0]!.subscriptions.events),
+    )
     .toEqual(['trust.reputation.updated']);
 
   await page.getByRole('combobox', { name: 'Alerts for room.created' }).selectOption('notify');
@@ -249,7 +259,7 @@ test('settings: channels, per-event rules, threshold, mute, language and theme',
 });
 
 test('settings: the token is write-only and says how it is stored', async ({ page }) => {
-  await openWindow(page, { tokenBackend: 'memory' });
+  await openWindow(page, { tokenBackend: 'memory', settings: { servers: [prod] } });
   await nav(page, 'Settings').click();
   await expect(page.getByText('No token is stored.')).toBeVisible();
   const field = page.getByLabel('Access token');
@@ -263,7 +273,9 @@ test('settings: the token is write-only and says how it is stored', async ({ pag
   await page.getByRole('button', { name: 'Save token' }).click();
   await expect(page.getByText(/kept in memory only/)).toBeVisible();
   await expect(field).toHaveValue('');
-  expect(await lastArgs(page, 'token:set')).toEqual([{ token: 'tok_secret_123' }]);
+  expect(await lastArgs(page, 'token:set')).toEqual([
+    { token: 'tok_secret_123', server: 'prod01' },
+  ]);
   // the token never appears in the window
   expect(await page.content()).not.toContain('tok_secret_123');
 
@@ -275,17 +287,19 @@ test('settings: the token is write-only and says how it is stored', async ({ pag
   await field.press('Enter');
   await expect
     .poll(() => lastArgs(page, 'token:set'))
-    .toEqual([{ token: 'tok_again', acceptWeakStorage: true }]);
+    .toEqual([{ token: 'tok_again', acceptWeakStorage: true, server: 'prod01' }]);
   await expect(page.getByText(/stored on disk without a system keychain/)).toBeVisible();
 
   await page.getByRole('button', { name: 'Remove token' }).click();
   await expect(page.getByText('No token is stored.')).toBeVisible();
+  expect(await lastArgs(page, 'token:clear')).toEqual([{ server: 'prod01' }]);
 });
 
 test('settings: test connection shows each step; locked fields say why', async ({ page }) => {
   await openWindow(page, {
+    settings: { servers: [prod] },
     locks: {
-      locked: { serverUrl: 'set by IT (fleet policy)', notifications: 'company rules' },
+      locked: { servers: 'set by IT (fleet policy)', notifications: 'company rules' },
       source: '/etc/katya/policy.json',
     },
     testResult: {
@@ -306,15 +320,18 @@ test('settings: test connection shows each step; locked fields say why', async (
   });
   await nav(page, 'Settings').click();
   await expect(page.getByRole('textbox', { name: 'Server URL' })).toBeDisabled();
-  await expect(
-    page.getByText('Locked by your administrator: set by IT (fleet policy)'),
-  ).toBeVisible();
+  await expect(page.locator('#serverUrl-lock')).toHaveText(
+    'Locked by your administrator: set by IT (fleet policy)',
+  );
   await expect(
     page.getByRole('combobox', { name: 'Pop up security alerts at or above' }),
   ).toBeDisabled();
   await expect(page.getByRole('combobox', { name: 'Alerts for room.created' })).toBeDisabled();
 
   await page.getByRole('button', { name: 'Test connection' }).click();
+  expect(await lastArgs(page, 'connection:test')).toEqual([
+    { url: 'wss://prod.example/v1/ws', authMethod: 'header', server: 'prod01' },
+  ]);
   const steps = page.getByRole('list', { name: 'Test steps' }).getByRole('listitem');
   await expect(steps).toHaveText([
     /URL: passed/,
@@ -341,11 +358,24 @@ test('diagnostics: statistics, state changes, log lines, copy', async ({ page })
   expect(await page.evaluate(() => window.__katyaScript.clipboard.at(-1))).toContain('[redacted]');
 });
 
-test('status bar: states in words, reconnect now, sign in, demo, snooze', async ({ page }) => {
+test('status bar: the demo server, when no server is configured', async ({ page }) => {
   await openWindow(page, { connection: { demo: true, serverUrl: '' } });
-  const status = page.getByTestId('status-text');
-  await expect(status).toHaveText('Connected to the demo server');
+  await expect(page.getByTestId('status-text')).toHaveText('Connected to the demo server');
   await expect(page.locator('.demo-badge')).toHaveText(/Demo/);
+  await nav(page, 'Settings').click();
+  await expect(page.getByRole('region', { name: 'Servers' })).toContainText(
+    'No server is configured: the built-in demo server is in use.',
+  );
+  await expect(page.getByRole('button', { name: 'Add server' })).toBeEnabled();
+  // no server, no token of its own: the demo needs none
+  await expect(page.getByLabel('Access token')).toHaveCount(0);
+});
+
+test('status bar: states in words, reconnect now, sign in, snooze', async ({ page }) => {
+  await openWindow(page, { settings: { servers: [prod] } });
+  const status = page.getByTestId('status-text');
+  await expect(status).toHaveText('Connected to wss://prod.example/v1/ws');
+  await expect(page.locator('.demo-badge')).toBeHidden();
 
   await page.evaluate(() =>
     window.__katyaScript.setConnection({

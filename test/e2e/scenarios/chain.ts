@@ -50,9 +50,10 @@ export async function signIn(app: AppUnderTest, server: KatyaServer, token = ADM
   const { page } = app;
   await openView(page, 'Settings');
   // The server first: a token is kept for the server it was entered for.
-  const url = page.getByLabel('Server URL');
-  await url.fill(server.url);
-  await url.press('Enter');
+  await page.getByRole('button', { name: 'Add server' }).click();
+  const form = page.getByRole('form', { name: 'New server' });
+  await form.getByLabel('Server URL').fill(server.url);
+  await form.getByRole('button', { name: 'Add', exact: true }).click();
   await expect(status(page)).toContainText(/sign-in needed/i);
   await page.getByLabel('Access token').fill(token);
   await page.getByRole('button', { name: 'Save token' }).click();

@@ -3,6 +3,12 @@
 // code). It keeps real in-page state (events, read marks, settings, token status...) and
 // answers the contract the way main does, so the renderer is exercised for real. Specs steer
 // it through `window.__katyaScript`.
+//
+// Servers: it follows settings.servers as main does (the demo server alone, id 'demo', when
+// none is configured): each server has its connection, its token, its events (feed ids
+// `<server>/<event id>`) and unread count; a removed server loses its token and history. Like
+// main, it announces `servers:changed` when a server's connection, token or the list changes,
+// and each server's unread count with every `unread:changed`.
 import './scripted-katya-jitless';
 import type {
   AboutInfo,
@@ -17,6 +23,7 @@ import type {
   MetricSeries,
   PolicyLocks,
   ProxyAuthStatus,
+  ServerView,
   Settings,
   SettingsFieldError,
   SettingsResult,
@@ -27,12 +34,15 @@ import type {
   UpdateView,
 } from '../../../preload/contract';
 import { DEFAULT_SETTINGS, settingsPatchSchema } from '../../../main/core/common/settings-schema';
+import type { SettingsPatch } from '../../../main/core/common/settings-schema';
 import { validateServerUrl } from '../../../main/core/common/protocol';
 import { fieldErrorsFromIssues } from '../../../main/core/common/settings-errors';
-import { makeEvent } from './scripted-katya-samples';
+import { worstConnection } from '../../../main/core/tray-state';
+import { DEMO_SERVER, makeEvent } from './scripted-katya-samples';
 
 export interface ScriptOptions {
-  /** this many generated events of all 22 types, newest received 1 s before load */
+  /** this many generated events of all 22 types, newest received 1 s before load, from the
+   * first server (the demo when none is configured) */
   seed?: number;
   /** ms between generated events */
   spacingMs?: number;
@@ -46,10 +56,16 @@ export interface ScriptOptions {
    */
   historyKeeps?: number;
   locks?: PolicyLocks;
+  /** the first server's token (the demo's, when none is configured) */
   token?: TokenStatus;
+  /** other servers' tokens, by server id */
+  tokens?: Record<string, TokenStatus>;
   /** what a newly set token becomes: keychain (default), weak or memory (no keyring) */
   tokenBackend?: 'keychain' | 'weak' | 'memory';
+  /** the first server's connection (the demo's, when none is configured) */
   connection?: Partial<ConnectionView>;
+  /** other servers' connections, by server id (default: connected to their URL) */
+  connections?: Record<string, Partial<ConnectionView>>;
   subscriptions?: SubscriptionStatus[];
   metrics?: MetricSeries[];
   diagnostics?: Partial<Diagnostics>;
@@ -78,13 +94,18 @@ export interface ScriptHandle {
   push(entries: FeedEntry[]): void;
   /** send any event to the window */
   emit<C extends EventChannel>(channel: C, payload: EventPayloads[C]): void;
-  setConnection(patch: Partial<ConnectionView>): void;
+  /** change a server's connection (default: the first's) and announce it as main does */
+  setConnection(patch: Partial<ConnectionView>, server?: string): void;
   /** errors the next 'settings:update' answers with (codes, as main sends them) */
   failNextUpdate(errors: SettingsFieldError[]): void;
   makeEvent: typeof makeEvent;
-  unread(): number;
+  /** unread events in all, or of one server */
+  unread(server?: string): number;
   settings(): Settings;
-  entryCount(): number;
+  /** what main would list as the servers now */
+  servers(): ServerView[];
+  /** entries in all, or of one server */
+  entryCount(server?: string): number;
 }
 
 declare global {
@@ -100,39 +121,94 @@ const base = Date.now();
 
 // ---- state ------------------------------------------------------------------------------
 
+let settings: Settings = { ...structuredClone(DEFAULT_SETTINGS), ...clone(opts.settings ?? {}) };
+
+/** The servers followed: the configured ones, or the demo. */
+function serverIds(): string[] {
+  return settings.servers.length ? settings.servers.map((s) => s.id) : [DEMO_SERVER];
+}
+
 /** newest first */
 let store: FeedEntry[] = [];
 const seed = opts.seed ?? 0;
 const spacing = opts.spacingMs ?? 30_000;
+const seedServer = serverIds()[0]!;
 for (let i = seed - 1; i >= 0; i--) {
   // i = 0 is the oldest; every third event is unread
   store.push(
-    makeEvent(i, { receivedAt: base - 1000 - (seed - 1 - i) * spacing, read: i % 3 !== 0 }),
+    makeEvent(i, {
+      receivedAt: base - 1000 - (seed - 1 - i) * spacing,
+      read: i % 3 !== 0,
+      server: seedServer,
+    }),
   );
 }
 if (opts.entries) store = sortNewestFirst([...opts.entries, ...store]);
-
-let settings: Settings = { ...structuredClone(DEFAULT_SETTINGS), ...clone(opts.settings ?? {}) };
 retain();
+
 const locks: PolicyLocks = opts.locks ?? { locked: {}, source: null };
-let token: TokenStatus = opts.token ?? { stored: false, reason: 'none' };
+const tokens = new Map<string, TokenStatus>(Object.entries(clone(opts.tokens ?? {})));
+tokens.set(seedServer, opts.token ?? { stored: false, reason: 'none' });
 let proxyAuth: ProxyAuthStatus = { stored: false };
-let connection: ConnectionView = {
-  phase: 'connected',
-  since: base - 60_000,
-  retryAt: null,
-  attempt: 0,
-  lastError: null,
-  serverUrl: 'wss://katya.example/v1/ws',
-  demo: false,
+
+function connected(url: string): ConnectionView {
+  return {
+    phase: 'connected',
+    since: base - 60_000,
+    retryAt: null,
+    attempt: 0,
+    lastError: null,
+    serverUrl: url,
+    demo: false,
+  };
+}
+/** each server's connection while it is enabled */
+const connections = new Map<string, ConnectionView>();
+for (const s of settings.servers)
+  connections.set(s.id, { ...connected(s.url), ...opts.connections?.[s.id] });
+connections.set(seedServer, {
+  ...connected(settings.servers[0]?.url ?? 'wss://katya.example/v1/ws'),
   ...opts.connection,
-};
+});
+
+/** A server's connection as main shows it: paused while the server is switched off. */
+function connectionOf(id: string): ConnectionView {
+  const own = connections.get(id) ?? connected('');
+  const server = settings.servers.find((s) => s.id === id);
+  if (server && !server.enabled)
+    return { ...own, phase: 'paused', retryAt: null, problem: null, lastError: null };
+  return own;
+}
+
+function serverViews(): ServerView[] {
+  return serverIds().map((id) => ({
+    id,
+    name: settings.servers.find((s) => s.id === id)?.name ?? 'Demo',
+    connection: connectionOf(id),
+    token: tokens.get(id) ?? { stored: false, reason: 'none' },
+    unread: unreadCount(id),
+    snoozedUntil: serverSnoozes.get(id) ?? snoozedUntil,
+    // (the scripted statuses are the first server's, as the snapshot's are)
+    subscriptions: id === serverIds()[0] ? subscriptions : [],
+  }));
+}
+
+/** The status bar's connection: the one that needs the user most. */
+function summary(): ConnectionView {
+  return worstConnection(serverIds().map(connectionOf)) ?? connectionOf(seedServer);
+}
+
+function firstToken(): TokenStatus {
+  return tokens.get(serverIds()[0]!) ?? { stored: false, reason: 'none' };
+}
 const subscriptions: SubscriptionStatus[] = opts.subscriptions ?? [
   { kind: 'channel', name: 'security', status: 'active' },
   { kind: 'channel', name: 'system', status: 'active' },
 ];
 const metrics: MetricSeries[] = opts.metrics ?? [];
 let snoozedUntil: number | null = null;
+/** one server's own snooze, by id (main keeps each server's) */
+const serverSnoozes = new Map<string, number | null>();
 let nextUpdateErrors: SettingsFieldError[] | null = null;
 const listeners = new Map<string, Set<(p: unknown) => void>>();
 
@@ -143,19 +219,28 @@ function sortNewestFirst(list: FeedEntry[]): FeedEntry[] {
   return list.sort((a, b) => timeOf(b) - timeOf(a));
 }
 /**
- * Keep what main's history keeps: the newest history.maxEvents events (see historyKeeps), and
- * the gaps newer than the newest event dropped. Main applies it on every append and at once on
- * new limits.
+ * Keep what main's histories keep: each server's newest history.maxEvents events (see
+ * historyKeeps), and the gaps newer than the newest event dropped. Main applies it on every
+ * append and at once on new limits.
  */
 function retain() {
   const keep = opts.historyKeeps ?? settings.history.maxEvents;
-  let events = 0;
-  const cut = store.findIndex((e) => e.kind === 'event' && ++events > keep);
-  if (cut >= 0) store = store.slice(0, cut);
+  const events = new Map<string, number>();
+  const full = new Set<string>();
+  store = store.filter((e) => {
+    if (full.has(e.server)) return false;
+    if (e.kind !== 'event') return true;
+    const n = (events.get(e.server) ?? 0) + 1;
+    events.set(e.server, n);
+    if (n <= keep) return true;
+    full.add(e.server);
+    return false;
+  });
 }
-function unreadCount(): number {
+function unreadCount(server?: string): number {
   let n = 0;
-  for (const e of store) if (e.kind === 'event' && !e.read) n++;
+  for (const e of store)
+    if (e.kind === 'event' && !e.read && (server === undefined || e.server === server)) n++;
   return n;
 }
 
@@ -170,12 +255,13 @@ function strings(value: unknown, out: string[] = [], depth = 0): string[] {
 
 function matches(e: FeedEntry, q: FeedQuery): boolean {
   const text = q.text?.trim().toLowerCase();
+  if (q.servers && !q.servers.includes(e.server)) return false;
   if (e.kind === 'gap') return !q.unreadOnly && !text;
   if (q.channels?.length && !q.channels.includes(e.channel)) return false;
   if (q.events?.length && !q.events.includes(e.event)) return false;
   if (q.severities?.length && (!e.severity || !q.severities.includes(e.severity))) return false;
   if (q.unreadOnly && e.read) return false;
-  if (text && ![e.event, e.channel, e.id, ...strings(e.data)].some((s) => s.includes(text)))
+  if (text && ![e.event, e.channel, e.eventId, ...strings(e.data)].some((s) => s.includes(text)))
     return false;
   return true;
 }
@@ -185,7 +271,112 @@ function emit(channel: string, payload: unknown): void {
 }
 
 function emitUnread(): void {
-  emit('unread:changed', { unread: unreadCount(), snoozedUntil });
+  emit('unread:changed', {
+    unread: unreadCount(),
+    snoozedUntil,
+    servers: serverIds().map((id) => ({ id, unread: unreadCount(id) })),
+  });
+}
+
+/** As main's serversChanged: the summary connection, then every server. */
+function emitServers(): void {
+  emit('connection:changed', summary());
+  emit('servers:changed', serverViews());
+}
+
+function setConnectionOf(id: string, patch: Partial<ConnectionView>): void {
+  connections.set(id, { ...(connections.get(id) ?? connected('')), ...patch });
+}
+
+/**
+ * The fields of a change that an admin policy refuses, as main's lockedChanges names them. The
+ * double knows the policy's values only as the current settings, which already follow them.
+ */
+function lockedFields(patch: SettingsPatch): string[] {
+  const locked = locks.locked;
+  const out: string[] = [];
+  for (const [key, value] of Object.entries(patch)) {
+    if (key !== 'servers') {
+      if (
+        key in locked &&
+        JSON.stringify(value) !== JSON.stringify(settings[key as keyof Settings])
+      )
+        out.push(key);
+      continue;
+    }
+    const list = value as Settings['servers'];
+    const presets = locks.presets ?? [];
+    if (presets.length) {
+      // presets first and in order; others only where the list is not locked
+      const ids = list.map((s) => s.id);
+      const presetIds = presets.map((p) => p.id);
+      if (
+        JSON.stringify(ids.slice(0, presetIds.length)) !== JSON.stringify(presetIds) ||
+        ('servers' in locked && ids.length > presetIds.length)
+      )
+        out.push('servers');
+    } else {
+      const shape = (l: Settings['servers']) => JSON.stringify(l.map((s) => [s.id, s.name, s.url]));
+      if ('servers' in locked && shape(list) !== shape(settings.servers)) out.push('servers');
+    }
+    list.forEach((server, i) => {
+      const before = settings.servers.find((s) => s.id === server.id) ?? settings.servers[0];
+      if (!before) return;
+      const preset = presets.find((p) => p.id === server.id);
+      for (const field of preset?.fields ?? [])
+        if (
+          before.id === server.id &&
+          JSON.stringify(server[field]) !== JSON.stringify(before[field])
+        )
+          out.push(`servers.${i}.${field}`);
+      if ('authMethod' in locked && server.authMethod !== before.authMethod)
+        out.push(`servers.${i}.authMethod`);
+      if (
+        'subscriptions' in locked &&
+        JSON.stringify(server.subscriptions) !== JSON.stringify(before.subscriptions)
+      )
+        out.push(`servers.${i}.subscriptions`);
+    });
+  }
+  return out;
+}
+
+/** A new servers list: removed servers lose their token and history, new ones connect. */
+function serversReplaced(before: Settings['servers']): void {
+  const now = new Set(settings.servers.map((s) => s.id));
+  const gone = new Set(before.map((s) => s.id).filter((id) => !now.has(id)));
+  // the demo stops when the first server is added; its history goes with it, as in main
+  if (!before.length && settings.servers.length) gone.add(DEMO_SERVER);
+  for (const id of gone) {
+    tokens.delete(id);
+    connections.delete(id);
+  }
+  const count = store.length;
+  if (gone.size) store = store.filter((e) => !gone.has(e.server));
+  for (const s of settings.servers) {
+    const old = before.find((b) => b.id === s.id);
+    if (old && old.url === s.url) continue;
+    setConnectionOf(s.id, {
+      ...connected(s.url),
+      phase: 'connecting',
+      since: Date.now(),
+    });
+    setTimeout(() => {
+      if (connections.get(s.id)?.phase !== 'connecting') return;
+      setConnectionOf(s.id, { phase: 'connected', since: Date.now() });
+      emitServers();
+    }, 100);
+  }
+  emitServers();
+  if (store.length !== count) emitUnread();
+}
+
+/** The server a token call is for: the one named, or the first; main refuses the demo. */
+function tokenServer(server: string | undefined): string {
+  const id = server ?? settings.servers[0]?.id;
+  if (id === undefined) throw new Error('add a server first: no server is configured');
+  if (!settings.servers.some((s) => s.id === id)) throw new Error(`no server "${id}"`);
+  return id;
 }
 
 /** Mark events read and announce the unread count, as main's history and AppService do. */
@@ -220,10 +411,11 @@ function setUpdate(patch: Partial<UpdateView>): UpdateView {
 
 function snapshot(): Snapshot {
   return {
-    connection,
+    connection: summary(),
+    servers: serverViews(),
     settings,
     locks,
-    token,
+    token: firstToken(),
     subscriptions,
     unread: unreadCount(),
     snoozedUntil,
@@ -231,6 +423,10 @@ function snapshot(): Snapshot {
     platform: 'linux',
     version: '0.1.0-test',
   };
+}
+
+function entryCount(server?: string): number {
+  return server === undefined ? store.length : store.filter((e) => e.server === server).length;
 }
 
 function query(q: FeedQuery) {
@@ -279,31 +475,43 @@ const handlers: { [C in keyof KatyaApi['invoke']]: (...args: never[]) => unknown
     // The same errors main's SettingsService gives: codes from the shared schema.
     const parsed = settingsPatchSchema.safeParse(patch);
     if (!parsed.success) return { ok: false, errors: fieldErrorsFromIssues(parsed.error.issues) };
-    const lockedField = Object.keys(parsed.data).find((k) => k in locks.locked);
-    if (lockedField) {
-      const reason = locks.locked[lockedField as keyof PolicyLocks['locked']] ?? '';
+    const locked = lockedFields(parsed.data);
+    if (locked.length) {
+      const reason = Object.values(locks.locked)[0] ?? '';
       return {
         ok: false,
-        errors: [
-          { field: lockedField, code: 'locked', params: { reason }, message: `locked: ${reason}` },
-        ],
+        errors: locked.map((field) => {
+          const own = locks.locked[field as keyof PolicyLocks['locked']];
+          const why = own ?? reason;
+          return { field, code: 'locked', params: { reason: why }, message: `locked: ${why}` };
+        }),
       };
     }
+    const before = settings.servers;
     settings = { ...settings, ...parsed.data };
     retain();
-    emit('settings:changed', { settings, locks, token });
+    emit('settings:changed', { settings, locks, token: firstToken() });
+    if (parsed.data.servers) serversReplaced(before);
     return { ok: true, settings };
   },
-  'token:set': (input: { token: string; acceptWeakStorage?: boolean }) => {
+  'token:set': (input: { token: string; acceptWeakStorage?: boolean; server?: string }) => {
+    const id = tokenServer(input.server);
     const backend = opts.tokenBackend ?? 'keychain';
-    token = {
+    const token: TokenStatus = {
       stored: true,
       storage: backend === 'memory' && input.acceptWeakStorage ? 'weak' : backend,
     };
+    tokens.set(id, token);
+    emit('settings:changed', { settings, locks, token: firstToken() });
+    emitServers();
     return token;
   },
-  'token:clear': () => {
-    token = { stored: false, reason: 'none' };
+  'token:clear': (input?: { server?: string }) => {
+    const id = tokenServer(input?.server);
+    const token: TokenStatus = { stored: false, reason: 'none' };
+    tokens.set(id, token);
+    emit('settings:changed', { settings, locks, token: firstToken() });
+    emitServers();
     return token;
   },
   'proxyAuth:set': (): ProxyAuthStatus => {
@@ -314,9 +522,11 @@ const handlers: { [C in keyof KatyaApi['invoke']]: (...args: never[]) => unknown
     proxyAuth = { stored: false };
     return proxyAuth;
   },
-  'connection:reconnectNow': () => {
-    connection = { ...connection, phase: 'connecting', since: Date.now(), retryAt: null };
-    emit('connection:changed', connection);
+  'connection:reconnectNow': (input?: { server?: string }) => {
+    const ids = input?.server ? [input.server] : serverIds();
+    for (const id of ids)
+      setConnectionOf(id, { phase: 'connecting', since: Date.now(), retryAt: null });
+    emitServers();
   },
   'connection:test': (input: { url: string }): TestResult => {
     if (opts.testResult) return opts.testResult;
@@ -336,21 +546,31 @@ const handlers: { [C in keyof KatyaApi['invoke']]: (...args: never[]) => unknown
       ],
     };
   },
-  'notifications:snooze': (choice: string) => {
+  'notifications:snooze': (choice: string, which?: { server?: string }) => {
     const now = Date.now();
-    if (choice === 'off') snoozedUntil = null;
-    else if (choice === '1h') snoozedUntil = now + 3_600_000;
-    else if (choice === '4h') snoozedUntil = now + 4 * 3_600_000;
+    let until: number | null;
+    if (choice === 'off') until = null;
+    else if (choice === '1h') until = now + 3_600_000;
+    else if (choice === '4h') until = now + 4 * 3_600_000;
     else {
       const d = new Date(now);
       d.setHours(24, 0, 0, 0);
-      snoozedUntil = d.getTime();
+      until = d.getTime();
     }
+    if (which?.server) {
+      // one server's own snooze
+      serverSnoozes.set(which.server, until);
+      emitServers();
+      return { snoozedUntil: until };
+    }
+    // everyone's; resuming everyone's ends each server's too
+    snoozedUntil = until;
+    if (until === null) serverSnoozes.clear();
     emitUnread();
     return { snoozedUntil };
   },
   'diagnostics:get': (): Diagnostics => ({
-    connection,
+    connection: connectionOf(serverIds()[0]!),
     stats: {
       uptimeMs: 3_723_000,
       connectedAt: base - 3_723_000,
@@ -375,11 +595,40 @@ const handlers: { [C in keyof KatyaApi['invoke']]: (...args: never[]) => unknown
       '2025-01-01T12:00:01Z info connected',
       '2025-01-01T12:58:00Z warn socket closed (1006), retrying in 0.8 s',
     ],
-    historyInfo: { events: store.length, fileBytes: 1_572_864, damagedRecordsSkipped: 0 },
+    historyInfo: {
+      events: entryCount(serverIds()[0]),
+      fileBytes: 1_572_864,
+      damagedRecordsSkipped: 0,
+    },
+    ...(settings.servers.length > 1
+      ? {
+          servers: serverViews().map((v) => ({
+            id: v.id,
+            name: v.name,
+            connection: v.connection,
+            stats: {
+              uptimeMs: 60_000,
+              connectedAt: base - 60_000,
+              messagesReceived: entryCount(v.id),
+              messagesSent: 1,
+              errors: 0,
+              reconnects: 0,
+              lastPing: null,
+              rttMs: null,
+              duplicatesDropped: 0,
+              invalidDropped: 0,
+            },
+            subscriptions: [],
+            stateHistory: [],
+            historyInfo: { events: entryCount(v.id), fileBytes: 4096, damagedRecordsSkipped: 0 },
+            network: [],
+          })),
+        }
+      : {}),
     ...opts.diagnostics,
   }),
   'diagnostics:copy': () =>
-    `Katya Desktop 0.1.0-test diagnostics\nstate: ${connection.phase}\ntoken: [redacted]`,
+    `Katya Desktop 0.1.0-test diagnostics\nstate: ${summary().phase}\ntoken: [redacted]`,
   'app:about': (): AboutInfo => ({
     name: 'Katya Desktop',
     version: '0.1.0-test',
@@ -467,9 +716,9 @@ const handle: ScriptHandle = {
     }
   },
   emit: (channel, payload) => emit(channel, payload),
-  setConnection(patch) {
-    connection = { ...connection, ...patch };
-    emit('connection:changed', connection);
+  setConnection(patch, server) {
+    setConnectionOf(server ?? serverIds()[0]!, patch);
+    emitServers();
   },
   failNextUpdate(errors) {
     nextUpdateErrors = errors;
@@ -477,7 +726,8 @@ const handle: ScriptHandle = {
   makeEvent,
   unread: unreadCount,
   settings: () => clone(settings),
-  entryCount: () => store.length,
+  servers: () => clone(serverViews()),
+  entryCount,
 };
 
 Object.defineProperty(window, 'katya', { value: api, configurable: false, writable: false });

@@ -1,9 +1,10 @@
 // Sample payloads for all 22 event types, in the shapes docs/events.md fixes. Used by the
 // scripted window API (in the page) and by the specs (in Node), so both agree on content.
-import { CATALOG, EVENT_TYPES, channelOf } from '../../../main/core/common/protocol';
+import { CATALOG, CHANNELS, EVENT_TYPES, channelOf } from '../../../main/core/common/protocol';
 import type { EventType } from '../../../main/core/common/protocol';
 import { severityOf } from '../../../main/core/severity';
 import type { FeedEvent } from '../../../main/core/common/views';
+import type { ServerSettings } from '../../../main/core/common/settings-schema';
 
 export { CATALOG, EVENT_TYPES };
 
@@ -214,7 +215,13 @@ export function sampleData(event: EventType, i: number): Record<string, unknown>
   }
 }
 
-/** A feed entry as main would hand it to the window. */
+/** The demo server's id (main's DEMO_SLOT): the only server when none is configured. */
+export const DEMO_SERVER = 'demo';
+
+/**
+ * A feed entry as main would hand it to the window: from `server` (the demo by default), with
+ * the server's own id `evt_<i>` (or `id`) and the feed id `<server>/<that id>`.
+ */
 export function makeEvent(
   i: number,
   opts: {
@@ -222,14 +229,20 @@ export function makeEvent(
     receivedAt?: number;
     read?: boolean;
     data?: Record<string, unknown>;
+    /** the server's own id for the event */
     id?: string;
+    server?: string;
   } = {},
 ): FeedEvent {
   const event = opts.event ?? pick(EVENT_TYPES, i);
   const data = opts.data ?? sampleData(event, i);
+  const server = opts.server ?? DEMO_SERVER;
+  const eventId = opts.id ?? `evt_${i}`;
   return {
     kind: 'event',
-    id: opts.id ?? `evt_${i}`,
+    id: `${server}/${eventId}`,
+    eventId,
+    server,
     event,
     channel: channelOf(event),
     timestamp: new Date(Date.UTC(2025, 0, 1, 12, 0, 0) + i * 1000).toISOString(),
@@ -237,5 +250,25 @@ export function makeEvent(
     severity: severityOf(event, data),
     read: opts.read ?? false,
     data,
+  };
+}
+
+/** A configured server as the settings keep it: enabled, every channel, the app's rules. */
+export function makeServer(
+  id: string,
+  name: string,
+  url: string,
+  patch: Partial<Omit<ServerSettings, 'id' | 'name' | 'url'>> = {},
+): ServerSettings {
+  return {
+    id,
+    name,
+    url,
+    enabled: true,
+    authMethod: 'header',
+    subscriptions: { channels: [...CHANNELS], events: [] },
+    notifications: null,
+    network: null,
+    ...patch,
   };
 }

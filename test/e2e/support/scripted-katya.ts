@@ -9,7 +9,14 @@ import { RENDERER_ORIGIN, serveRenderer } from './renderer';
 import type { ScriptOptions } from './scripted-katya-page';
 
 export type { ScriptOptions, ScriptHandle, Call } from './scripted-katya-page';
-export { makeEvent, sampleData, EVENT_TYPES, CATALOG } from './scripted-katya-samples';
+export {
+  makeEvent,
+  makeServer,
+  sampleData,
+  EVENT_TYPES,
+  CATALOG,
+  DEMO_SERVER,
+} from './scripted-katya-samples';
 
 let bundle: string | undefined;
 

@@ -405,3 +405,46 @@ describe('admin policy: a preset servers list', () => {
     expect(s.locks().locked).toEqual({});
   });
 });
+
+describe('admin policy: locked rules and network leave no way around them', () => {
+  it("a server cannot have rules of its own while the app's are locked", () => {
+    const s = service({ notifications: { threshold: 'critical' } });
+    const own = { ...DEFAULT_SETTINGS.notifications, threshold: 'low' as const };
+    const server = { ...newServer('wss://mine.example/v1/ws', []), notifications: own };
+    expect(s.update({ servers: [server] })).toMatchObject({
+      ok: false,
+      errors: [{ field: 'servers.0.notifications', code: 'locked' }],
+    });
+    expect(s.update({ servers: [{ ...server, notifications: null }] }).ok).toBe(true);
+  });
+
+  it('nor its own proxy while any of the proxy fields is locked', () => {
+    const s = service({ extraCaFile: '/etc/ssl/acme.pem' });
+    const network = { proxyMode: 'none' as const, proxyUrl: '', extraCaFile: '' };
+    const server = { ...newServer('wss://mine.example/v1/ws', []), network };
+    expect(s.update({ servers: [server] })).toMatchObject({
+      ok: false,
+      errors: [{ field: 'servers.0.network', code: 'locked' }],
+    });
+  });
+
+  it('a hand-edited file with such a server follows the locked ones all the same', () => {
+    const userDir = join(dir, 'user');
+    const mine = new SettingsService({ backend: confBackend({ cwd: userDir }), policy: null });
+    const own = { ...DEFAULT_SETTINGS.notifications, threshold: 'low' as const };
+    const server = { ...newServer('wss://mine.example/v1/ws', []), notifications: own };
+    expect(mine.update({ servers: [server] }).ok).toBe(true);
+    const s = service({ notifications: { threshold: 'critical' } });
+    expect(s.get().servers[0]!.notifications).toBeNull();
+  });
+
+  it('unless the policy gives a preset server rules of its own', () => {
+    const rules = { ...DEFAULT_SETTINGS.notifications, threshold: 'medium' as const };
+    const s = service({
+      notifications: { threshold: 'critical' },
+      servers: [{ name: 'Lab', url: 'wss://lab.example/v1/ws', notifications: rules }],
+    });
+    expect(s.get().servers[0]!.notifications).toEqual(rules);
+    expect(s.update({ servers: s.get().servers }).ok).toBe(true);
+  });
+});
