@@ -69,32 +69,38 @@ async function twoTestServers(token1: string, token2: string) {
   return { a, one, two, x: x!, y: y! };
 }
 
+/** Two reference servers, Production and Staging, followed and connected. */
+async function prodAndStaging() {
+  const prod = await reference('prod-token');
+  const staging = await reference('staging-token');
+  const a = await app();
+  const [p, s] = await follow(a, [
+    { name: 'Production', url: prod.url, token: 'prod-token' },
+    { name: 'Staging', url: staging.url, token: 'staging-token' },
+  ]);
+  await until('both connected', connected(a, [p!.id, s!.id]));
+  return { a, prod, staging, p: p!, s: s! };
+}
+
 describe('several servers', () => {
   it('follows two servers at once: one merged feed, each row with its server', async () => {
-    const prod = await reference('prod-token');
-    const staging = await reference('staging-token');
-    const a = await app();
-    const [p, s] = await follow(a, [
-      { name: 'Production', url: prod.url, token: 'prod-token' },
-      { name: 'Staging', url: staging.url, token: 'staging-token' },
-    ]);
-    await until('both connected', connected(a, [p!.id, s!.id]));
+    const { a, prod, staging, p, s } = await prodAndStaging();
     prod.publish('security.alert.created', { id: 'a1', title: 'Login storm', severity: 'high' });
     await until('the first event', () => a.fed().length >= 1);
     staging.publish('message.created', { id: 'm1', content: 'hello' });
     await until('both events', () => a.fed().length >= 2);
 
     const page = await a.invoke['feed:query']({});
-    expect(page.entries.map((e) => e.server)).toEqual([s!.id, p!.id]); // newest first
+    expect(page.entries.map((e) => e.server)).toEqual([s.id, p.id]); // newest first
     expect(page.total).toBe(2);
     const alert = page.entries[1] as FeedEvent;
-    expect(alert.id).toBe(`${p!.id}/${alert.eventId}`);
+    expect(alert.id).toBe(`${p.id}/${alert.eventId}`);
     expect(await a.invoke['feed:get'](alert.id)).toMatchObject({
-      server: p!.id,
+      server: p.id,
       data: { id: 'a1' },
     });
     // the server filter
-    const onlyStaging = await a.invoke['feed:query']({ servers: [s!.id] });
+    const onlyStaging = await a.invoke['feed:query']({ servers: [s.id] });
     expect(onlyStaging.entries.map((e) => (e as FeedEvent).data.id)).toEqual(['m1']);
     // unread per server, and marking one read touches only its own server's history
     expect(a.svc.snapshot().servers.map((x) => x.unread)).toEqual([1, 1]);
@@ -106,8 +112,8 @@ describe('several servers', () => {
     expect(a.notes[0]!.eventId).toBe(alert.id);
     // "Copy diagnostics" covers every server, with no token in it
     const text = await a.invoke['diagnostics:copy']();
-    expect(text).toContain(`server "Production" (${p!.id}):`);
-    expect(text).toContain(`server "Staging" (${s!.id}):`);
+    expect(text).toContain(`server "Production" (${p.id}):`);
+    expect(text).toContain(`server "Staging" (${s.id}):`);
     expect(text).not.toMatch(/prod-token|staging-token/);
     // the same metric from each server is two series, each naming its server
     for (const server of [prod, staging])
@@ -115,8 +121,8 @@ describe('several servers', () => {
     await until('two series', () => (a.invoke['metrics:list']() as MetricSeries[]).length === 2);
     const series = await a.invoke['metrics:list']();
     expect(series.map((m) => [m.source, m.name])).toEqual([
-      [p!.id, 'cpu'],
-      [s!.id, 'cpu'],
+      [p.id, 'cpu'],
+      [s.id, 'cpu'],
     ]);
     const diagnostics = await a.invoke['diagnostics:get']();
     expect(diagnostics.servers?.map((x) => x.connection.phase)).toEqual(['connected', 'connected']);
@@ -232,15 +238,8 @@ describe('several servers', () => {
 
 describe('snoozing one server or all', () => {
   it("holds one server's notifications, keeps that over a restart, and 'all' covers each", async () => {
-    const prod = await reference('prod-token');
-    const staging = await reference('staging-token');
-    const a = await app();
-    const [p, s] = await follow(a, [
-      { name: 'Production', url: prod.url, token: 'prod-token' },
-      { name: 'Staging', url: staging.url, token: 'staging-token' },
-    ]);
-    await until('both connected', connected(a, [p!.id, s!.id]));
-    const { snoozedUntil } = await a.invoke['notifications:snooze']('1h', { server: s!.id });
+    const { a, prod, staging, s } = await prodAndStaging();
+    const { snoozedUntil } = await a.invoke['notifications:snooze']('1h', { server: s.id });
     expect(snoozedUntil).toBeGreaterThan(Date.now() + 59 * 60_000);
     expect(a.svc.snapshot().servers.map((x) => x.snoozedUntil)).toEqual([null, snoozedUntil]);
     expect(a.svc.snapshot().snoozedUntil).toBeNull(); // not everyone's
