@@ -717,7 +717,8 @@ export class ConnectionEngine {
   private enterAuthFailed(reason: string): void {
     this.clearRetryTimer();
     this.attempt = 0;
-    this.log('warn', `authentication failed, waiting for a new token: ${reason}`);
+    // The reason first: after "token:" the redactor would take its first word for a secret.
+    this.log('warn', `authentication failed (${reason}); waiting for a new token`);
     this.setState({ state: 'auth_failed', since: this.clock.now(), reason });
   }
 

@@ -279,3 +279,81 @@ describe('batches and gaps', () => {
     expect(e.getStats()).toMatchObject({ uptimeMs: 0, connectedAt: null });
   });
 });
+
+describe('frames the protocol does not allow', () => {
+  it('drops a binary frame even when it carries a valid event', async () => {
+    const s = await server();
+    const { engine: e, rec } = engine({ url: s.url });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    s.last!.sendRaw(JSON.stringify(eventFrame('message.created', {}, { id: 'bin-1' })), true);
+    s.last!.send(eventFrame('message.created', {}, { id: 'text-1' }));
+    await waitFor(() => rec.events.length === 1, 'the text event');
+    expect(rec.events.map((x) => x.id)).toEqual(['text-1']);
+    expect(e.getStats().invalidDropped).toBe(1);
+    expect(rec.logs).toContain(
+      'warn dropped an invalid frame (1 on this connection): binary frame (the protocol is JSON text)',
+    );
+  });
+
+  it('names an unknown event type in the log, cut to 64 characters', async () => {
+    const s = await server();
+    const { engine: e, rec } = engine({ url: s.url });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    const long = `no.such.${'x'.repeat(100)}`;
+    s.last!.sendRaw(
+      JSON.stringify({ type: 'event', id: 'u1', event: long, channel: 'system', data: {} }),
+    );
+    await waitFor(() => e.getStats().invalidDropped === 1, 'dropped');
+    expect(rec.logs.at(-1)).toBe(
+      `warn dropped an invalid frame (1 on this connection): unknown event type "${long.slice(0, 64)}"`,
+    );
+  });
+});
+
+describe('the log', () => {
+  it('tells the story of a connection: route, attempt, open, retry, stop', async () => {
+    const s = await server();
+    const clock = new TestClock('manual');
+    const { engine: e, rec } = engine({ url: s.url, clock });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    const where = s.url;
+    expect(rec.logs).toEqual(
+      expect.arrayContaining([
+        `info connecting to ${where} (auth: header)`,
+        `info route to ${where}: direct (no proxy) (default)`,
+        `info connected to ${where}`,
+      ]),
+    );
+    s.last!.ws.close(1013);
+    const st = await waitFor(
+      () => (e.getState().state === 'reconnecting' ? e.getState() : null),
+      'reconnecting',
+    );
+    const delay = st.state === 'reconnecting' ? st.delayMs : 0;
+    expect(rec.logs.at(-1)).toBe(`info retry 1 in ${delay} ms: closed by the server (1013)`);
+    clock.advance(delay);
+    await waitFor(() => stateIs(e, 'open') && s.connections === 2, 'open again');
+    // The same route again is not logged again.
+    expect(rec.logs.filter((l) => l.startsWith('info route to'))).toHaveLength(1);
+  });
+
+  it('says, in full, why it stops trying until it has a new token', () => {
+    const { rec } = engine({ url: 'ws://127.0.0.1:1/v1/ws', token: undefined });
+    expect(rec.logs).toEqual([
+      'warn authentication failed (no access token is set); waiting for a new token',
+    ]);
+  });
+});
+
+describe('stop()', () => {
+  it('tells the server why it closes', async () => {
+    const s = await server();
+    const { engine: e } = engine({ url: s.url });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    const reason = new Promise<string>((resolve) =>
+      s.last!.ws.once('close', (_code, r) => resolve(r.toString())),
+    );
+    e.stop();
+    expect(await reason).toBe('client stopped');
+  });
+});
