@@ -176,3 +176,79 @@ describe('server URL', () => {
     expect(a.last!.closeCode).toBe(1000);
   });
 });
+
+describe('changing the token or the server', () => {
+  it('the same token again keeps the connection; another token reconnects at once', async () => {
+    const s = await server({ tokens: [GOOD_TOKEN, 'second-token'] });
+    const { engine: e, rec } = engine({ url: s.url });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    e.setToken(GOOD_TOKEN);
+    await settle(50);
+    expect(s.connections).toBe(1);
+    e.setToken('second-token');
+    await waitFor(() => stateIs(e, 'open') && s.connections === 2, 'open with the new token');
+    expect(s.last!.request.headers.authorization).toBe('Bearer second-token');
+    expect(s.clients[0]!.closeCode).toBe(1000);
+    expect(rec.logs).toContain('info reconnecting: new token');
+  });
+
+  it('a token set while stopped is only kept for the next start', async () => {
+    const s = await server({ tokens: ['later-token'] });
+    const { engine: e } = engine({ url: s.url, token: undefined }, { start: false });
+    e.setToken('later-token');
+    await settle(50);
+    expect(s.upgrades).toBe(0);
+    expect(stateIs(e, 'closed')).toBe(true);
+    e.start();
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    expect(s.last!.request.headers.authorization).toBe('Bearer later-token');
+  });
+
+  it('a server set while stopped is only kept for the next start', async () => {
+    const a = await server();
+    const b = await server();
+    const { engine: e } = engine({ url: a.url }, { start: false });
+    e.setUrl(b.url);
+    await settle(50);
+    expect(a.upgrades + b.upgrades).toBe(0);
+    e.start();
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    expect(b.last!.authedBy).toBe('header');
+    expect(a.upgrades).toBe(0);
+  });
+
+  it('says why it gave up on an auth message that is never answered', async () => {
+    const s = await server({
+      onConnection: (c) => {
+        c.silent = true;
+      },
+    });
+    const clock = new TestClock('manual');
+    const { engine: e } = engine({ url: s.url, authMethod: 'message', clock });
+    await waitFor(() => s.last?.received[0]?.type === 'auth', 'the auth message');
+    clock.advance(9_999);
+    expect(stateIs(e, 'connecting')).toBe(true);
+    clock.advance(1);
+    expect(e.getState()).toMatchObject({
+      state: 'reconnecting',
+      lastError: 'the server did not confirm authentication within 10 s',
+    });
+  });
+});
+
+describe('construction', () => {
+  it('needs options', () => {
+    expect(() => new ConnectionEngine(undefined as never)).toThrow(
+      'ConnectionEngine needs options',
+    );
+    expect(() => new ConnectionEngine('wss://x.example/v1/ws' as never)).toThrow(
+      'ConnectionEngine needs options',
+    );
+  });
+
+  it('is closed until started, since the moment it was made', () => {
+    const clock = new TestClock('manual');
+    const e = new ConnectionEngine({ url: 'ws://127.0.0.1:1/v1/ws', clock });
+    expect(e.getState()).toEqual({ state: 'closed', since: clock.now() });
+  });
+});

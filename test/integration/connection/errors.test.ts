@@ -79,3 +79,88 @@ describe('error codes', () => {
     expect(e.getStats().reconnects).toBe(ceilings.length);
   });
 });
+
+describe('what the server said, passed on', () => {
+  it('an error carries its request id, channel and event only when the server gave them', async () => {
+    const s = await server();
+    const { engine: e, rec } = engine({ url: s.url });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    s.last!.send({
+      type: 'error',
+      data: { code: '4002', message: 'no', channel: 'security', requestId: 'r-9' },
+    });
+    s.last!.send({ type: 'error', data: { code: '4005', event: 'no.such' } });
+    await waitFor(() => rec.errors.length === 2, 'both errors');
+    expect(rec.errors).toEqual([
+      { code: '4002', message: 'no', channel: 'security', requestId: 'r-9' },
+      { code: '4005', message: '', event: 'no.such' },
+    ]);
+    expect(rec.logs).toContain('warn server error 4002: no');
+  });
+
+  it('a 4001 error without words still says why the engine stopped', async () => {
+    const s = await server();
+    const { engine: e } = engine({ url: s.url });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    s.last!.send({ type: 'error', data: { code: '4001' } });
+    await waitFor(() => stateIs(e, 'auth_failed'), 'auth_failed');
+    expect(e.getState()).toMatchObject({ reason: 'the server rejected the token (4001)' });
+  });
+
+  it('a 4001 error keeps the server’s words as the reason', async () => {
+    const s = await server();
+    const { engine: e } = engine({ url: s.url });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    s.last!.send({ type: 'error', data: { code: '4001', message: 'Token revoked' } });
+    await waitFor(() => stateIs(e, 'auth_failed'), 'auth_failed');
+    expect(e.getState()).toMatchObject({ reason: 'Token revoked' });
+  });
+});
+
+describe('close codes in words', () => {
+  it('names the code and the reason of a close', async () => {
+    const s = await server();
+    const { engine: e } = engine({ url: s.url, clock: new TestClock('manual') });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    s.last!.ws.close(4000, 'maintenance');
+    await waitFor(() => stateIs(e, 'reconnecting'), 'reconnecting');
+    expect(e.getState()).toMatchObject({ lastError: 'closed by the server (4000: maintenance)' });
+  });
+
+  it('names the code alone when the close gives no reason', async () => {
+    const s = await server();
+    const { engine: e } = engine({ url: s.url, clock: new TestClock('manual') });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    s.last!.ws.close(1013);
+    await waitFor(() => stateIs(e, 'reconnecting'), 'reconnecting');
+    expect(e.getState()).toMatchObject({ lastError: 'closed by the server (1013)' });
+  });
+
+  it('a connection cut without a close frame is "connection lost"', async () => {
+    const s = await server();
+    const { engine: e } = engine({ url: s.url, clock: new TestClock('manual') });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    s.last!.ws.terminate();
+    await waitFor(() => stateIs(e, 'reconnecting'), 'reconnecting');
+    expect(e.getState()).toMatchObject({ lastError: 'connection lost' });
+    expect(e.getStats().errors).toBe(1);
+  });
+
+  it('a normal close (1000) is no error; any other close counts as one', async () => {
+    const s = await server();
+    const clock = new TestClock('manual');
+    const { engine: e } = engine({ url: s.url, clock });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    s.last!.ws.close(1000);
+    const st = await waitFor(
+      () => (e.getState().state === 'reconnecting' ? e.getState() : null),
+      'reconnecting',
+    );
+    expect(e.getStats().errors).toBe(0);
+    clock.advance(st.state === 'reconnecting' ? st.delayMs : 0);
+    await waitFor(() => stateIs(e, 'open') && s.connections === 2, 'open again');
+    s.last!.ws.close(1011);
+    await waitFor(() => stateIs(e, 'reconnecting'), 'reconnecting again');
+    expect(e.getStats().errors).toBe(1);
+  });
+});

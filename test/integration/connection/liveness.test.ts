@@ -1,4 +1,6 @@
 // Liveness and heartbeats: pongs, client pings, the 45 s deadline against the clock, nudge().
+import { createServer } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, engine, server, stateIs } from './support/harness';
 import { TestClock, settle, waitFor } from './support/test-clock';
@@ -234,5 +236,179 @@ describe('liveness', () => {
       const x = e.getState();
       return x.state === 'reconnecting' && x.attempt === 1 && x.delayMs === 499;
     }, 'attempt counter reset');
+  });
+});
+
+describe('deadlines and options', () => {
+  it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])(
+    'a liveness timeout of %s is not a timeout: the 45 s default applies',
+    async (livenessTimeoutMs) => {
+      const s = await silentServer();
+      const clock = new TestClock('manual');
+      const { engine: e } = engine({ url: s.url, clock, livenessTimeoutMs });
+      await waitFor(() => stateIs(e, 'open'), 'open');
+      clock.advance(44_999);
+      expect(stateIs(e, 'open')).toBe(true);
+      clock.advance(1);
+      expect(e.getState()).toMatchObject({ lastError: 'nothing received for 45 s' });
+    },
+  );
+
+  it('a positive liveness timeout replaces the default', async () => {
+    const s = await silentServer();
+    const clock = new TestClock('manual');
+    const { engine: e } = engine({ url: s.url, clock, livenessTimeoutMs: 2_000 });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    clock.advance(2_000);
+    expect(e.getState()).toMatchObject({ lastError: 'nothing received for 2 s' });
+  });
+
+  it('drops a handshake that gets no answer within 30 s and backs off', async () => {
+    // A port that accepts the TCP connection and then says nothing, not even HTTP.
+    const held: Socket[] = [];
+    const tcp = createServer((sock) => held.push(sock));
+    await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+    const port = (tcp.address() as AddressInfo).port;
+    const clock = new TestClock('manual');
+    try {
+      const { engine: e } = engine({ url: `ws://127.0.0.1:${port}/v1/ws`, clock });
+      await waitFor(() => held.length === 1, 'the TCP connection');
+      clock.advance(29_999);
+      expect(stateIs(e, 'connecting')).toBe(true);
+      clock.advance(1);
+      expect(e.getState()).toMatchObject({
+        state: 'reconnecting',
+        attempt: 1,
+        lastError: 'no answer from the server within 30 s',
+      });
+    } finally {
+      for (const sock of held) sock.destroy();
+      await new Promise((resolve) => tcp.close(resolve));
+    }
+  });
+
+  it('a retry state says when the retry is due on the wall clock', async () => {
+    const s = await server();
+    const clock = new TestClock('manual');
+    const { engine: e } = engine({ url: s.url, clock });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    s.last!.ws.close(1013);
+    const st = await waitFor(
+      () => (e.getState().state === 'reconnecting' ? e.getState() : null),
+      'reconnecting',
+    );
+    if (st.state !== 'reconnecting') throw new Error('unreachable');
+    expect(st.delayMs).toBeGreaterThan(0);
+    expect(st.retryAt).toBe(st.since + st.delayMs);
+  });
+});
+
+describe('client pings', () => {
+  /** A server that answers nothing by itself: the test plays its part. */
+  async function quietServer() {
+    const s = await silentServer();
+    const clock = new TestClock('manual');
+    const { engine: e } = engine({ url: s.url, clock });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    const pingIds = () => s.last!.messagesOfType('ping').map((m) => m.id as string);
+    return { s, clock, e, pingIds };
+  }
+
+  it('two pings at once are told apart by their ids', async () => {
+    const { s, clock, e, pingIds } = await quietServer();
+    const first = e.ping();
+    const second = e.ping();
+    await waitFor(() => pingIds().length === 2, 'two pings');
+    const [a, b] = pingIds();
+    expect(a).not.toBe(b);
+    clock.advance(30);
+    s.last!.send({ type: 'pong', data: { requestId: b } });
+    expect(await second).toBe(30);
+    clock.advance(20);
+    s.last!.send({ type: 'pong', data: { requestId: a } });
+    expect(await first).toBe(50);
+  });
+
+  it('takes the id of a pong from its top level when data carries none', async () => {
+    const { s, clock, e, pingIds } = await quietServer();
+    const first = e.ping();
+    const second = e.ping();
+    await waitFor(() => pingIds().length === 2, 'two pings');
+    clock.advance(40);
+    s.last!.send({ type: 'pong', id: pingIds()[1] });
+    expect(await second).toBe(40);
+    expect(e.getStats().rttMs).toBe(40);
+    s.last!.send({ type: 'pong', id: pingIds()[0] });
+    expect(await first).toBe(40);
+  });
+
+  it('a pong without any id answers the oldest outstanding ping', async () => {
+    const { s, clock, e, pingIds } = await quietServer();
+    let secondDone = false;
+    const first = e.ping();
+    const second = e.ping().then((rtt) => {
+      secondDone = true;
+      return rtt;
+    });
+    await waitFor(() => pingIds().length === 2, 'two pings');
+    clock.advance(25);
+    s.last!.send({ type: 'pong' });
+    expect(await first).toBe(25);
+    await settle(20);
+    expect(secondDone).toBe(false);
+    s.last!.send({ type: 'pong' });
+    expect(await second).toBe(25);
+  });
+
+  it('a pong for no outstanding ping changes nothing', async () => {
+    const { s, e } = await quietServer();
+    s.last!.send({ type: 'pong', data: { requestId: 'nobody' } });
+    s.last!.send({ type: 'pong' });
+    await waitFor(() => e.getStats().messagesReceived === 2, 'both pongs read');
+    expect(e.getStats().rttMs).toBeNull();
+    expect(stateIs(e, 'open')).toBe(true);
+  });
+});
+
+describe('the public calls in each state', () => {
+  it('nudge() and reconnectNow() while connecting open no second connection', async () => {
+    const s = await server();
+    const { engine: e } = engine({ url: s.url });
+    expect(stateIs(e, 'connecting')).toBe(true);
+    e.reconnectNow();
+    e.nudge();
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    await settle(50);
+    expect(s.upgrades).toBe(1);
+  });
+
+  it('after stop(), nudge() does nothing and reconnectNow() starts again', async () => {
+    const s = await server();
+    const clock = new TestClock('manual');
+    const { engine: e, rec } = engine({ url: s.url, clock });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    e.stop();
+    e.stop();
+    expect(rec.states.filter((st) => st.state === 'closed')).toHaveLength(1);
+    e.nudge();
+    clock.advance(60_000);
+    await settle(50);
+    expect(s.connections).toBe(1);
+    expect(stateIs(e, 'closed')).toBe(true);
+    e.reconnectNow();
+    await waitFor(() => stateIs(e, 'open') && s.connections === 2, 'open again');
+  });
+
+  it('start() while waiting to retry keeps the backoff', async () => {
+    const s = await server();
+    const clock = new TestClock('manual');
+    const { engine: e } = engine({ url: s.url, clock, random: () => 0.999 });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    s.last!.ws.close(1013);
+    await waitFor(() => stateIs(e, 'reconnecting'), 'reconnecting');
+    e.start();
+    await settle(100);
+    expect(s.connections).toBe(1);
+    expect(e.getState()).toMatchObject({ state: 'reconnecting', attempt: 1 });
   });
 });

@@ -219,3 +219,50 @@ describe('subscriptions', () => {
     expect(e.getSubscriptions().map((x) => x.name)).toEqual(['security', 'analytics']);
   });
 });
+
+describe('subscription statuses around the connection', () => {
+  it('ignores a desired set that is not an object', async () => {
+    const s = await server();
+    const { engine: e, rec } = engine({
+      url: s.url,
+      subscriptions: { channels: ['security'], events: [] },
+    });
+    await waitFor(() => allActive(e.getSubscriptions()) && stateIs(e, 'open'), 'active');
+    const reports = rec.subscriptions.length;
+    e.setSubscriptions(null as never);
+    e.setSubscriptions('security' as never);
+    expect(rec.subscriptions).toHaveLength(reports);
+    expect(e.getSubscriptions()).toEqual([{ kind: 'channel', name: 'security', status: 'active' }]);
+  });
+
+  it('a lost connection turns active names back to pending, and says so', async () => {
+    const s = await server();
+    const { engine: e, rec } = engine({
+      url: s.url,
+      clock: new TestClock('manual'),
+      subscriptions: { channels: ['security'], events: [] },
+    });
+    await waitFor(() => allActive(e.getSubscriptions()) && stateIs(e, 'open'), 'active');
+    const reports = rec.subscriptions.length;
+    s.last!.ws.close(1013);
+    await waitFor(() => stateIs(e, 'reconnecting'), 'reconnecting');
+    expect(rec.subscriptions).toHaveLength(reports + 1);
+    expect(rec.subscriptions.at(-1)).toEqual([
+      { kind: 'channel', name: 'security', status: 'pending' },
+    ]);
+  });
+
+  it('a lost connection with nothing active reports no change of subscriptions', async () => {
+    const s = await server({ forbidden: ['security'] });
+    const { engine: e, rec } = engine({
+      url: s.url,
+      clock: new TestClock('manual'),
+      subscriptions: { channels: ['security'], events: [] },
+    });
+    await waitFor(() => statusOf(e.getSubscriptions(), 'security')?.status === 'rejected', '4002');
+    const reports = rec.subscriptions.length;
+    s.last!.ws.close(1013);
+    await waitFor(() => stateIs(e, 'reconnecting'), 'reconnecting');
+    expect(rec.subscriptions).toHaveLength(reports);
+  });
+});
