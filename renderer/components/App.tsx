@@ -3,7 +3,8 @@
 // that announces new critical alerts.
 import { useEffect, useRef } from 'preact/hooks';
 import { useApp } from './context';
-import { NavIcon } from './icons';
+import { NavIcon, SnoozedIcon } from './icons';
+import { runningSnooze } from './SnoozeMenu';
 import { StatusBar } from './StatusBar';
 import { Toasts } from './Toasts';
 import { FeedView } from './FeedView';
@@ -23,18 +24,25 @@ const VIEW_TITLE: Record<View, StringKey> = {
   about: 'nav.about',
 };
 
-/** Each server's unread count, under "Feed"; choosing one shows that server's events alone. */
+/**
+ * Each server's unread count, under "Feed", and whether its notifications are snoozed; choosing
+ * one shows that server's events alone.
+ */
 function ServerCounts() {
   const app = useApp();
   const i18n = app.i18n.value;
   const { t } = i18n;
   if (!app.multiServer.value) return null;
   const views = app.servers.value;
+  const now = app.coarseClock.value;
   const only = app.feed.filters.value.servers;
   return (
     <ul class="nav-servers" aria-label={t('nav.servers')}>
       {app.settings.value.servers.map((s) => {
-        const unread = views.find((v) => v.id === s.id)?.unread ?? 0;
+        const view = views.find((v) => v.id === s.id);
+        const unread = view?.unread ?? 0;
+        const until = runningSnooze(view?.snoozedUntil, now);
+        const snoozed = until === null ? '' : t('servers.snoozedUntil', { time: i18n.time(until) });
         const shown = only.length === 1 && only[0] === s.id;
         return (
           <li key={s.id}>
@@ -51,7 +59,13 @@ function ServerCounts() {
               <span class="nav-server-name">
                 {s.name}
                 {unread > 0 && <span class="sr-only">, {t('nav.unread', { count: unread })}</span>}
+                {snoozed && <span class="sr-only">, {snoozed}</span>}
               </span>
+              {snoozed && (
+                <span class="nav-snoozed" data-testid="server-snoozed" title={snoozed}>
+                  <SnoozedIcon />
+                </span>
+              )}
               {unread > 0 && (
                 <span class="badge" data-testid="server-unread" aria-hidden="true">
                   {i18n.number(unread)}

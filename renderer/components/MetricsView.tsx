@@ -1,7 +1,10 @@
-// Metrics: the latest value of each metric per server, with its unit and a sparkline.
+// Metrics: the latest value of each metric per server, with its unit and a sparkline. With
+// several Katya servers, each row names the one that sent it, and a select shows one server's
+// metrics or all of them.
 import { useEffect } from 'preact/hooks';
 import { useApp } from './context';
 import type { MetricSeries } from '../../main/core/common/views';
+import { metricKey } from '../state/metrics';
 import { scalarText } from '../format/text';
 import { formatMetric } from '../format/metric';
 
@@ -27,7 +30,7 @@ function Sparkline({ values, label }: { values: number[]; label: string }) {
   );
 }
 
-function MetricRow({ s }: { s: MetricSeries }) {
+function MetricRow({ s, withSource }: { s: MetricSeries; withSource: boolean }) {
   const app = useApp();
   const i = app.i18n.value;
   const recent = Array.isArray(s.recent) ? s.recent.filter((v) => Number.isFinite(v)) : [];
@@ -39,6 +42,9 @@ function MetricRow({ s }: { s: MetricSeries }) {
   return (
     <tr>
       <th scope="row">{scalarText(s.name, 80)}</th>
+      {withSource && (
+        <td class="metric-source">{s.source === undefined ? '—' : app.serverName(s.source)}</td>
+      )}
       <td>{scalarText(s.server, 80)}</td>
       <td>{scalarText(s.region, 40) || '—'}</td>
       <td class="num">{formatMetric(s.latest, s.unit, i)}</td>
@@ -58,6 +64,18 @@ export function MetricsView() {
     void metrics.load();
   }, [metrics]);
   const list = metrics.series.value;
+  // With several Katya servers: which one sent each series, in the user's order, and the
+  // choice of one server's series or all.
+  const multi = app.multiServer.value;
+  const configured = app.settings.value.servers;
+  const chosen = metrics.source.value;
+  const source = multi && configured.some((s) => s.id === chosen) ? chosen : '';
+  let shown = list;
+  if (multi) {
+    const order = new Map(configured.map((s, i) => [s.id, i]));
+    const rank = (s: MetricSeries) => order.get(s.source ?? '') ?? configured.length;
+    shown = list.filter((s) => !source || s.source === source).sort((a, b) => rank(a) - rank(b));
+  }
   return (
     <section class="page" aria-labelledby="metrics-title">
       <h1 id="metrics-title" tabIndex={-1}>
@@ -68,13 +86,35 @@ export function MetricsView() {
           {t('metrics.loadFailed', { error: metrics.error.value ?? '' })}
         </p>
       )}
+      {multi && list.length > 0 && (
+        <div class="page-tools">
+          <label for="metrics-source">{t('metrics.sourceFilter')}</label>
+          <select
+            id="metrics-source"
+            value={source}
+            onChange={(e) => (metrics.source.value = e.currentTarget.value)}
+          >
+            <option value="">{t('metrics.allSources')}</option>
+            {configured.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
       {list.length === 0 ? (
         <p class="empty-page">{t('metrics.empty')}</p>
+      ) : shown.length === 0 ? (
+        <p class="empty-page" role="status">
+          {t('metrics.emptySource', { name: app.serverName(source) })}
+        </p>
       ) : (
         <table class="metrics">
           <thead>
             <tr>
               <th scope="col">{t('metrics.name')}</th>
+              {multi && <th scope="col">{t('metrics.source')}</th>}
               <th scope="col">{t('metrics.server')}</th>
               <th scope="col">{t('metrics.region')}</th>
               <th scope="col">{t('metrics.latest')}</th>
@@ -83,8 +123,8 @@ export function MetricsView() {
             </tr>
           </thead>
           <tbody>
-            {list.map((s) => (
-              <MetricRow key={`${s.server}\u0000${s.name}`} s={s} />
+            {shown.map((s) => (
+              <MetricRow key={metricKey(s)} s={s} withSource={multi} />
             ))}
           </tbody>
         </table>

@@ -1,79 +1,34 @@
 // The connection in words, with the one action that helps in each state. With several servers
 // it is the connection that needs the user most (main's summary), named by its server, and the
 // action is for that server.
-import { useEffect, useRef, useState } from 'preact/hooks';
 import { useApp } from './context';
-import type { ConnectionView, ServerView, SnoozeChoice } from '../../main/core/common/views';
+import { SnoozeMenu, runningSnooze, snoozedServers } from './SnoozeMenu';
+import type { ConnectionView, ServerView } from '../../main/core/common/views';
 import { certificateDetails, problemWhy } from '../../main/core/common/problem-words';
 
-function SnoozeMenu() {
+/** "Notifications snoozed until 14:00"; with several servers, whose. */
+function SnoozeSummary() {
   const app = useApp();
   const { t, time } = app.i18n.value;
-  const [open, setOpen] = useState(false);
-  const wrap = useRef<HTMLDivElement>(null);
-  const button = useRef<HTMLButtonElement>(null);
-  const until = app.snoozedUntil.value;
-  const snoozed = until !== null && until > app.coarseClock.value;
-
-  useEffect(() => {
-    if (!open) return;
-    wrap.current?.querySelector<HTMLButtonElement>('.menu button')?.focus();
-    const onDown = (e: MouseEvent) => {
-      if (wrap.current && !wrap.current.contains(e.target as Node)) setOpen(false);
-    };
-    document.addEventListener('mousedown', onDown);
-    return () => document.removeEventListener('mousedown', onDown);
-  }, [open]);
-
-  const choose = (c: SnoozeChoice) => {
-    setOpen(false);
-    button.current?.focus();
-    void app.snooze(c);
-  };
-  const choices: [SnoozeChoice, 'snooze.1h' | 'snooze.4h' | 'snooze.tomorrow' | 'snooze.off'][] = [
-    ['1h', 'snooze.1h'],
-    ['4h', 'snooze.4h'],
-    ['tomorrow', 'snooze.tomorrow'],
-  ];
-  if (snoozed) choices.push(['off', 'snooze.off']);
-
-  return (
-    <div
-      class="snooze"
-      ref={wrap}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape' && open) {
-          e.stopPropagation();
-          setOpen(false);
-          button.current?.focus();
-        }
-      }}
-    >
-      {snoozed && <span class="snoozed">{t('status.snoozedUntil', { time: time(until) })}</span>}
-      <button
-        type="button"
-        ref={button}
-        class="quiet"
-        aria-expanded={open}
-        aria-controls="snooze-menu"
-        aria-label={t('snooze.menu')}
-        onClick={() => setOpen(!open)}
-      >
-        {t('snooze.button')}
-      </button>
-      {open && (
-        <ul class="menu" id="snooze-menu" aria-label={t('snooze.menu')}>
-          {choices.map(([c, key]) => (
-            <li key={c}>
-              <button type="button" onClick={() => choose(c)}>
-                {t(key)}
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-    </div>
-  );
+  const now = app.coarseClock.value;
+  let text = '';
+  if (!app.multiServer.value) {
+    const until = runningSnooze(app.snoozedUntil.value, now);
+    if (until !== null) text = t('status.snoozedUntil', { time: time(until) });
+  } else {
+    const ids = app.settings.value.servers.map((s) => s.id);
+    const held = snoozedServers(ids, app.servers.value, now);
+    if (held.length === 1)
+      text = t('status.serverSnoozedUntil', {
+        name: app.serverName(held[0]!.id),
+        time: time(held[0]!.until),
+      });
+    else if (held.length === ids.length && held.length > 0)
+      // every server: held at least until the first of them resumes
+      text = t('status.snoozedUntil', { time: time(Math.min(...held.map((h) => h.until))) });
+    else if (held.length > 1) text = t('status.serversSnoozed', { count: held.length });
+  }
+  return text ? <span class="snoozed">{text}</span> : null;
 }
 
 /** The server whose connection main's summary is: the first with that phase (and address). */
@@ -182,7 +137,9 @@ export function StatusBar() {
         </button>
       )}
       <span class="spacer" />
-      <SnoozeMenu />
+      <SnoozeMenu menuId="snooze-menu">
+        <SnoozeSummary />
+      </SnoozeMenu>
     </footer>
   );
 }

@@ -53,3 +53,19 @@ export function NavIcon({ name }: { name: NavIconName }) {
     </svg>
   );
 }
+
+/** A bell struck through: a server's notifications are snoozed. */
+export function SnoozedIcon() {
+  return (
+    <svg
+      class="icon"
+      viewBox="0 0 20 20"
+      width="14"
+      height="14"
+      aria-hidden="true"
+      focusable="false"
+    >
+      <path d="M6 13.5V9a4 4 0 0 1 6.5-3.1M14 8.5v5l1.5 1.5h-11M8.5 17a1.5 1.5 0 0 0 3 0M3 3l14 14" />
+    </svg>
+  );
+}

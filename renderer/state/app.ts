@@ -135,6 +135,7 @@ export function createAppState(api: KatyaApi, env: AppEnvironment) {
   const aboutView = createAboutState(api);
   /** Servers main stopped following: their entries leave the feed, which asks main again. */
   function serversGone(ids: string[]): void {
+    metrics.forgetSources(ids);
     feed.forgetServers(ids);
     void feed.reload();
   }
@@ -298,10 +299,29 @@ export function createAppState(api: KatyaApi, env: AppEnvironment) {
     await feed.reload();
   }
 
-  async function snooze(choice: SnoozeChoice): Promise<void> {
+  /**
+   * Snooze every server's notifications, or one server's (its id). Main answers with the end,
+   * which is that server's own; everyone's "off" ends each server's snooze too. Each server's
+   * end after everyone's snooze comes with `servers:changed` (their rules may differ on when
+   * "tomorrow" starts), which main sends before it answers.
+   */
+  async function snooze(choice: SnoozeChoice, server?: string): Promise<void> {
     try {
-      const r = await api.invoke['notifications:snooze'](choice);
-      snoozedUntil.value = typeof r?.snoozedUntil === 'number' ? r.snoozedUntil : null;
+      const r = await (server === undefined
+        ? api.invoke['notifications:snooze'](choice)
+        : api.invoke['notifications:snooze'](choice, { server }));
+      const until = typeof r?.snoozedUntil === 'number' ? r.snoozedUntil : null;
+      batch(() => {
+        if (server === undefined) snoozedUntil.value = until;
+        if (server === undefined && until !== null) return;
+        servers.value = servers
+          .peek()
+          .map((v) =>
+            (server === undefined || v.id === server) && v.snoozedUntil !== until
+              ? { ...v, snoozedUntil: until }
+              : v,
+          );
+      });
     } catch (err) {
       notices.value = [...notices.value, err instanceof Error ? err.message : String(err)];
     }

@@ -368,6 +368,22 @@ export const en = {
   'settings.notificationsHint': 'These rules apply to every server that has none of its own.',
   'settings.networkHint': 'The way to every server that has no network settings of its own.',
   'diag.servers': 'Servers',
+  // One server's snooze (the status bar's Snooze menu, each server's row in the settings,
+  // the sidebar), and which Katya server a metric came from.
+  'snooze.target': 'Servers',
+  'snooze.allServers': 'All servers',
+  'snooze.menuFor': 'Snooze notifications of {name}',
+  'snooze.offFor': 'Resume notifications of {name}',
+  'status.serverSnoozedUntil': '{name}: notifications snoozed until {time}',
+  'status.serversSnoozed': {
+    one: 'Notifications of {count} server snoozed',
+    other: 'Notifications of {count} servers snoozed',
+  },
+  'servers.snoozedUntil': 'notifications snoozed until {time}',
+  'metrics.source': 'Katya server',
+  'metrics.sourceFilter': 'Metrics from',
+  'metrics.allSources': 'All servers',
+  'metrics.emptySource': 'No metrics from {name} yet.',
 
   'phase.connecting': 'connecting',
   'phase.connected': 'connected',

@@ -390,6 +390,23 @@ export const ru: Record<MessageKey, Entry> = {
     'Эти правила действуют для всех серверов, у которых нет собственных.',
   'settings.networkHint': 'Путь ко всем серверам, у которых нет собственных сетевых настроек.',
   'diag.servers': 'Серверы',
+  // Отложить уведомления одного сервера; с какого сервера Katya пришла метрика.
+  'snooze.target': 'Серверы',
+  'snooze.allServers': 'Все серверы',
+  'snooze.menuFor': 'Отложить уведомления сервера {name}',
+  'snooze.offFor': 'Возобновить уведомления сервера {name}',
+  'status.serverSnoozedUntil': '{name}: уведомления отложены до {time}',
+  'status.serversSnoozed': {
+    one: 'Уведомления {count} сервера отложены',
+    few: 'Уведомления {count} серверов отложены',
+    many: 'Уведомления {count} серверов отложены',
+    other: 'Уведомления {count} сервера отложены',
+  },
+  'servers.snoozedUntil': 'уведомления отложены до {time}',
+  'metrics.source': 'Сервер Katya',
+  'metrics.sourceFilter': 'Источник метрик',
+  'metrics.allSources': 'Все серверы',
+  'metrics.emptySource': 'От сервера {name} метрик пока нет.',
 
   'phase.connecting': 'подключение',
   'phase.connected': 'подключено',

@@ -15,6 +15,7 @@ import { useServerLocks } from './server-locks';
 import type { ServerLocks } from './server-locks';
 import { errorText } from './error-text';
 import { shownBesideServerField } from './ServerDetails';
+import { SnoozeMenu, runningSnooze } from '../SnoozeMenu';
 
 const RECONNECTABLE: ReadonlySet<ConnectionPhase> = new Set([
   'offline',
@@ -195,11 +196,14 @@ function ServerItem(props: {
   onRemove: () => void;
 }) {
   const app = useApp();
-  const { t } = app.i18n.value;
+  const { t, time } = app.i18n.value;
   const form = app.settingsForm;
   const { server, view } = props;
   const name = server.name;
   const phase = view?.connection.phase;
+  // with several servers, each one's snooze: how long, and its own Snooze menu
+  const multi = app.multiServer.value;
+  const snoozedUntil = multi ? runningSnooze(view?.snoozedUntil, app.coarseClock.value) : null;
   const state = !server.enabled ? t('servers.disabled') : phase ? t(`phase.${phase}`) : '';
   const { locks, index, count } = props;
   const removeLock = locks.remove(server.id);
@@ -211,7 +215,7 @@ function ServerItem(props: {
           type="button"
           class="server-pick"
           aria-current={props.selected ? 'true' : undefined}
-          aria-describedby={`${base}-url ${base}-state`}
+          aria-describedby={`${base}-url ${base}-state${snoozedUntil === null ? '' : ` ${base}-snooze`}`}
           onClick={() => {
             form.select(server.id);
             focusSoon(() => document.getElementById('server-details-title'));
@@ -228,6 +232,11 @@ function ServerItem(props: {
         >
           {state}
         </span>
+        {snoozedUntil !== null && (
+          <span id={`${base}-snooze`} class="server-snooze">
+            {t('servers.snoozedUntil', { time: time(snoozedUntil) })}
+          </span>
+        )}
       </div>
       <div class="server-actions">
         <label class="check">
@@ -251,6 +260,7 @@ function ServerItem(props: {
             {t('servers.reconnect')}
           </button>
         )}
+        {multi && <SnoozeMenu server={server.id} menuId={`${base}-snooze-menu`} below />}
         <button
           type="button"
           class="move-up"

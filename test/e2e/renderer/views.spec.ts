@@ -58,11 +58,12 @@ test('metrics: latest value per metric and server, with unit and sparkline', asy
   await expect(table.getByRole('row').filter({ hasText: 'latency_p95' })).toContainText('180 ms');
   await expect(table.getByRole('row').filter({ hasText: 'requests' })).toContainText('1,250 req/s');
 
-  // a live update replaces the series for that metric and server
+  // a live update replaces the series for that metric and server (from the same Katya server)
   await page.evaluate(() =>
     window.__katyaScript.emit('metrics:changed', [
       {
         name: 'cpu_usage',
+        source: 'demo',
         server: 'srv-1',
         region: 'eu-west',
         unit: 'percent',

@@ -9,6 +9,11 @@
 // `<server>/<event id>`) and unread count; a removed server loses its token and history. Like
 // main, it announces `servers:changed` when a server's connection, token or the list changes,
 // and each server's unread count with every `unread:changed`.
+//
+// Snooze as main's AppService.snooze: everyone's snooze sets each server's own (and is what the
+// snapshot and `unread:changed` report); one server's sets only its own; everyone's "off" ends
+// them all, one server's "off" only its own. A server added during everyone's snooze starts
+// snoozed, as main's new slots do. Metrics carry `source`, the server that sent them.
 import './scripted-katya-jitless';
 import type {
   AboutInfo,
@@ -67,6 +72,7 @@ export interface ScriptOptions {
   /** other servers' connections, by server id (default: connected to their URL) */
   connections?: Record<string, Partial<ConnectionView>>;
   subscriptions?: SubscriptionStatus[];
+  /** series as main lists them; those without `source` come from the first server */
   metrics?: MetricSeries[];
   diagnostics?: Partial<Diagnostics>;
   testResult?: TestResult;
@@ -106,6 +112,8 @@ export interface ScriptHandle {
   servers(): ServerView[];
   /** entries in all, or of one server */
   entryCount(server?: string): number;
+  /** series that changed (new ones added), announced as main does: every series, at once */
+  setMetrics(series: MetricSeries[]): void;
 }
 
 declare global {
@@ -187,7 +195,7 @@ function serverViews(): ServerView[] {
     connection: connectionOf(id),
     token: tokens.get(id) ?? { stored: false, reason: 'none' },
     unread: unreadCount(id),
-    snoozedUntil: serverSnoozes.get(id) ?? snoozedUntil,
+    snoozedUntil: running(serverSnoozes.get(id)),
     // (the scripted statuses are the first server's, as the snapshot's are)
     subscriptions: id === serverIds()[0] ? subscriptions : [],
   }));
@@ -205,10 +213,32 @@ const subscriptions: SubscriptionStatus[] = opts.subscriptions ?? [
   { kind: 'channel', name: 'security', status: 'active' },
   { kind: 'channel', name: 'system', status: 'active' },
 ];
-const metrics: MetricSeries[] = opts.metrics ?? [];
+let metrics: MetricSeries[] = (opts.metrics ?? []).map((m) => ({
+  ...m,
+  source: m.source ?? seedServer,
+}));
+/** every server's snooze: main's snooze store, which the snapshot and the tray report */
 let snoozedUntil: number | null = null;
-/** one server's own snooze, by id (main keeps each server's) */
-const serverSnoozes = new Map<string, number | null>();
+/** each server's own snooze, by id, as each slot's notifier keeps it */
+const serverSnoozes = new Map<string, number>();
+/** a snooze that has run out reads as none, as main's store and notifiers answer */
+function running(until: number | null | undefined): number | null {
+  return typeof until === 'number' && until > Date.now() ? until : null;
+}
+/** The end of a snooze chosen now: main's snoozeUntil, "tomorrow" at the end of quiet hours. */
+function snoozeEnd(choice: '1h' | '4h' | 'tomorrow', server: string): number {
+  const now = Date.now();
+  if (choice === '1h') return now + 3_600_000;
+  if (choice === '4h') return now + 4 * 3_600_000;
+  const own = settings.servers.find((s) => s.id === server)?.notifications;
+  const [h, m] = (own ?? settings.notifications).quietHours.end.split(':').map(Number);
+  // the next such wall time at least an hour from now (local time)
+  const from = new Date(now + 3_600_000);
+  const at = new Date(from);
+  at.setHours(h ?? 7, m ?? 0, 0, 0);
+  if (at < from) at.setDate(at.getDate() + 1);
+  return at.getTime();
+}
 let nextUpdateErrors: SettingsFieldError[] | null = null;
 const listeners = new Map<string, Set<(p: unknown) => void>>();
 
@@ -273,7 +303,7 @@ function emit(channel: string, payload: unknown): void {
 function emitUnread(): void {
   emit('unread:changed', {
     unread: unreadCount(),
-    snoozedUntil,
+    snoozedUntil: running(snoozedUntil),
     servers: serverIds().map((id) => ({ id, unread: unreadCount(id) })),
   });
 }
@@ -350,7 +380,13 @@ function serversReplaced(before: Settings['servers']): void {
   for (const id of gone) {
     tokens.delete(id);
     connections.delete(id);
+    serverSnoozes.delete(id);
   }
+  metrics = metrics.filter((m) => !gone.has(m.source ?? ''));
+  // a new server starts with everyone's snooze, as main opens its slot
+  const everyone = running(snoozedUntil);
+  for (const s of settings.servers)
+    if (everyone !== null && !before.some((b) => b.id === s.id)) serverSnoozes.set(s.id, everyone);
   const count = store.length;
   if (gone.size) store = store.filter((e) => !gone.has(e.server));
   for (const s of settings.servers) {
@@ -418,7 +454,7 @@ function snapshot(): Snapshot {
     token: firstToken(),
     subscriptions,
     unread: unreadCount(),
-    snoozedUntil,
+    snoozedUntil: running(snoozedUntil),
     notices: opts.notices ?? [],
     platform: 'linux',
     version: '0.1.0-test',
@@ -547,27 +583,24 @@ const handlers: { [C in keyof KatyaApi['invoke']]: (...args: never[]) => unknown
     };
   },
   'notifications:snooze': (choice: string, which?: { server?: string }) => {
-    const now = Date.now();
-    let until: number | null;
-    if (choice === 'off') until = null;
-    else if (choice === '1h') until = now + 3_600_000;
-    else if (choice === '4h') until = now + 4 * 3_600_000;
-    else {
-      const d = new Date(now);
-      d.setHours(24, 0, 0, 0);
-      until = d.getTime();
+    const server = which?.server;
+    const ids = server === undefined ? serverIds() : serverIds().filter((id) => id === server);
+    if (server !== undefined && ids.length === 0) throw new Error(`no server "${server}"`);
+    let until: number | null = null;
+    for (const id of ids) {
+      if (choice === '1h' || choice === '4h' || choice === 'tomorrow') {
+        until = snoozeEnd(choice, id);
+        serverSnoozes.set(id, until);
+      } else {
+        until = null;
+        serverSnoozes.delete(id);
+      }
     }
-    if (which?.server) {
-      // one server's own snooze
-      serverSnoozes.set(which.server, until);
-      emitServers();
-      return { snoozedUntil: until };
-    }
-    // everyone's; resuming everyone's ends each server's too
-    snoozedUntil = until;
-    if (until === null) serverSnoozes.clear();
+    // only everyone's is kept for the tray and the next start
+    if (server === undefined) snoozedUntil = until;
     emitUnread();
-    return { snoozedUntil };
+    emitServers();
+    return { snoozedUntil: until };
   },
   'diagnostics:get': (): Diagnostics => ({
     connection: connectionOf(serverIds()[0]!),
@@ -728,6 +761,16 @@ const handle: ScriptHandle = {
   settings: () => clone(settings),
   servers: () => clone(serverViews()),
   entryCount,
+  setMetrics(series) {
+    const key = (m: MetricSeries) => `${m.source}\u0000${m.server}\u0000${m.name}`;
+    const byKey = new Map(metrics.map((m) => [key(m), m]));
+    for (const m of clone(series)) {
+      const own = { ...m, source: m.source ?? serverIds()[0]! };
+      byKey.set(key(own), own);
+    }
+    metrics = [...byKey.values()];
+    emit('metrics:changed', metrics);
+  },
 };
 
 Object.defineProperty(window, 'katya', { value: api, configurable: false, writable: false });
