@@ -149,6 +149,9 @@ describe('server URL', () => {
     );
     expect(() => new ConnectionEngine({ url: 'http://localhost/v1/ws' })).toThrow(/wss:\/\//);
     expect(() => new ConnectionEngine({ url: 'not a url' })).toThrow(/not a URL/);
+    expect(() => new ConnectionEngine({ url: 42 as never })).toThrow(
+      'Invalid Katya server URL: "42" is not a URL',
+    );
     for (const url of [
       'wss://katya.example.com/v1/ws',
       'ws://localhost:8080/v1/ws',
@@ -250,5 +253,44 @@ describe('construction', () => {
     const clock = new TestClock('manual');
     const e = new ConnectionEngine({ url: 'ws://127.0.0.1:1/v1/ws', clock });
     expect(e.getState()).toEqual({ state: 'closed', since: clock.now() });
+  });
+});
+
+describe('confirming an auth message', () => {
+  /** A server that answers nothing by itself: the test plays its part. */
+  async function authenticating() {
+    const s = await server({
+      onConnection: (c) => {
+        c.silent = true;
+      },
+    });
+    const { engine: e, rec } = engine({ url: s.url, authMethod: 'message' });
+    await waitFor(() => s.last?.received[0]?.type === 'auth', 'the auth message');
+    return { s, e, rec, authId: s.last!.received[0]!.id as string };
+  }
+
+  it('a response that names the auth request’s id confirms it, with or without an action', async () => {
+    const { s, e, authId } = await authenticating();
+    s.last!.send({ type: 'response', data: { success: true, requestId: authId } });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+  });
+
+  it('a response to another request does not confirm authentication', async () => {
+    const { s, e } = await authenticating();
+    s.last!.send({ type: 'response', data: { action: 'subscribe', requestId: 'sub-1' } });
+    s.last!.send({ type: 'response', data: { success: true } });
+    s.last!.sendRaw(JSON.stringify({ type: 'ping', id: 'marker' }));
+    await waitFor(() => e.getStats().messagesReceived === 3, 'all read');
+    expect(stateIs(e, 'connecting')).toBe(true);
+  });
+
+  it('a second confirmation once open changes nothing', async () => {
+    const { s, e, rec, authId } = await authenticating();
+    s.last!.send({ type: 'response', data: { action: 'auth', requestId: authId } });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    s.last!.send({ type: 'response', data: { action: 'auth', requestId: authId } });
+    s.last!.send({ type: 'ping', id: 'marker' });
+    await waitFor(() => e.getStats().messagesReceived === 3, 'all read');
+    expect(rec.states.filter((st) => st.state === 'open')).toHaveLength(1);
   });
 });

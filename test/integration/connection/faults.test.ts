@@ -51,6 +51,18 @@ describe('malformed input', () => {
     expect(rec.logs.filter((l) => l.startsWith('warn dropped an invalid frame')).length).toBe(10);
   });
 
+  it('after ten invalid frames, logs only every thousandth', async () => {
+    const s = await server();
+    const { engine: e, rec } = engine({ url: s.url });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    for (let i = 0; i < 2_000; i++) s.last!.sendRaw('not json');
+    await waitFor(() => e.getStats().invalidDropped === 2_000, 'all dropped');
+    const counts = rec.logs
+      .filter((l) => l.startsWith('warn dropped an invalid frame'))
+      .map((l) => Number(/\((\d+) on this connection\)/.exec(l)![1]));
+    expect(counts).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 1000, 2000]);
+  });
+
   it('closes on a frame over 1 MiB and reconnects; a frame just under passes', async () => {
     const s = await server();
     const clock = new TestClock('manual');
@@ -89,13 +101,31 @@ describe('consumers', () => {
     await waitFor(() => e.getStats().messagesReceived === 1, 'read');
     clock.advance(50);
     expect(rec.events.map((x) => x.id)).toEqual(['r1']);
-    expect(rec.logs).toContainEqual(expect.stringContaining('consumer bug'));
+    expect(rec.logs).toContain("error a 'events' listener threw: consumer bug");
     expect(stateIs(e, 'open')).toBe(true);
     off();
     s.last!.send(eventFrame('room.created', {}, { id: 'r2' }));
     await waitFor(() => e.getStats().messagesReceived === 2, 'read');
     clock.advance(50);
     expect(rec.logs.filter((l) => l.includes('consumer bug'))).toHaveLength(1);
+  });
+
+  it("an 'event' listener hears each new event at once, before its batch is delivered", async () => {
+    const s = await server();
+    const clock = new TestClock('manual');
+    const { engine: e, rec } = engine({ url: s.url, clock });
+    const heard: string[] = [];
+    e.on('event', (ev) =>
+      heard.push(`${ev.id} ${ev.channel} (batches so far: ${rec.batches.length})`),
+    );
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    s.last!.send(eventFrame('room.created', {}, { id: 'r1', channel: 'messages' }));
+    s.last!.send(eventFrame('room.created', {}, { id: 'r1' }));
+    await waitFor(() => e.getStats().messagesReceived === 2, 'read');
+    // The catalogue's channel, not the server's; a duplicate is not heard again.
+    expect(heard).toEqual(['r1 rooms (batches so far: 0)']);
+    clock.advance(50);
+    expect(rec.events.map((x) => x.id)).toEqual(['r1']);
   });
 });
 

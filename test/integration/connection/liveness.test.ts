@@ -2,7 +2,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, engine, server, stateIs } from './support/harness';
+import { GOOD_TOKEN, cleanup, engine, server, stateIs } from './support/harness';
 import { TestClock, settle, waitFor } from './support/test-clock';
 
 afterEach(cleanup);
@@ -167,7 +167,9 @@ describe('liveness', () => {
     clock.advance(1_000);
     e.nudge();
     expect(stateIs(e, 'open')).toBe(true);
-    clock.advance(10_000);
+    clock.advance(9_999);
+    expect(stateIs(e, 'open')).toBe(true);
+    clock.advance(1);
     expect(e.getState()).toMatchObject({
       state: 'reconnecting',
       lastError: 'no answer to a ping within 10 s',
@@ -383,7 +385,7 @@ describe('the public calls in each state', () => {
   });
 
   it('after stop(), nudge() does nothing and reconnectNow() starts again', async () => {
-    const s = await server();
+    const s = await server({ tokens: [GOOD_TOKEN, 'another-token'] });
     const clock = new TestClock('manual');
     const { engine: e, rec } = engine({ url: s.url, clock });
     await waitFor(() => stateIs(e, 'open'), 'open');
@@ -391,6 +393,7 @@ describe('the public calls in each state', () => {
     e.stop();
     expect(rec.states.filter((st) => st.state === 'closed')).toHaveLength(1);
     e.nudge();
+    e.setToken('another-token');
     clock.advance(60_000);
     await settle(50);
     expect(s.connections).toBe(1);
@@ -410,5 +413,32 @@ describe('the public calls in each state', () => {
     await settle(100);
     expect(s.connections).toBe(1);
     expect(e.getState()).toMatchObject({ state: 'reconnecting', attempt: 1 });
+  });
+
+  it('stop() while waiting to retry leaves no timer behind', async () => {
+    const s = await server();
+    const clock = new TestClock('manual');
+    const { engine: e } = engine({ url: s.url, clock });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    s.last!.ws.close(1013);
+    await waitFor(() => stateIs(e, 'reconnecting'), 'reconnecting');
+    e.stop();
+    // A timer left behind would keep `katya tail` alive after it stops.
+    expect(clock.pending).toBe(0);
+  });
+
+  it('an attempt that never opened leaves no gap to report', async () => {
+    const down = await server();
+    await down.close(); // the port refuses connections now
+    const clock = new TestClock('manual');
+    const { engine: e, rec } = engine({ url: down.url, clock });
+    const st = await waitFor(
+      () => (e.getState().state === 'reconnecting' ? e.getState() : null),
+      'reconnecting',
+    );
+    await server({ port: down.port });
+    clock.advance(st.state === 'reconnecting' ? st.delayMs : 0);
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    expect(rec.gaps).toEqual([]);
   });
 });
