@@ -178,6 +178,16 @@ describe('server URL', () => {
     await waitFor(() => a.last!.closed, 'a closed');
     expect(a.last!.closeCode).toBe(1000);
   });
+
+  it('setUrl without a method keeps the method in use', async () => {
+    const a = await server();
+    const b = await server();
+    const { engine: e } = engine({ url: a.url, authMethod: 'query' });
+    await waitFor(() => stateIs(e, 'open'), 'open on a');
+    e.setUrl(b.url);
+    await waitFor(() => stateIs(e, 'open') && b.connections === 1, 'open on b');
+    expect(b.last!.authedBy).toBe('query');
+  });
 });
 
 describe('changing the token or the server', () => {
@@ -282,6 +292,14 @@ describe('confirming an auth message', () => {
     s.last!.sendRaw(JSON.stringify({ type: 'ping', id: 'marker' }));
     await waitFor(() => e.getStats().messagesReceived === 3, 'all read');
     expect(stateIs(e, 'connecting')).toBe(true);
+  });
+
+  it('sends no subscription and answers no ping() before the confirmation', async () => {
+    const { s, e } = await authenticating();
+    e.setSubscriptions({ channels: ['security'], events: [] });
+    await expect(e.ping()).rejects.toThrow('not connected');
+    await settle(50);
+    expect(s.last!.received.map((m) => m.type)).toEqual(['auth']);
   });
 
   it('a second confirmation once open changes nothing', async () => {

@@ -152,11 +152,13 @@ describe('liveness', () => {
     await waitFor(() => stateIs(e, 'open'), 'open');
     const received = e.getStats().messagesReceived;
     e.nudge();
+    e.nudge(); // a probe already out is not sent again
     await waitFor(() => s.last!.messagesOfType('ping').length === 1, 'probe ping');
     await waitFor(() => e.getStats().messagesReceived > received, 'pong');
     clock.advance(10_000);
     await settle(50);
     expect(stateIs(e, 'open')).toBe(true);
+    expect(s.last!.messagesOfType('ping')).toHaveLength(1);
   });
 
   it('nudge() on a connection that cannot answer drops it after the probe timeout', async () => {
