@@ -363,9 +363,18 @@ export class AppService {
     return this.slots.reduce((sum, slot) => sum + slot.history.unreadCount(), 0);
   }
 
-  /** The snooze of every server (the tray's and the status bar's); each server's is in ServerView. */
+  /**
+   * Until when every server is snoozed (the tray's and the status bar's "snoozed"): the earliest
+   * end, or null while any server is not. Each server's own is in ServerView.
+   */
   private snoozedUntil(): number | null {
-    return this.snoozes.read(this.clock.now());
+    let until: number | null = null;
+    for (const slot of this.slots) {
+      const own = slot.notifier.snoozedUntil();
+      if (own === null) return null;
+      until = until === null ? own : Math.min(until, own);
+    }
+    return until;
   }
 
   private unreadChanged() {
@@ -596,7 +605,9 @@ export class AppService {
     if (server !== undefined && slots.length === 0) throw new Error(`no server "${server}"`);
     let until: number | null = null;
     for (const slot of slots) until = slot.notifier.snooze(choice);
-    if (server === undefined) this.snoozes.write(until);
+    // The file of everyone's snooze is what a server added later starts from. Once one server's
+    // snooze is changed on its own, "everyone's" no longer holds; each server keeps its own file.
+    this.snoozes.write(server === undefined ? until : null);
     const who = server === undefined ? '' : ` (${slots[0]!.name()})`;
     this.log.info(
       until ? `snoozed until ${new Date(until).toISOString()}${who}` : `snooze ended${who}`,
