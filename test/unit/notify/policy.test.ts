@@ -325,6 +325,252 @@ describe('describeForNotification', () => {
       '2 findings, highest severity critical, malware scan',
     );
   });
+  // What each type says when the server sends other fields than the samples: ids where names
+  // are missing, the optional details, and its own word when there is nothing at all.
+  it.each([
+    [
+      'security.alert.created',
+      { id: 'alert_1', category: 'brute_force' },
+      'Security alert: alert_1',
+      '(brute force)',
+    ],
+    [
+      'security.alert.created',
+      { title: 'Odd', description: 'Many failed logins' },
+      'Security alert: Odd',
+      'Many failed logins',
+    ],
+    [
+      'security.alert.created',
+      { title: 'Odd', source: '10.0.0.1', description: 'Many failed logins' },
+      'Security alert: Odd',
+      'from 10.0.0.1',
+    ],
+    ['security.alert.updated', { id: 'alert_1' }, 'Security alert updated: alert_1', ''],
+    [
+      'security.scan.started',
+      { id: 'scan_1', scanType: 'port__scan' },
+      'Security scan started: scan_1',
+      'port scan scan',
+    ],
+    [
+      'security.scan.completed',
+      { id: 'scan_1', findings: 0 },
+      'Security scan completed: scan_1',
+      '0 findings',
+    ],
+    [
+      'security.scan.completed',
+      { target: 'db-1', findings: Number.NaN },
+      'Security scan completed: db-1',
+      '',
+    ],
+    [
+      'security.scan.completed',
+      { target: 'db-1', findings: '3' },
+      'Security scan completed: db-1',
+      '',
+    ],
+    ['system.status.changed', { status: 'degraded' }, 'System status: degraded', ''],
+    [
+      'system.maintenance.start',
+      { id: 'mnt_1', components: ['a', 'b', 'c', 'd', 'e', 'f', 'g'] },
+      'Maintenance started: mnt_1',
+      'affects a, b, c, d, e and 2 more',
+    ],
+    [
+      'system.maintenance.start',
+      { title: 'Up', components: ['a', 'b', 'c', 'd', 'e'] },
+      'Maintenance started: Up',
+      'affects a, b, c, d, e',
+    ],
+    [
+      'system.maintenance.start',
+      { title: 'Up', components: 'db', expectedEndAt: 'soon' },
+      'Maintenance started: Up',
+      'affects db',
+    ],
+    [
+      'system.maintenance.start',
+      { title: 'Up', components: [{}, 7, 'api'], expectedEndAt: 5 },
+      'Maintenance started: Up',
+      'affects 7, api',
+    ],
+    [
+      'system.maintenance.start',
+      { title: 'Up', components: [{}, null] },
+      'Maintenance started: Up',
+      '',
+    ],
+    ['system.maintenance.end', { id: 'mnt_1' }, 'Maintenance ended: mnt_1', ''],
+    [
+      'message.created',
+      { roomId: 'room_1', messageType: 'file' },
+      'Someone in room_1',
+      'sent a file',
+    ],
+    [
+      'message.updated',
+      { roomName: 'ops', editedBy: 'erin', senderName: 'carol', content: 'fixed' },
+      'Message edited in ops',
+      'erin: fixed',
+    ],
+    [
+      'message.updated',
+      { roomId: 'room_1', senderName: 'carol', content: 'fixed' },
+      'Message edited in room_1',
+      'carol: fixed',
+    ],
+    [
+      'message.deleted',
+      { roomId: 'room_1', deletedBy: 'erin' },
+      'Message deleted in room_1',
+      'by erin',
+    ],
+    [
+      'room.created',
+      { id: 'room_1', visibility: 'private', createdBy: 'erin' },
+      'Room created: room_1',
+      'private room by erin',
+    ],
+    [
+      'room.updated',
+      { id: 'room_1', changes: ['topic', 'name'], updatedBy: 'erin' },
+      'Room updated: room_1',
+      'changed topic, name by erin',
+    ],
+    [
+      'room.member.joined',
+      { userId: 'u_1', roomId: 'room_1', role: 'moderator' },
+      'u_1 joined room_1',
+      'as moderator',
+    ],
+    [
+      'room.member.left',
+      { userId: 'u_1', roomId: 'room_1', reason: 'kicked' },
+      'u_1 was kicked from room_1',
+      '',
+    ],
+    [
+      'room.member.left',
+      { userName: 'dave', roomName: 'ops', reason: 'banned' },
+      'dave was banned from ops',
+      '',
+    ],
+    [
+      'room.member.left',
+      { userName: 'dave', roomName: 'ops', reason: 'timeout' },
+      'dave left ops',
+      '',
+    ],
+    [
+      'trust.identity.created',
+      { userId: 'u_1', provider: 'saml_sso' },
+      'New identity for u_1',
+      'provider: saml sso',
+    ],
+    [
+      'trust.identity.updated',
+      { userId: 'u_1', status: 'verified', provider: 'oidc' },
+      'Identity verified: u_1',
+      'provider: oidc',
+    ],
+    [
+      'trust.verification.created',
+      { subjectName: 'dave', verifierName: 'erin', method: 'video_call' },
+      'Verification requested: dave',
+      'by erin (video call)',
+    ],
+    [
+      'trust.verification.updated',
+      { subjectName: 'dave', status: 'approved', verifierName: 'erin' },
+      'Verification approved: dave',
+      'by erin',
+    ],
+    [
+      'trust.reputation.updated',
+      { userId: 'u_1', score: 42, previousScore: 40, reason: 'good reviews' },
+      'Reputation of u_1: 42',
+      'was 40 · good reviews',
+    ],
+    ['analytics.metric.updated', { name: 'cpu', value: 93.5, metadata: 'web-1' }, 'cpu: 93.5', ''],
+    [
+      'analytics.report.created',
+      { id: 'rep_1', period: 'last_week', requestedBy: 'erin' },
+      'Report requested: rep_1',
+      'last week by erin',
+    ],
+    [
+      'analytics.report.completed',
+      { id: 'rep_1', period: 'last_week', rows: 1200 },
+      'Report ready: rep_1',
+      'last week · 1200 rows',
+    ],
+  ] as const)('%s with %j: "%s" / "%s"', (type, data, title, body) => {
+    expect(describeForNotification({ ...sample(type), data: { ...data } })).toEqual({
+      title,
+      body,
+    });
+  });
+
+  it.each([
+    ['security.alert.created', 'Security alert: untitled'],
+    ['security.alert.updated', 'Security alert updated: untitled'],
+    ['security.scan.started', 'Security scan started: unknown target'],
+    ['security.scan.completed', 'Security scan completed: unknown target'],
+    ['system.status.changed', 'System status: unknown'],
+    ['system.maintenance.start', 'Maintenance started: maintenance'],
+    ['system.maintenance.end', 'Maintenance ended: maintenance'],
+    ['message.created', 'Someone in a room'],
+    ['message.updated', 'Message edited in a room'],
+    ['message.deleted', 'Message deleted in a room'],
+    ['room.created', 'Room created: unnamed'],
+    ['room.updated', 'Room updated: unnamed'],
+    ['room.member.joined', 'Someone joined a room'],
+    ['room.member.left', 'Someone left a room'],
+    ['trust.identity.created', 'New identity for a user'],
+    ['trust.identity.updated', 'Identity updated: a user'],
+    ['trust.verification.created', 'Verification requested: someone'],
+    ['trust.verification.updated', 'Verification updated: someone'],
+    ['trust.reputation.updated', 'Reputation of a user: ?'],
+    ['analytics.metric.updated', 'Metric: ?'],
+    ['analytics.report.created', 'Report requested: report'],
+    ['analytics.report.completed', 'Report ready: report'],
+  ] as const)('%s without data says "%s"', (type, title) => {
+    const { body } = describeForNotification({ ...sample(type), data: {} });
+    expect(describeForNotification({ ...sample(type), data: {} }).title).toBe(title);
+    // Only the types with a word of their own for the body say anything.
+    const own: Record<string, string> = {
+      'security.scan.started': 'scan',
+      'message.created': 'new message',
+      'room.created': 'room',
+    };
+    expect(body).toBe(own[type] ?? '');
+  });
+
+  it('cuts a title over 120 characters with an ellipsis, and keeps one of exactly 120', () => {
+    const long = describeForNotification({
+      ...sample('message.created'),
+      data: { senderName: 's'.repeat(80), roomName: 'r'.repeat(80) },
+    }).title;
+    expect(long).toBe(`${'s'.repeat(80)} in ${'r'.repeat(35)}…`);
+    const exact = describeForNotification({
+      ...sample('message.created'),
+      data: { senderName: 's'.repeat(58), roomName: 'r'.repeat(58) },
+    }).title;
+    expect(exact).toBe(`${'s'.repeat(58)} in ${'r'.repeat(58)}`);
+  });
+
+  it('names an unknown event type, or says it is unknown', () => {
+    expect(describeForNotification({ ...sample('room.created'), event: 'x.y' })).toEqual({
+      title: 'Katya event: x.y',
+      body: '',
+    });
+    expect(describeForNotification({ ...sample('room.created'), event: 7 as never }).title).toBe(
+      'Katya event: event',
+    );
+  });
+
   it.each(ALL_TYPES)('%s has a non-empty title even with an empty or hostile payload', (type) => {
     const e = sample(type);
     expect(describeForNotification(e).title.length).toBeGreaterThan(0);
