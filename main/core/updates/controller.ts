@@ -86,7 +86,7 @@ export class UpdateController {
   readonly #unavailable: UpdatesUnavailable | null;
   readonly #current: string;
   #mode: UpdateMode;
-  #phase: UpdatePhase = 'idle';
+  #phase: UpdatePhase; // the constructor's #restingPhase()
   #version: string | null = null;
   #percent: number | null = null;
   #error: string | null = null;
@@ -123,6 +123,7 @@ export class UpdateController {
 
   stop(): void {
     this.#started = false;
+    // Stryker disable next-line UpdateOperator: any change of the number makes late answers stale
     this.#generation++;
     this.#schedule.stop();
   }
@@ -132,6 +133,7 @@ export class UpdateController {
     if (mode === this.#mode) return;
     this.#log.info(`mode: ${mode}`);
     this.#mode = mode;
+    // Stryker disable next-line UpdateOperator: any change of the number makes late answers stale
     this.#generation++;
     this.#schedule.stop();
     if (mode === 'off' || this.#unavailable) {
@@ -273,6 +275,7 @@ export class UpdateController {
 
   async #download(generation: number): Promise<boolean> {
     const port = this.#opts.port;
+    // Stryker disable next-line ConditionalExpression,BooleanLiteral: for the types only; #download runs when active, and a copy without a port is 'development', never active
     if (!port) return true;
     this.#percent = 0;
     this.#error = null;

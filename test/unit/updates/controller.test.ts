@@ -30,6 +30,8 @@ class StandInUpdater implements UpdaterPort {
   progress: number[] = [0, 10.4, 10.9, 55, 100];
   /** when set, check() waits for it */
   gate: Promise<void> | null = null;
+  /** when set, download() waits for it (after its first progress report) */
+  downloadGate: Promise<void> | null = null;
   configure(config: UpdaterConfig) {
     this.configs.push(config);
   }
@@ -41,6 +43,10 @@ class StandInUpdater implements UpdaterPort {
   }
   async download(onProgress: (percent: number) => void) {
     this.downloads++;
+    if (this.downloadGate) {
+      onProgress(0);
+      await this.downloadGate;
+    }
     for (const p of this.progress) onProgress(p);
     if (this.downloadFails) throw this.downloadFails;
   }
@@ -63,6 +69,7 @@ function setup(
   const port = opts.port === undefined ? new StandInUpdater() : opts.port;
   const notes: ShownNotification[] = [];
   const views: UpdateView[] = [];
+  const logs: string[] = [];
   const updates = new UpdateController({
     clock,
     current: opts.current ?? '1.0.0',
@@ -74,12 +81,18 @@ function setup(
     notify: (n) => notes.push(n),
     language: () => opts.language ?? 'en',
     random: () => 1,
+    log: {
+      debug: (m) => logs.push(`debug ${m}`),
+      info: (m) => logs.push(`info ${m}`),
+      warn: (m) => logs.push(`warn ${m}`),
+      error: (m) => logs.push(`error ${m}`),
+    },
   });
   const advance = async (ms: number) => {
     clock.advance(ms);
     for (let i = 0; i < 10; i++) await Promise.resolve();
   };
-  return { clock, port: port!, notes, views, updates, advance };
+  return { clock, port: port!, notes, views, updates, advance, logs };
 }
 
 const newer = (version: string, updaterAccepts = true): FeedLatest => ({ version, updaterAccepts });
@@ -102,6 +115,32 @@ describe('UpdateController: where this copy stands', () => {
     expect(updates.view()).toMatchObject({ phase: 'unavailable', unavailable: 'package-manager' });
     expect(port.checks).toBe(0);
     expect(port.configs).toEqual([]);
+    await updates.checkNow();
+    expect(port.checks).toBe(0);
+  });
+
+  it('a copy that updates itself is idle until its first check', () => {
+    const { updates, views } = setup({ mode: 'notify' });
+    expect(updates.view()).toMatchObject({ phase: 'idle', unavailable: null, nextCheckAt: null });
+    updates.start();
+    // The window learns when the first check is due.
+    expect(views.at(-1)).toMatchObject({
+      phase: 'idle',
+      nextCheckAt: expect.any(Number),
+    });
+  });
+
+  it('"Check for updates" does nothing before start() and after stop()', async () => {
+    const { updates, port } = setup();
+    await updates.checkNow();
+    expect(port.checks).toBe(0);
+    expect(updates.view().nextCheckAt).toBeNull();
+    updates.start();
+    await updates.checkNow();
+    expect(port.checks).toBe(1);
+    updates.stop();
+    await updates.checkNow();
+    expect(port.checks).toBe(1);
   });
 
   it('mode off: configured hands-off, never checks', async () => {
@@ -266,6 +305,92 @@ describe('UpdateController: mode auto', () => {
     updates.act();
     expect(port.installs).toBe(1);
   });
+  it('a downloaded update stays on offer when the feed later offers nothing newer', async () => {
+    const { updates, port, clock, advance } = setup();
+    port.latest = newer('2.0.0');
+    updates.start();
+    await advance(FIRST_CHECK_DELAY_MS);
+    port.latest = null;
+    await advance(CHECK_INTERVAL_MS);
+    expect(updates.view()).toMatchObject({ phase: 'ready', version: '2.0.0' });
+    expect(updates.view().nextCheckAt).toBe(clock.now() + CHECK_INTERVAL_MS);
+  });
+
+  it('a check after a download keeps showing the restart while it runs', async () => {
+    const { updates, port, advance } = setup();
+    port.latest = newer('2.0.0');
+    updates.start();
+    await advance(FIRST_CHECK_DELAY_MS);
+    let open!: () => void;
+    port.gate = new Promise<void>((r) => (open = r));
+    await advance(CHECK_INTERVAL_MS);
+    expect(port.checks).toBe(2);
+    expect(updates.view().phase).toBe('ready');
+    open();
+    await advance(0);
+    expect(updates.view().phase).toBe('ready');
+  });
+
+  it('a found and downloaded version waits the full interval for the next check', async () => {
+    const { updates, port, clock, advance } = setup();
+    port.latest = newer('2.0.0');
+    updates.start();
+    await advance(FIRST_CHECK_DELAY_MS);
+    expect(updates.view().nextCheckAt).toBe(clock.now() + CHECK_INTERVAL_MS);
+    await advance(CHECK_INTERVAL_MS); // the same version again
+    expect(updates.view().nextCheckAt).toBe(clock.now() + CHECK_INTERVAL_MS);
+  });
+
+  it('no check runs while a download is under way', async () => {
+    const { updates, port, advance } = setup();
+    port.latest = newer('2.0.0');
+    let open!: () => void;
+    port.downloadGate = new Promise<void>((r) => (open = r));
+    updates.start();
+    await advance(FIRST_CHECK_DELAY_MS);
+    expect(updates.view().phase).toBe('downloading');
+    const asked = updates.checkNow();
+    await advance(0);
+    expect(port.checks).toBe(1);
+    expect(updates.view().phase).toBe('downloading');
+    open();
+    await asked;
+    expect(port.checks).toBe(1);
+    expect(updates.view().phase).toBe('ready');
+  });
+
+  it('in mode auto a failed download is left to the schedule, not retried by hand', async () => {
+    const { updates, port, advance } = setup();
+    port.latest = newer('2.0.0');
+    port.downloadFails = new Error('disk full');
+    updates.start();
+    await advance(FIRST_CHECK_DELAY_MS);
+    expect(updates.view().phase).toBe('failed');
+    port.downloadFails = null;
+    await updates.download();
+    expect(port.downloads).toBe(1);
+  });
+
+  it('the log tells what happened: found, downloaded, failures, restart, mode', async () => {
+    const { updates, port, advance, logs } = setup();
+    port.latest = newer('1.0.0');
+    updates.start();
+    await advance(FIRST_CHECK_DELAY_MS);
+    expect(logs).toEqual(['info latest is 1.0.0: nothing to offer']);
+    port.latest = newer('2.0.0');
+    await advance(CHECK_INTERVAL_MS);
+    updates.install();
+    updates.setMode('notify');
+    port.latest = new Error('offline');
+    await updates.checkNow();
+    expect(logs.slice(1)).toEqual([
+      'info found 2.0.0 (running 1.0.0)',
+      'info downloaded 2.0.0',
+      'info restarting to install 2.0.0',
+      'info mode: notify',
+      'warn check failed: offline',
+    ]);
+  });
 });
 
 describe('UpdateController: mode notify', () => {
@@ -286,6 +411,39 @@ describe('UpdateController: mode notify', () => {
     expect(port.downloads).toBe(1);
     expect(updates.view().phase).toBe('ready');
     expect(notes.map((n) => n.id)).toEqual(['update:available:2.0.0', 'update:ready:2.0.0']);
+  });
+
+  it('a failed download can be retried by hand', async () => {
+    const { updates, port } = setup({ mode: 'notify' });
+    port.latest = newer('2.0.0');
+    port.downloadFails = new Error('disk full');
+    updates.start();
+    await updates.checkNow();
+    await updates.download();
+    expect(updates.view()).toMatchObject({ phase: 'failed', error: 'disk full' });
+    port.downloadFails = null;
+    await updates.download();
+    expect(port.downloads).toBe(2);
+    expect(updates.view()).toMatchObject({ phase: 'ready', error: null });
+  });
+
+  it('download() does nothing once stopped', async () => {
+    const { updates, port } = setup({ mode: 'notify' });
+    port.latest = newer('2.0.0');
+    updates.start();
+    await updates.checkNow();
+    updates.stop();
+    await updates.download();
+    expect(port.downloads).toBe(0);
+  });
+
+  it('a found version waits the full interval for the next check', async () => {
+    const { updates, port, clock } = setup({ mode: 'notify' });
+    port.latest = newer('2.0.0');
+    updates.start();
+    await updates.checkNow();
+    expect(updates.view().phase).toBe('available');
+    expect(updates.view().nextCheckAt).toBe(clock.now() + CHECK_INTERVAL_MS);
   });
 
   it('download() does nothing when there is nothing to download', async () => {
@@ -340,6 +498,86 @@ describe('UpdateController: the mode changes while it runs', () => {
     expect(notes).toEqual([]);
   });
 
+  it('the same mode again changes nothing', async () => {
+    const { updates, port, views, logs } = setup();
+    port.latest = null;
+    updates.start();
+    const seen = views.length;
+    const next = updates.view().nextCheckAt;
+    updates.setMode('auto');
+    expect(views).toHaveLength(seen);
+    expect(updates.view().nextCheckAt).toBe(next);
+    expect(logs).toEqual([]);
+  });
+
+  it('from off to notify: idle, and the schedule asks again', async () => {
+    const { updates, port, advance } = setup({ mode: 'off' });
+    port.latest = newer('2.0.0');
+    updates.start();
+    updates.setMode('notify');
+    expect(updates.view().phase).toBe('idle');
+    await advance(FIRST_CHECK_DELAY_MS);
+    expect(updates.view().phase).toBe('available');
+  });
+
+  it('a check under way when the mode changes is dropped, and the phase is idle again', async () => {
+    const { updates, port, advance } = setup();
+    let open!: () => void;
+    port.gate = new Promise<void>((r) => (open = r));
+    port.latest = newer('2.0.0');
+    updates.start();
+    await advance(FIRST_CHECK_DELAY_MS);
+    expect(updates.view().phase).toBe('checking');
+    updates.setMode('notify');
+    expect(updates.view().phase).toBe('idle');
+    open();
+    await advance(0);
+    expect(updates.view()).toMatchObject({ phase: 'idle', version: null });
+  });
+
+  it('a download under way when the mode changes is dropped, progress and all', async () => {
+    const { updates, port, advance, notes } = setup();
+    let open!: () => void;
+    port.downloadGate = new Promise<void>((r) => (open = r));
+    port.latest = newer('2.0.0');
+    updates.start();
+    await advance(FIRST_CHECK_DELAY_MS);
+    expect(updates.view()).toMatchObject({ phase: 'downloading', percent: 0 });
+    updates.setMode('notify');
+    expect(updates.view()).toMatchObject({ phase: 'idle', percent: null });
+    open();
+    await advance(0);
+    expect(updates.view()).toMatchObject({ phase: 'idle', percent: null });
+    expect(notes).toEqual([]);
+  });
+
+  it('a failure that arrives after the mode changed is dropped', async () => {
+    const { updates, port, advance } = setup();
+    let open!: () => void;
+    port.gate = new Promise<void>((r) => (open = r));
+    port.latest = new Error('offline');
+    updates.start();
+    await advance(FIRST_CHECK_DELAY_MS);
+    updates.setMode('off');
+    open();
+    await advance(0);
+    expect(updates.view()).toMatchObject({ phase: 'off', error: null });
+  });
+
+  it('a failed download that ends after the mode changed is dropped', async () => {
+    const { updates, port, advance } = setup();
+    let open!: () => void;
+    port.downloadGate = new Promise<void>((r) => (open = r));
+    port.downloadFails = new Error('disk full');
+    port.latest = newer('2.0.0');
+    updates.start();
+    await advance(FIRST_CHECK_DELAY_MS);
+    updates.setMode('off');
+    open();
+    await advance(0);
+    expect(updates.view()).toMatchObject({ phase: 'off', error: null });
+  });
+
   it('stop() ends the schedule', async () => {
     const { updates, port, clock, advance } = setup();
     updates.start();
@@ -364,5 +602,8 @@ describe('UpdateController: words', () => {
     expect(errorLine(new Error('\n  first\nsecond'))).toBe('  first');
     expect(errorLine('x'.repeat(400))).toHaveLength(300);
     expect(errorLine(new Error(''))).toBe('unknown error');
+    expect(errorLine(new Error('   \nthe real line'))).toBe('the real line');
+    expect(errorLine('y'.repeat(300))).toBe('y'.repeat(300));
+    expect(errorLine('y'.repeat(301))).toBe(`${'y'.repeat(299)}…`);
   });
 });
