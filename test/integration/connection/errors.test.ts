@@ -63,7 +63,7 @@ describe('error codes', () => {
     const url = s.url;
     await s.close();
     const clock = new TestClock('manual');
-    const { engine: e } = engine({ url, clock, random: () => 0.999 });
+    const { engine: e, rec } = engine({ url, clock, random: () => 0.999 });
     const ceilings = [500, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000, 30000, 30000, 30000];
     for (const [i, ceiling] of ceilings.entries()) {
       const st = await waitFor(
@@ -74,9 +74,14 @@ describe('error codes', () => {
         `attempt ${i + 1}`,
       );
       expect(st.delayMs).toBe(Math.floor(0.999 * ceiling));
+      expect(st).toMatchObject({ lastError: expect.stringContaining('ECONNREFUSED') });
       clock.advance(st.delayMs);
     }
     expect(e.getStats().reconnects).toBe(ceilings.length);
+    // Each attempt says why it failed, in the log as well.
+    expect(
+      rec.logs.filter((l) => l.startsWith('warn socket error: ') && l.includes('ECONNREFUSED')),
+    ).toHaveLength(ceilings.length);
   });
 });
 

@@ -125,6 +125,20 @@ describe('liveness', () => {
     expect(stateIs(e, 'open')).toBe(true);
   });
 
+  it('so are WebSocket control pongs the server sends unasked', async () => {
+    const s = await silentServer();
+    const clock = new TestClock('manual');
+    const { engine: e } = engine({ url: s.url, clock });
+    await waitFor(() => stateIs(e, 'open'), 'open');
+    clock.advance(40_000);
+    s.last!.ws.pong();
+    await settle(100);
+    clock.advance(40_000);
+    expect(stateIs(e, 'open')).toBe(true);
+    clock.advance(5_000);
+    expect(stateIs(e, 'reconnecting')).toBe(true);
+  });
+
   it('trips on a late timer after sleep: one firing, checked against the clock', async () => {
     const s = await silentServer();
     const clock = new TestClock('manual');
