@@ -110,6 +110,9 @@ describe('Russian plurals', () => {
     expect(summaryNoun('system', 2, false, 'ru')).toBe('системных события');
     expect(summaryNoun('messages', 5, false, 'ru')).toBe('сообщений');
     expect(summaryNoun('security', 2, true)).toBe('security alerts');
+    // Alerts only when every event of the summary is an alert; other channels have no alerts.
+    expect(summaryNoun('security', 2, false)).toBe('security events');
+    expect(summaryNoun('system', 1, true)).toBe('system event');
   });
 });
 
