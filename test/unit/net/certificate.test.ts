@@ -169,4 +169,100 @@ describe('in words', () => {
       expect(problemWhy(problem, ru)).not.toBe(words);
     }
   });
+
+  it('each proxy failure in English for the log and katya, with what to do', () => {
+    const base = { kind: 'proxy' as const, proxy: 'HTTP proxy p:3128', target: 'k:443' };
+    const cases = [
+      [
+        { ...base, reason: 'auth_required' as const, status: 407, credentialsSent: false },
+        'proxy: HTTP proxy p:3128 needs a user name and password (HTTP 407)',
+        'give the proxy a user name and password (the proxy credentials in settings, or http://USER:PASS@HOST:PORT for katya)',
+      ],
+      [
+        { ...base, reason: 'auth_required' as const, credentialsSent: true },
+        'proxy: HTTP proxy p:3128 refused the user name and password',
+        'check the proxy user name and password',
+      ],
+      [
+        { ...base, reason: 'refused' as const },
+        'proxy: HTTP proxy p:3128 refused the connection; is the proxy running, and is its address right?',
+        'check the proxy setting (system, none or manual) and that the proxy is running',
+      ],
+      [
+        { ...base, reason: 'denied' as const, status: 403 },
+        'proxy: HTTP proxy p:3128 denied the tunnel to k:443 (HTTP 403)',
+        "the proxy's rules do not allow this server or port; ask whoever runs the proxy",
+      ],
+      [
+        { ...base, reason: 'upstream' as const },
+        'proxy: HTTP proxy p:3128 could not reach k:443',
+        'the proxy cannot reach the server: check the server address, or ask whoever runs the proxy',
+      ],
+      [
+        { ...base, reason: 'unreachable' as const, detail: 'getaddrinfo ENOTFOUND p' },
+        'proxy: HTTP proxy p:3128 cannot be reached: getaddrinfo ENOTFOUND p',
+        'check the proxy setting (system, none or manual) and that the proxy is running',
+      ],
+      [
+        { ...base, reason: 'unreachable' as const },
+        'proxy: HTTP proxy p:3128 cannot be reached',
+        'check the proxy setting (system, none or manual) and that the proxy is running',
+      ],
+      [
+        { ...base, reason: 'not_set' as const },
+        'proxy: a manual proxy is chosen but no proxy URL is set',
+        'enter the proxy URL, or choose the system proxy or none',
+      ],
+    ] as const;
+    for (const [problem, sentence, advice] of cases) {
+      expect(describeProblem(problem)).toBe(sentence);
+      expect(problemAdvice(problem)).toBe(advice);
+    }
+  });
+
+  it('each certificate refusal in English, with what to do, also without a certificate', () => {
+    const base = { kind: 'certificate' as const, host: 'k.example', certificate: null };
+    const ownCa =
+      'if your organisation signs its own certificates, trust its CA: the "Extra CA certificates" setting in the app, --ca FILE or NODE_EXTRA_CA_CERTS=ca.pem for katya, or the system store';
+    const clock =
+      "check this computer's clock; otherwise the server admin must renew the certificate";
+    const cases = [
+      [
+        { ...base, reason: 'expired' as const, code: 'CERT_HAS_EXPIRED' },
+        'it expired on an earlier date',
+        clock,
+      ],
+      [
+        { ...base, reason: 'not_yet_valid' as const, code: 'CERT_NOT_YET_VALID' },
+        'it is not valid until a later date',
+        clock,
+      ],
+      [
+        { ...base, reason: 'name_mismatch' as const, code: 'ERR_TLS_CERT_ALTNAME_INVALID' },
+        'it is for another name, not k.example',
+        'use the host name the certificate names, or ask the server admin for a certificate for k.example',
+      ],
+      [
+        { ...base, reason: 'self_signed' as const, code: 'DEPTH_ZERO_SELF_SIGNED_CERT' },
+        'it is self-signed, and not in the trusted list',
+        ownCa,
+      ],
+      [
+        { ...base, reason: 'untrusted_issuer' as const, code: 'UNABLE_TO_GET_ISSUER_CERT' },
+        'its issuer is not a trusted authority',
+        ownCa,
+      ],
+      [
+        { ...base, reason: 'other' as const, code: 'CERT_REVOKED' },
+        'verification failed (CERT_REVOKED)',
+        'ask the server admin to check the certificate',
+      ],
+    ] as const;
+    for (const [problem, because, advice] of cases) {
+      expect(describeProblem(problem)).toBe(
+        `certificate not trusted: the certificate of k.example was refused because ${because}`,
+      );
+      expect(problemAdvice(problem)).toBe(advice);
+    }
+  });
 });
