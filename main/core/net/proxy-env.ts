@@ -45,12 +45,12 @@ export function noProxyMatches(noProxy: string, host: string, port: number): boo
       entryPort = Number(withPort[2]);
     }
     if (entryPort !== null && entryPort !== port) continue;
-    entry = entry.replace(/^\[|\]$/g, '').replace(/^\*?\./, '.');
+    entry = entry.replace(/^\[|\]$/g, '');
     if (entry.includes('/')) {
       if (inCidr(h, entry)) return true;
       continue;
     }
-    const bare = entry.replace(/^\./, '');
+    const bare = entry.replace(/^\*?\./, '');
     if (h === bare || h.endsWith(`.${bare}`)) return true;
   }
   return false;

@@ -56,6 +56,29 @@ describe('proxyFromEnvironment', () => {
     );
   });
 
+  it('without any variable goes direct, and says so', () => {
+    expect(first('wss://k.example', {})).toBe('direct (no proxy variable)');
+    expect(first('wss://k.example', { HTTPS_PROXY: '  ' })).toBe('direct (no proxy variable)');
+    expect(first('wss://k.example', { NONE: 'x' }, ' None ')).toBe('direct (--proxy none)');
+  });
+
+  it('matches NO_PROXY ports against the default port of the scheme', () => {
+    const env = { HTTPS_PROXY: 'http://p:2', HTTP_PROXY: 'http://p:2' };
+    expect(first('wss://k.example', { ...env, NO_PROXY: 'k.example:443' })).toBe(
+      'direct (NO_PROXY)',
+    );
+    expect(first('ws://k.example', { ...env, NO_PROXY: 'k.example:80' })).toBe('direct (NO_PROXY)');
+    expect(first('ws://k.example', { ...env, NO_PROXY: 'k.example:443' })).toBe(
+      'http://p:2 (HTTP_PROXY)',
+    );
+    expect(first('wss://k.example:8443', { ...env, NO_PROXY: 'k.example:443' })).toBe(
+      'http://p:2 (HTTPS_PROXY)',
+    );
+    expect(first('wss://k.example:8443', { ...env, NO_PROXY: 'k.example:8443' })).toBe(
+      'direct (NO_PROXY)',
+    );
+  });
+
   it('says which variable is wrong instead of going direct', () => {
     const r = proxyFromEnvironment(new URL('wss://k.example'), { HTTPS_PROXY: 'ftp://p:1' });
     expect(r).toEqual({
@@ -82,6 +105,18 @@ describe('noProxyMatches', () => {
     ['[::1]', '::1', 443, true],
     ['a.example, b.example  c.example', 'c.example', 443, true],
     ['', 'katya.example', 443, false],
+    ['KATYA.Example', 'katya.example', 443, true],
+    ['katya.example', 'Katya.Example.', 443, true],
+    ['::1', '[::1]', 443, true],
+    ['10.0.0.0/8', 'katya.example', 443, false],
+    ['0.0.0.0/0', '8.8.8.8', 443, true],
+    ['10.0.0.1/32', '10.0.0.1', 443, true],
+    ['10.0.0.1/32', '10.0.0.2', 443, false],
+    ['10.0.0.0/33', '10.0.0.1', 443, false],
+    ['10.0.0.0/-1', '10.0.0.1', 443, false],
+    ['/8', '10.0.0.1', 443, false],
+    ['fe80::/10', 'fe80::1', 443, false],
+    ['10.0.0.0/8', 'fe80::1', 443, false],
   ])('NO_PROXY=%j for %s:%i -> %s', (list, host, port, expected) => {
     expect(noProxyMatches(list, host, port)).toBe(expected);
   });
