@@ -1,7 +1,7 @@
 // Which authorities wss:// trusts: Node's list, the OS store where this Node can read it
 // (tls.getCACertificates, Node 22.15+), else the Linux distribution bundle, plus
 // NODE_EXTRA_CA_CERTS and the extra CA file; files that cannot be used are named, not fatal.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
@@ -109,5 +109,128 @@ describe('a runtime whose system store comes back empty', () => {
     expect(t.summary[1]).toBe(
       `the system store (tls.getCACertificates) gave no certificates; used the distribution bundle ${bundle} instead: 1 certificates`,
     );
+  });
+});
+
+describe('loadTrust, the rest of its cases', () => {
+  it('a system store that cannot be read is named, and the distribution bundle stands in', () => {
+    const bundle = path.join(dir, 'bundle-3.pem');
+    writeFileSync(bundle, readFileSync(ca.caCert));
+    const t = loadTrust({
+      env: {},
+      platform: 'linux',
+      getCACertificates: (kind) => {
+        if (kind === 'bundled') return ['bundled'];
+        throw Object.assign(new Error('EACCES'), { code: 'EACCES', path: '/etc/keychain' });
+      },
+      distributionBundles: [bundle],
+    });
+    expect(t.problems).toEqual([
+      'the system store cannot be read: /etc/keychain cannot be read (permission denied)',
+    ]);
+    expect(t.system).toBe('distribution');
+    expect(t.summary[1]).toBe(
+      `the system store cannot be read; used the distribution bundle ${bundle} instead: 1 certificates`,
+    );
+  });
+
+  it('SSL_CERT_FILE is the bundle to use instead of the system store, on any platform', () => {
+    const bundle = path.join(dir, 'ssl-cert-file.pem');
+    writeFileSync(bundle, readFileSync(ca.caCert));
+    const t = loadTrust({
+      env: { SSL_CERT_FILE: bundle },
+      platform: 'darwin',
+      getCACertificates: () => [],
+    });
+    expect(t.system).toBe('distribution');
+    expect(t.summary[1]).toBe(
+      `the system store (tls.getCACertificates) gave no certificates; used the distribution bundle ${bundle} instead: 1 certificates`,
+    );
+  });
+
+  it('says exactly why only Node’s list is trusted, on Linux and elsewhere', () => {
+    const why = `the system store is not readable from Node ${process.versions.node} (no tls.getCACertificates)`;
+    const mac = loadTrust({ env: {}, platform: 'darwin', getCACertificates: null });
+    expect(mac.summary).toEqual([
+      `Node's list: ${tls.rootCertificates.length} certificates`,
+      `${why}: only Node's list is trusted`,
+    ]);
+    const linux = loadTrust({
+      env: {},
+      platform: 'linux',
+      getCACertificates: null,
+      distributionBundles: [path.join(dir, 'none-here.pem')],
+    });
+    expect(linux.summary[1]).toBe(
+      `${why} and no distribution bundle was found: only Node's list is trusted`,
+    );
+  });
+
+  it('counts the certificates of an extra file, and skips an empty entry', () => {
+    const two = path.join(dir, 'two.pem');
+    writeFileSync(two, readFileSync(ca.caCert, 'utf8') + readFileSync(ca.issue('y').cert, 'utf8'));
+    const t = loadTrust({
+      env: {},
+      extraCaFiles: ['', two],
+      platform: 'darwin',
+      getCACertificates: null,
+    });
+    expect(t.summary.slice(2)).toEqual([`extra CA file ${two}: 2 certificates`]);
+    expect(t.problems).toEqual([]);
+  });
+
+  it('asks a given reader again every time', () => {
+    let asked = 0;
+    const reader = (kind: 'system' | 'bundled') => {
+      asked++;
+      return kind === 'system' ? [] : ['bundled'];
+    };
+    const a = loadTrust({ env: {}, platform: 'darwin', getCACertificates: reader });
+    const b = loadTrust({ env: {}, platform: 'darwin', getCACertificates: reader });
+    expect(b).not.toBe(a);
+    expect(asked).toBe(4);
+  });
+
+  it('makes a new store when the same file moves from NODE_EXTRA_CA_CERTS to SSL_CERT_FILE', () => {
+    const file = path.join(dir, 'moving.pem');
+    writeFileSync(file, readFileSync(ca.caCert));
+    const a = loadTrust({ env: { NODE_EXTRA_CA_CERTS: file }, platform: 'darwin' });
+    const b = loadTrust({ env: { SSL_CERT_FILE: file }, platform: 'darwin' });
+    expect(b).not.toBe(a);
+    expect(a.summary).toContain(`NODE_EXTRA_CA_CERTS ${file}: 1 certificate`);
+    expect(b.summary.join('\n')).not.toContain('NODE_EXTRA_CA_CERTS');
+  });
+
+  it('makes a new store when a distribution bundle changes on Linux', () => {
+    const bundle = path.join(dir, 'changing-bundle.pem');
+    writeFileSync(bundle, readFileSync(ca.caCert));
+    const opts = { env: {}, platform: 'linux' as const, distributionBundles: [bundle] };
+    const a = loadTrust(opts);
+    expect(loadTrust(opts)).toBe(a);
+    writeFileSync(
+      bundle,
+      readFileSync(ca.caCert, 'utf8') + readFileSync(ca.issue('z').cert, 'utf8'),
+    );
+    expect(loadTrust(opts)).not.toBe(a);
+  });
+});
+
+describe('readPemCertificates, sizes and changes', () => {
+  it('reads a file again when its time changed, even at the same size', () => {
+    const file = path.join(dir, 'same-size.pem');
+    writeFileSync(file, readFileSync(ca.caCert));
+    expect(readPemCertificates(file)).toHaveLength(1);
+    const size = statSync(file).size;
+    writeFileSync(file, 'x'.repeat(size));
+    utimesSync(file, new Date('2030-01-01T00:00:00Z'), new Date('2030-01-01T00:00:00Z'));
+    expect(() => readPemCertificates(file)).toThrow(/holds no PEM certificate/);
+  });
+
+  it('refuses a file over 16 MiB without reading it; 16 MiB itself is read', () => {
+    const big = path.join(dir, 'big.pem');
+    writeFileSync(big, Buffer.alloc(16 * 1024 * 1024 + 1, 'x'));
+    expect(() => readPemCertificates(big)).toThrow(`${big} is larger than 16 MiB`);
+    writeFileSync(big, Buffer.alloc(16 * 1024 * 1024, 'x'));
+    expect(() => readPemCertificates(big)).toThrow(/holds no PEM certificate/);
   });
 });
