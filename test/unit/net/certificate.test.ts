@@ -1,12 +1,18 @@
 // Which certificate of a chain failed and why, from Node's code and the chain as received, and
 // the same in English (log, katya) and in the user's language (window, tray).
 import { describe, expect, it } from 'vitest';
-import { certificateChain, certificateProblem } from '../../../main/core/net/certificate';
+import {
+  certificateChain,
+  certificateInfo,
+  certificateLine,
+  certificateProblem,
+  day,
+} from '../../../main/core/net/certificate';
 import { describeProblem, problemAdvice } from '../../../main/core/net/problem-text';
 import { certificateDetails, problemWhy } from '../../../main/core/common/problem-words';
 import { createTranslator } from '../../../main/core/common/messages';
 import type { CertificateInfo } from '../../../main/core/common/network';
-import type { DetailedPeerCertificate } from 'node:tls';
+import type { DetailedPeerCertificate, PeerCertificate } from 'node:tls';
 
 const now = Date.parse('2026-06-01T00:00:00Z');
 const cert = (
@@ -264,5 +270,136 @@ describe('in words', () => {
       );
       expect(problemAdvice(problem)).toBe(advice);
     }
+  });
+});
+
+describe('a certificate in words, field by field', () => {
+  const peer = (fields: Record<string, unknown>) =>
+    ({ raw: Buffer.from('x'), ...fields }) as unknown as DetailedPeerCertificate;
+
+  it('names the parts of a name in the usual order, unknown parts last', () => {
+    const info = certificateInfo(
+      peer({
+        subject: {
+          C: 'DE',
+          emailAddress: 'ops@k',
+          O: 'ACME',
+          CN: 'k',
+          L: 'Berlin',
+          ST: 'BE',
+          OU: 'Ops',
+        },
+      }) as PeerCertificate,
+    );
+    expect(info.subject).toBe('CN=k, OU=Ops, O=ACME, L=Berlin, ST=BE, C=DE, emailAddress=ops@k');
+  });
+
+  it('a certificate without a subject, issuer, dates or names still reads', () => {
+    const info = certificateInfo(peer({}) as PeerCertificate);
+    expect(info).toEqual({
+      subject: '',
+      issuer: '',
+      validFrom: '',
+      validTo: '',
+      fingerprint256: '',
+      names: [],
+    });
+    expect(certificateLine(info)).toBe(
+      '"(no subject)" issued by "(no issuer)", valid  to , SHA-256 ',
+    );
+    expect(certificateInfo(peer({ valid_to: 'someday' }) as PeerCertificate).validTo).toBe(
+      'someday',
+    );
+  });
+
+  it('reads alternative names with or without spaces, any case of the prefix', () => {
+    const info = certificateInfo(
+      peer({
+        subjectaltname: 'DNS:a.example,dns:b.example, IP Address:10.0.0.5, email:x@y',
+      }) as PeerCertificate,
+    );
+    expect(info.names).toEqual(['a.example', 'b.example', '10.0.0.5', 'email:x@y']);
+  });
+
+  it('follows a chain no further than ten certificates, nor past one without its bytes', () => {
+    const chain: DetailedPeerCertificate[] = [];
+    for (let i = 0; i < 12; i++) chain.push(peer({ fingerprint256: `F${i}` }));
+    for (let i = 0; i < 11; i++) chain[i]!.issuerCertificate = chain[i + 1]!;
+    expect(certificateChain(chain[0]!).map((c) => c.fingerprint256)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `F${i}`),
+    );
+    const short = peer({ fingerprint256: 'S1' });
+    short.issuerCertificate = { fingerprint256: 'S2' } as unknown as DetailedPeerCertificate;
+    expect(certificateChain(short).map((c) => c.fingerprint256)).toEqual(['S1']);
+  });
+
+  it('day() shortens an ISO time only', () => {
+    expect(day('2026-01-01T10:00:00.000Z')).toBe('2026-01-01');
+    expect(day('on 2026-01-01T10:00')).toBe('on 2026-01-01T10:00');
+  });
+});
+
+describe('which certificate failed, at the edges', () => {
+  it('a certificate that ends at this very moment has not expired yet', () => {
+    const endsNow = cert(
+      'CN=a',
+      'CN=b',
+      '2020-01-01T00:00:00.000Z',
+      new Date(now).toISOString(),
+      'E1',
+    );
+    const p = certificateProblem('CERT_HAS_EXPIRED', [leaf, endsNow, oldIntermediate], 'k', now);
+    expect(p.certificate?.fingerprint256).toBe('BB');
+  });
+
+  it('names the certificate that is not valid yet, not the leaf', () => {
+    const later = cert(
+      'CN=i',
+      'CN=r',
+      '2027-01-01T00:00:00.000Z',
+      '2030-01-01T00:00:00.000Z',
+      'L2',
+    );
+    const startsNow = cert(
+      'CN=n',
+      'CN=r',
+      new Date(now).toISOString(),
+      '2030-01-01T00:00:00.000Z',
+      'N1',
+    );
+    expect(
+      certificateProblem('CERT_NOT_YET_VALID', [leaf, startsNow, later], 'k', now).certificate
+        ?.fingerprint256,
+    ).toBe('L2');
+    expect(
+      certificateProblem('CERT_NOT_YET_VALID', [leaf, root], 'k', now).certificate?.fingerprint256,
+    ).toBe('AA');
+  });
+
+  it('says in English which issuer, which names, and from when', () => {
+    const because = (code: string, chain: CertificateInfo[], host = 'k.other') =>
+      describeProblem(certificateProblem(code, chain, host, now))
+        .replace(/^certificate not trusted: the certificate of \S+ was refused because /, '')
+        .replace(/; the certificate: .*$/, '');
+    expect(because('UNABLE_TO_GET_ISSUER_CERT', [oldIntermediate])).toBe(
+      'its issuer "CN=ACME Root" is not a trusted authority',
+    );
+    expect(because('UNABLE_TO_GET_ISSUER_CERT', [{ ...oldIntermediate, issuer: '' }])).toBe(
+      'its issuer is not a trusted authority',
+    );
+    expect(because('ERR_TLS_CERT_ALTNAME_INVALID', [{ ...leaf, names: ['a', 'b'] }])).toBe(
+      'it is for a, b, not k.other',
+    );
+    expect(because('ERR_TLS_CERT_ALTNAME_INVALID', [oldIntermediate])).toBe(
+      'it is for CN=ACME Issuing, not k.other',
+    );
+    expect(
+      because('CERT_NOT_YET_VALID', [
+        cert('CN=k', 'CN=i', '2027-01-01T00:00:00.000Z', '2028-01-01T00:00:00.000Z', 'DD'),
+      ]),
+    ).toBe('it is not valid until 2027-01-01');
+    expect(because('DEPTH_ZERO_SELF_SIGNED_CERT', [leaf])).toBe(
+      'it is self-signed, and not in the trusted list',
+    );
   });
 });
