@@ -297,7 +297,7 @@ export class RouteAgent extends Agent {
 }
 
 /** What a SOCKS library error means (its messages are the only thing it gives). */
-function socksProblem(
+export function socksProblem(
   err: unknown,
   proxy: string,
   target: string,

@@ -11,6 +11,11 @@ import { parseProxyUrl } from '../../../main/core/common/network';
 import type { ProxyChoice, ProxyRoute } from '../../../main/core/common/network';
 import { proxyFromEnvironment } from '../../../main/core/net/proxy-env';
 import { loadTrust } from '../../../main/core/net/trust';
+import {
+  NetworkProblemError,
+  isNetworkProblem,
+  socksProblem,
+} from '../../../main/core/net/route-agent';
 import type { NetworkOptions } from '../../../main/core/net/route-agent';
 import type { ConnectionState } from '../../../main/core/connection/types';
 import { cleanup, engine, GOOD_TOKEN } from '../connection/support/harness';
@@ -215,6 +220,89 @@ describe('through a SOCKS5 proxy', () => {
     const { engine: e } = engine({ url, network: via(socks.url) });
     await waitFor(() => e.getState().state === 'open', 'open');
     expect(socks.targets).toEqual([`localhost:${port()}`]);
+  });
+});
+
+describe('a SOCKS5 proxy that fails', () => {
+  it('says when nothing listens at its address, and tries the next choice', async () => {
+    const dead = await deadPort();
+    const { rec } = engine({ url: server.url, network: via(`socks5://127.0.0.1:${dead}`) });
+    const s = await waitFor(() => problemOf(rec.states), 'a proxy problem');
+    expect(s.problem).toMatchObject({
+      kind: 'proxy',
+      reason: 'refused',
+      proxy: `SOCKS5 proxy 127.0.0.1:${dead}`,
+      target: `127.0.0.1:${port()}`,
+    });
+    const next = engine({
+      url: server.url,
+      network: via(`socks5://127.0.0.1:${dead}`, 'DIRECT'),
+    });
+    await waitFor(() => next.engine.getState().state === 'open', 'open directly');
+  });
+
+  it('reads what the SOCKS library says into a problem', () => {
+    const at = (message: string, code?: string) =>
+      socksProblem(Object.assign(new Error(message), code ? { code } : {}), 'P', 'T:1', true);
+    expect(at('connect ECONNREFUSED 127.0.0.1:1080', 'ECONNREFUSED')).toEqual({
+      kind: 'proxy',
+      proxy: 'P',
+      target: 'T:1',
+      reason: 'refused',
+    });
+    expect(at('connect failed', 'ECONNREFUSED')).toMatchObject({ reason: 'refused' });
+    expect(at('Socks5 proxy rejected connection - ECONNREFUSED')).toMatchObject({
+      reason: 'refused',
+    });
+    expect(at('Socks5 Authentication failed')).toEqual({
+      kind: 'proxy',
+      proxy: 'P',
+      target: 'T:1',
+      reason: 'auth_required',
+      credentialsSent: true,
+    });
+    expect(at('Socks5 proxy rejected connection - NotAllowed')).toEqual({
+      kind: 'proxy',
+      proxy: 'P',
+      target: 'T:1',
+      reason: 'denied',
+      detail: 'Socks5 proxy rejected connection - NotAllowed',
+    });
+    expect(at('Socks5 proxy rejected connection - Failure')).toMatchObject({ reason: 'denied' });
+    expect(at('Socks5 proxy rejected connection - HostUnreachable')).toEqual({
+      kind: 'proxy',
+      proxy: 'P',
+      target: 'T:1',
+      reason: 'upstream',
+      detail: 'Socks5 proxy rejected connection - HostUnreachable',
+    });
+    expect(at('getaddrinfo ENOTFOUND socks.corp', 'ENOTFOUND')).toEqual({
+      kind: 'proxy',
+      proxy: 'P',
+      target: 'T:1',
+      reason: 'unreachable',
+      detail: 'getaddrinfo ENOTFOUND socks.corp',
+    });
+    expect(socksProblem('odd', 'P', 'T:1', false)).toMatchObject({
+      reason: 'unreachable',
+      detail: 'odd',
+    });
+  });
+
+  it('knows its own problems, also from another copy of the module, and nothing else', () => {
+    const own = new NetworkProblemError({
+      kind: 'proxy',
+      reason: 'not_set',
+      proxy: 'P',
+      target: 'T',
+    });
+    expect(isNetworkProblem(own)).toBe(true);
+    expect(own.name).toBe('NetworkProblemError');
+    expect(own.chain).toEqual([]);
+    expect(isNetworkProblem({ [Symbol.for('katya.networkProblem')]: true })).toBe(true);
+    for (const other of [null, undefined, 'x', 1, {}, new Error('x'), { problem: own.problem }]) {
+      expect(isNetworkProblem(other)).toBe(false);
+    }
   });
 });
 
