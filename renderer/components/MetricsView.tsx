@@ -1,6 +1,7 @@
 // Metrics: the latest value of each metric per server, with its unit and a sparkline. With
 // several Katya servers, each row names the one that sent it, and a select shows one server's
 // metrics or all of them.
+import { ServerSelect } from './ServerSelect';
 import { useEffect } from 'preact/hooks';
 import { useApp } from './context';
 import type { MetricSeries } from '../../main/core/common/views';
@@ -89,18 +90,13 @@ export function MetricsView() {
       {multi && list.length > 0 && (
         <div class="page-tools">
           <label for="metrics-source">{t('metrics.sourceFilter')}</label>
-          <select
+          <ServerSelect
             id="metrics-source"
             value={source}
-            onChange={(e) => (metrics.source.value = e.currentTarget.value)}
-          >
-            <option value="">{t('metrics.allSources')}</option>
-            {configured.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
+            allLabel={t('metrics.allSources')}
+            servers={configured}
+            onChange={(id) => (metrics.source.value = id)}
+          />
         </div>
       )}
       {list.length === 0 ? (

@@ -1,6 +1,7 @@
 // "Snooze": a button and its menu of choices (1 hour, 4 hours, until tomorrow, resume). In the
 // status bar it is for every server; with several servers it also offers one server at a time
 // (a select at the top of the menu). In a server's row of the settings it is for that server.
+import { ServerSelect } from './ServerSelect';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import { useApp } from './context';
@@ -123,18 +124,13 @@ export function SnoozeMenu(props: {
           {picker && (
             <div class="menu-target">
               <label for={selectId}>{t('snooze.target')}</label>
-              <select
+              <ServerSelect
                 id={selectId}
                 value={target ?? ''}
-                onChange={(e) => setPicked(e.currentTarget.value)}
-              >
-                <option value="">{t('snooze.allServers')}</option>
-                {configured.map((s) => (
-                  <option key={s.id} value={s.id}>
-                    {s.name}
-                  </option>
-                ))}
-              </select>
+                allLabel={t('snooze.allServers')}
+                servers={configured}
+                onChange={setPicked}
+              />
             </div>
           )}
           {picker && targetUntil !== null && (
