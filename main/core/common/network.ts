@@ -22,6 +22,15 @@ const SCHEMES: ReadonlyMap<string, ProxyScheme> = new Map([
   // `socks://` is how curl and most tools write SOCKS5 with names resolved by the proxy.
   ['socks:', 'socks5h'],
 ]);
+/** What people call each kind of proxy: socks4a and socks5h differ only in who resolves names. */
+const KIND_NAMES: Record<ProxyScheme, string> = {
+  http: 'HTTP',
+  https: 'HTTPS',
+  socks4: 'SOCKS4',
+  socks4a: 'SOCKS4',
+  socks5: 'SOCKS5',
+  socks5h: 'SOCKS5',
+};
 const DEFAULT_PORTS: Record<ProxyScheme, number> = {
   http: 80,
   https: 443,
@@ -80,12 +89,16 @@ export function parseProxyUrl(
     return { ok: false, problem: 'notUrl', error: `"${text}" is not a proxy URL` };
   }
   const scheme = SCHEMES.get(url.protocol);
-  if (!scheme || url.hostname === '') {
+  if (!scheme) {
     return {
       ok: false,
       problem: 'scheme',
       error: `a proxy URL starts with http://, https://, socks5:// or socks4:// (got ${url.protocol}//)`,
     };
+  }
+  // Only the socks schemes parse without a host ("socks5://"): the scheme is right, the host missing.
+  if (url.hostname === '') {
+    return { ok: false, problem: 'notUrl', error: `"${text}" is not a proxy URL: it has no host` };
   }
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
     return { ok: false, problem: 'path', error: 'a proxy URL has no path: scheme://HOST:PORT' };
@@ -102,7 +115,8 @@ export function parseProxyUrl(
   const choice: Extract<ProxyChoice, { kind: 'proxy' }> = {
     kind: 'proxy',
     scheme,
-    host: url.hostname.replace(/^\[|\]$/g, ''),
+    // a host name holds brackets only around an IPv6 address
+    host: url.hostname.replace(/[[\]]/g, ''),
     port: url.port ? Number(url.port) : DEFAULT_PORTS[scheme],
   };
   if (hasCredentials) {
@@ -125,10 +139,7 @@ function safeDecode(s: string): string {
 /** "HTTP proxy proxy.corp:3128", "direct": never with credentials, so safe for any log. */
 export function describeChoice(choice: ProxyChoice): string {
   if (choice.kind === 'direct') return 'direct (no proxy)';
-  const kind = choice.scheme.startsWith('socks')
-    ? choice.scheme.replace(/^socks(\d)(a|h)?$/, 'SOCKS$1')
-    : choice.scheme.toUpperCase();
-  return `${kind} proxy ${proxyAddress(choice)}`;
+  return `${KIND_NAMES[choice.scheme]} proxy ${proxyAddress(choice)}`;
 }
 
 /** "proxy.corp:3128", with brackets around an IPv6 address. */
