@@ -55,7 +55,8 @@ export function readPemCertificates(path: string): string[] {
   const cached = fileCache.get(path);
   if (cached && cached.mtimeMs === st.mtimeMs && cached.size === st.size) return cached.certs;
   if (st.size > 16 * 1024 * 1024) throw new Error(`${path} is larger than 16 MiB`);
-  const certs = (readFileSync(path, 'utf8').match(PEM_BLOCK) ?? []).filter(isCertificate);
+  const blocks = Array.from(readFileSync(path, 'utf8').matchAll(PEM_BLOCK), (m) => m[0]);
+  const certs = blocks.filter(isCertificate);
   if (certs.length === 0) throw new Error(`${path} holds no PEM certificate`);
   fileCache.set(path, { mtimeMs: st.mtimeMs, size: st.size, certs });
   return certs;
@@ -65,22 +66,27 @@ function isCertificate(pem: string): boolean {
   try {
     new X509Certificate(pem);
     return true;
+    // Stryker disable next-line BlockStatement: an empty catch returns undefined, which filter() drops like false
   } catch {
     return false;
   }
 }
 
-/** tls.getCACertificates, if this Node has it (22.15+; Electron 45). */
-function nodeCaReader(): TrustOptions['getCACertificates'] {
-  const fn = (tls as { getCACertificates?: (kind: string) => string[] }).getCACertificates;
-  return typeof fn === 'function' ? (kind) => fn(kind) : null;
+/**
+ * tls.getCACertificates, if this Node has it (22.15+; Electron 45), else null. `from` is the
+ * tls module; its test passes runtimes with and without the function.
+ */
+export function nodeCaReader(from: object = tls): TrustOptions['getCACertificates'] {
+  const fn = (from as { getCACertificates?: unknown }).getCACertificates;
+  return typeof fn === 'function' ? (fn as NonNullable<TrustOptions['getCACertificates']>) : null;
 }
 
 function reason(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  if (e?.code === 'ENOENT') return `${e.path ?? 'the file'} does not exist`;
-  if (e?.code === 'EACCES') return `${e.path ?? 'the file'} cannot be read (permission denied)`;
-  return e instanceof Error ? e.message : String(err);
+  if (!(err instanceof Error)) return String(err);
+  const { code, path = 'the file' } = err as NodeJS.ErrnoException;
+  if (code === 'ENOENT') return `${path} does not exist`;
+  if (code === 'EACCES') return `${path} cannot be read (permission denied)`;
+  return err.message;
 }
 
 /** What a file is now, cheaply: a change of size or time means it must be read again. */
@@ -89,7 +95,8 @@ function fileStamp(path: string): string {
     const st = statSync(path);
     return `${path}@${st.mtimeMs}:${st.size}`;
   } catch (err) {
-    return `${path}!${(err as NodeJS.ErrnoException).code ?? 'error'}`;
+    // the reason too: a file that cannot be used for another reason is another problem to name
+    return `${path}!${(err as NodeJS.ErrnoException).code}`;
   }
 }
 
@@ -103,24 +110,23 @@ let last: TrustStore | null = null;
 export function loadTrust(opts: TrustOptions = {}): TrustStore {
   const env = opts.env ?? process.env;
   const platform = opts.platform ?? process.platform;
-  const reader = opts.getCACertificates === undefined ? nodeCaReader() : opts.getCACertificates;
-  const files = [
-    env.NODE_EXTRA_CA_CERTS,
-    env.SSL_CERT_FILE,
-    ...(opts.extraCaFiles ?? []),
-    ...(platform === 'linux' ? (opts.distributionBundles ?? DISTRIBUTION_BUNDLES) : []),
-  ].filter((f): f is string => !!f);
+  // Stryker disable next-line ArrayDeclaration: a path that does not exist is tried and skipped, like none
+  const bundles = platform === 'linux' ? (opts.distributionBundles ?? DISTRIBUTION_BUNDLES) : [];
+  // Each file by its role: the same file as NODE_EXTRA_CA_CERTS or as SSL_CERT_FILE is trusted
+  // differently, so it makes another store.
+  const stamp = (file: string | undefined) => (file ? fileStamp(file) : null);
   const key = JSON.stringify([
     platform,
-    reader === null ? 'no-reader' : opts.getCACertificates === undefined ? 'node' : 'given',
-    env.NODE_EXTRA_CA_CERTS ?? '',
-    env.SSL_CERT_FILE ?? '',
-    opts.extraCaFiles ?? [],
-    files.map(fileStamp),
+    stamp(env.NODE_EXTRA_CA_CERTS),
+    stamp(env.SSL_CERT_FILE),
+    opts.extraCaFiles?.map(stamp),
+    bundles.map(stamp),
   ]);
-  // A reader passed in (tests) may answer differently each time: never reuse for it.
-  if (last && last.key === key && opts.getCACertificates === undefined) return last;
-  last = buildTrust(opts, env, platform, reader, key);
+  // A reader passed in (tests) may answer differently each time: its store is neither reused
+  // nor kept in place of the running Node's.
+  if (opts.getCACertificates !== undefined)
+    return buildTrust(opts, env, platform, bundles, opts.getCACertificates, key);
+  if (last?.key !== key) last = buildTrust(opts, env, platform, bundles, nodeCaReader(), key);
   return last;
 }
 
@@ -128,6 +134,7 @@ function buildTrust(
   opts: TrustOptions,
   env: Record<string, string | undefined>,
   platform: NodeJS.Platform,
+  distributionBundles: readonly string[],
   reader: TrustOptions['getCACertificates'],
   key: string,
 ): TrustStore {
@@ -164,11 +171,7 @@ function buildTrust(
     }
   }
   if (system === 'none') {
-    const bundles = env.SSL_CERT_FILE
-      ? [env.SSL_CERT_FILE]
-      : platform === 'linux'
-        ? (opts.distributionBundles ?? DISTRIBUTION_BUNDLES)
-        : [];
+    const bundles = env.SSL_CERT_FILE ? [env.SSL_CERT_FILE] : distributionBundles;
     for (const path of bundles) {
       try {
         systemCerts = readPemCertificates(path);

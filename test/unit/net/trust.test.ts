@@ -1,21 +1,46 @@
 // Which authorities wss:// trusts: Node's list, the OS store where this Node can read it
 // (tls.getCACertificates, Node 22.15+), else the Linux distribution bundle, plus
 // NODE_EXTRA_CA_CERTS and the extra CA file; files that cannot be used are named, not fatal.
-import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadTrust, readPemCertificates } from '../../../main/core/net/trust';
+import { loadTrust, nodeCaReader, readPemCertificates } from '../../../main/core/net/trust';
 import { createPrivateCa } from '../../integration/net/support/private-ca';
 import type { PrivateCa } from '../../integration/net/support/private-ca';
 
 let ca: PrivateCa;
 let dir: string;
+/** the private CA's certificate and two leaves it signed, PEM, as a store holds them */
+let caPem: string;
+let leafA: string;
+let leafB: string;
 beforeAll(() => {
   ca = createPrivateCa();
   dir = mkdtempSync(path.join(tmpdir(), 'katya-trust-'));
+  caPem = readFileSync(ca.caCert, 'utf8').trim();
+  leafA = readFileSync(ca.issue('a.example').cert, 'utf8').trim();
+  leafB = readFileSync(ca.issue('b.example').cert, 'utf8').trim();
 });
+
+/** The words when there is no tls.getCACertificates to ask (Node 20, or none given). */
+const NO_READER = `the system store is not readable from Node ${process.versions.node} (no tls.getCACertificates)`;
+
+/** A PEM file in the test's folder. */
+function pemFile(name: string, ...pems: string[]): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, pems.map((p) => `${p}\n`).join(''));
+  return file;
+}
 afterAll(() => {
   ca.cleanup();
   rmSync(dir, { recursive: true, force: true });
@@ -45,13 +70,16 @@ describe('loadTrust', () => {
       getCACertificates: null,
       distributionBundles: [path.join(dir, 'missing.pem'), bundle],
     });
-    expect(t.system).toBe('distribution');
-    expect(t.ca).toHaveLength(tls.rootCertificates.length + 1);
-    expect(t.summary[1]).toMatch(
-      new RegExp(
-        `not readable from Node .* \\(no tls.getCACertificates\\); used the distribution bundle ${bundle}`,
-      ),
-    );
+    expect(t).toEqual({
+      ca: [...tls.rootCertificates, caPem],
+      summary: [
+        `Node's list: ${tls.rootCertificates.length} certificates`,
+        `${NO_READER}; used the distribution bundle ${bundle} instead: 1 certificates`,
+      ],
+      problems: [],
+      system: 'distribution',
+      key: expect.any(String),
+    });
   });
 
   it("trusts only Node's list where neither is there, and says that too", () => {
@@ -232,5 +260,216 @@ describe('readPemCertificates, sizes and changes', () => {
     expect(() => readPemCertificates(big)).toThrow(`${big} is larger than 16 MiB`);
     writeFileSync(big, Buffer.alloc(16 * 1024 * 1024, 'x'));
     expect(() => readPemCertificates(big)).toThrow(/holds no PEM certificate/);
+  });
+});
+
+describe('loadTrust: which certificates, from where', () => {
+  it("trusts Node's list, the system store, NODE_EXTRA_CA_CERTS and the extra files, in that order, each certificate once", () => {
+    const fromEnv = pemFile('from-env.pem', leafA);
+    const extra = pemFile('extra-two.pem', caPem, leafB);
+    const t = loadTrust({
+      env: { NODE_EXTRA_CA_CERTS: fromEnv },
+      extraCaFiles: [extra],
+      platform: 'linux',
+      getCACertificates: (kind) => (kind === 'system' ? [caPem] : ['bundled']),
+    });
+    expect(t).toEqual({
+      ca: ['bundled', caPem, leafA, leafB],
+      summary: [
+        "Node's list: 1 certificates",
+        'the system store (tls.getCACertificates): 1 certificates',
+        `NODE_EXTRA_CA_CERTS ${fromEnv}: 1 certificate`,
+        `extra CA file ${extra}: 2 certificates`,
+      ],
+      problems: [],
+      system: 'os',
+      key: expect.any(String),
+    });
+  });
+
+  it('names a file that holds no certificate or cannot be read, with why, and trusts the rest', () => {
+    const junk = path.join(dir, 'no-pem.pem');
+    writeFileSync(junk, 'just text\n');
+    const folder = path.join(dir, 'a-folder.pem');
+    mkdirSync(folder);
+    const good = pemFile('good.pem', leafA);
+    const t = loadTrust({
+      env: { NODE_EXTRA_CA_CERTS: folder },
+      extraCaFiles: [junk, good],
+      platform: 'darwin',
+      getCACertificates: null,
+    });
+    expect(t.problems).toEqual([
+      `NODE_EXTRA_CA_CERTS ${folder} was not used: EISDIR: illegal operation on a directory, read`,
+      `extra CA file ${junk} was not used: ${junk} holds no PEM certificate`,
+    ]);
+    expect(t.ca).toEqual([...tls.rootCertificates, leafA]);
+    expect(t.summary.slice(2)).toEqual([`extra CA file ${good}: 1 certificate`]);
+  });
+
+  it.each([
+    [
+      'an error naming a file',
+      { code: 'EACCES', path: '/k' },
+      '/k cannot be read (permission denied)',
+    ],
+    ['a missing file without its path', { code: 'ENOENT' }, 'the file does not exist'],
+    [
+      'no permission, without a path',
+      { code: 'EACCES' },
+      'the file cannot be read (permission denied)',
+    ],
+    ['any other error', { code: 'EIO' }, 'keychain locked'],
+  ])('says why the system store cannot be read: %s', (_what, fields, words) => {
+    const t = loadTrust({
+      env: {},
+      platform: 'darwin',
+      getCACertificates: (kind) => {
+        if (kind === 'bundled') return [];
+        throw Object.assign(new Error('keychain locked'), fields);
+      },
+    });
+    expect(t.problems).toEqual([`the system store cannot be read: ${words}`]);
+    expect(t.summary).toEqual([
+      "Node's list: 0 certificates",
+      "the system store cannot be read: only Node's list is trusted",
+    ]);
+  });
+
+  it('says what a reader threw that is not an Error', () => {
+    const t = loadTrust({
+      env: {},
+      platform: 'darwin',
+      getCACertificates: (kind) => {
+        if (kind === 'bundled') return [];
+        throw 'keychain locked';
+      },
+    });
+    expect(t.problems).toEqual(['the system store cannot be read: keychain locked']);
+  });
+
+  it('takes an empty NODE_EXTRA_CA_CERTS or SSL_CERT_FILE as not set', () => {
+    const empty = { NODE_EXTRA_CA_CERTS: '', SSL_CERT_FILE: '' };
+    expect(loadTrust({ env: empty, platform: 'darwin', getCACertificates: null })).toEqual({
+      ca: [...tls.rootCertificates],
+      summary: [
+        `Node's list: ${tls.rootCertificates.length} certificates`,
+        `${NO_READER}: only Node's list is trusted`,
+      ],
+      problems: [],
+      system: 'none',
+      key: expect.any(String),
+    });
+    const a = loadTrust({ env: empty, platform: 'darwin' });
+    expect(loadTrust({ env: {}, platform: 'darwin' })).toBe(a);
+  });
+
+  it('reads no distribution bundle on macOS or Windows, and keeps its store when one changes', () => {
+    const bundle = pemFile('mac-bundle.pem', caPem);
+    for (const platform of ['darwin', 'win32'] as const) {
+      const t = loadTrust({
+        env: {},
+        platform,
+        getCACertificates: null,
+        distributionBundles: [bundle],
+      });
+      expect(t.system).toBe('none');
+      expect(t.summary).toEqual([
+        `Node's list: ${tls.rootCertificates.length} certificates`,
+        `${NO_READER}: only Node's list is trusted`,
+      ]);
+    }
+    const opts = { env: {}, platform: 'darwin' as const, distributionBundles: [bundle] };
+    const a = loadTrust(opts);
+    pemFile('mac-bundle.pem', caPem, leafA);
+    expect(loadTrust(opts)).toBe(a);
+  });
+
+  it("keeps the running Node's store while a store is made with a reader given in between", () => {
+    const a = loadTrust({ env: {}, platform: 'darwin' });
+    const given = loadTrust({
+      env: {},
+      platform: 'darwin',
+      getCACertificates: (kind) => (kind === 'bundled' ? ['given'] : []),
+    });
+    expect(given.ca).toEqual(['given']);
+    expect(loadTrust({ env: {}, platform: 'darwin' })).toBe(a);
+  });
+
+  it('trusts NODE_EXTRA_CA_CERTS no longer once it is unset; nor SSL_CERT_FILE', () => {
+    const file = pemFile('unset-later.pem', leafA);
+    const set = loadTrust({ env: { NODE_EXTRA_CA_CERTS: file }, platform: 'darwin' });
+    expect(set.ca).toContain(leafA);
+    const unset = loadTrust({ env: {}, platform: 'darwin' });
+    expect(unset).not.toBe(set);
+    expect(unset.ca).not.toContain(leafA);
+    // (whether SSL_CERT_FILE's bundle is used depends on this Node's own system store)
+    const bundle = loadTrust({ env: { SSL_CERT_FILE: file }, platform: 'darwin' });
+    expect(loadTrust({ env: {}, platform: 'darwin' })).not.toBe(bundle);
+  });
+
+  it('says why an extra file cannot be used as it is now, and trusts it once it can be', () => {
+    const folder = path.join(dir, 'comes-later');
+    const file = path.join(folder, 'ca.pem');
+    const opts = { env: {}, platform: 'darwin' as const, extraCaFiles: [file] };
+    expect(loadTrust(opts).problems).toEqual([
+      `extra CA file ${file} was not used: ${file} does not exist`,
+    ]);
+    writeFileSync(folder, 'a file where the folder should be');
+    expect(loadTrust(opts).problems).toEqual([
+      `extra CA file ${file} was not used: ENOTDIR: not a directory, stat '${file}'`,
+    ]);
+    rmSync(folder);
+    mkdirSync(folder);
+    writeFileSync(file, `${caPem}\n`);
+    const t = loadTrust(opts);
+    expect(t.problems).toEqual([]);
+    expect(t.summary.at(-1)).toBe(`extra CA file ${file}: 1 certificate`);
+    expect(t.ca.at(-1)).toBe(caPem);
+  });
+});
+
+describe('nodeCaReader: tls.getCACertificates is looked for, not assumed', () => {
+  it('is the function where the runtime has one, else null', () => {
+    const getCACertificates = (kind: string) => [kind];
+    expect(nodeCaReader({ getCACertificates })).toBe(getCACertificates);
+    expect(nodeCaReader({})).toBeNull();
+    expect(nodeCaReader({ getCACertificates: ['not', 'a', 'function'] })).toBeNull();
+  });
+
+  it("is this Node's own by default", () => {
+    const own = (tls as { getCACertificates?: unknown }).getCACertificates;
+    expect(nodeCaReader()).toBe(typeof own === 'function' ? own : null);
+  });
+});
+
+describe('readPemCertificates: what it takes, and when it reads again', () => {
+  it('takes the certificates in order and skips text and blocks that are not certificates', () => {
+    const file = path.join(dir, 'mixed.pem');
+    const junk = '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----';
+    writeFileSync(file, `Subject: a\n${leafA}\n${junk}\nSubject: b\n${leafB}\n`);
+    expect(readPemCertificates(file)).toEqual([leafA, leafB]);
+  });
+
+  it('refuses a file without any PEM block, in those words', () => {
+    const file = path.join(dir, 'plain.txt');
+    writeFileSync(file, 'no certificates here\n');
+    expect(() => readPemCertificates(file)).toThrow(`${file} holds no PEM certificate`);
+  });
+
+  it('parses an unchanged file once: the same list comes back', () => {
+    const file = pemFile('once.pem', caPem);
+    const first = readPemCertificates(file);
+    expect(readPemCertificates(file)).toBe(first);
+  });
+
+  it('reads a file again when its size changed, even at the same time', () => {
+    const file = pemFile('grows.pem', caPem);
+    const when = new Date('2029-06-01T00:00:00Z');
+    utimesSync(file, when, when);
+    expect(readPemCertificates(file)).toEqual([caPem]);
+    pemFile('grows.pem', caPem, leafA);
+    utimesSync(file, when, when);
+    expect(readPemCertificates(file)).toEqual([caPem, leafA]);
   });
 });
