@@ -3,9 +3,10 @@
 // fleets of admin desktops, and how the app updates itself (the mode, and a feed URL that only
 // the policy can set). Every field present in the file is locked. See docs/admin-policy.md.
 import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { posix } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { AUTH_METHODS, SEVERITIES } from '../common/protocol';
 import {
@@ -46,12 +47,10 @@ export const updateUrlSchema = z
   .string()
   .max(2048)
   .refine((value) => {
-    try {
-      const url = new URL(value);
-      return url.protocol === 'https:' && url.hostname !== '' && !url.username && !url.password;
-    } catch {
-      return false;
-    }
+    if (!URL.canParse(value)) return false;
+    // an https: URL always has a host name: one without does not parse
+    const url = new URL(value);
+    return url.protocol === 'https:' && !url.username && !url.password;
   }, 'use an https:// URL without a user name or password');
 
 /** A server the policy presets: name and address always, anything else it wants fixed. */
@@ -106,24 +105,24 @@ export const adminPolicyFileSchema = z
   })
   .strict()
   .superRefine((p, ctx) => {
+    const problem = (path: (string | number)[], message: string) =>
+      // Stryker disable next-line StringLiteral: the code is for the types; only the path and the message are shown
+      ctx.addIssue({ code: 'custom', path, message });
     if (p.serverUrl !== undefined && p.servers !== undefined)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['servers'],
-        message: 'use "servers" or "serverUrl", not both',
-      });
+      problem(['servers'], 'use "servers" or "serverUrl", not both');
     const names = new Set<string>();
     const urls = new Set<string>();
     for (const [i, server] of (p.servers ?? []).entries()) {
       const name = server.name.toLocaleLowerCase();
       if (names.has(name) || urls.has(server.url))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['servers', i],
-          message: 'two servers share a name or an address',
-        });
+        problem(['servers', i], 'two servers share a name or an address');
       names.add(name);
       urls.add(server.url);
+      // The top-level auth method and subscriptions apply to every server: a preset naming
+      // others would be locked to two values at once, and no settings could be saved.
+      for (const f of ['authMethod', 'subscriptions'] as const)
+        if (p[f] !== undefined && server[f] !== undefined && !isDeepStrictEqual(p[f], server[f]))
+          problem(['servers', i, f], `differs from the top-level ${f}, which every server follows`);
     }
   });
 
@@ -168,11 +167,12 @@ export function policyFromDocument(
 ): { policy: AdminPolicy | null; error?: string } {
   const parsed = adminPolicyFileSchema.safeParse(doc);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? issue.path.join('.') : 'file';
+    // a failed parse has an issue, and every issue a message
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.length ? issue.path.join('.') : 'file';
     return {
       policy: null,
-      error: `admin policy ${source} is invalid and was ignored: ${where}: ${issue?.message ?? 'invalid'}`,
+      error: `admin policy ${source} is invalid and was ignored: ${where}: ${issue.message}`,
     };
   }
   const p = parsed.data;
@@ -386,6 +386,7 @@ export function loadRegistryPolicy(query: () => string | null): {
   // `reg query` prints "    Policy    REG_SZ    {...}" under the key's name.
   const line = output
     .split(/\r?\n/)
+    // Stryker disable next-line Regex: reg indents each value, which ends the line; JSON.parse skips the spaces before it
     .map((l) => /^\s+(\S+)\s+(REG_SZ|REG_EXPAND_SZ)\s+(.*)$/.exec(l))
     .find((m) => m !== null && m[1]!.toLowerCase() === WINDOWS_POLICY_VALUE.toLowerCase());
   if (!line) {
@@ -402,6 +403,7 @@ export function queryRegistryPolicy(): string | null {
   try {
     return execFileSync('reg', ['query', WINDOWS_POLICY_KEY, '/v', WINDOWS_POLICY_VALUE], {
       encoding: 'utf8',
+      // Stryker disable next-line BooleanLiteral: only Windows opens a console window to hide
       windowsHide: true,
       timeout: 10_000,
       maxBuffer: MAX_POLICY_BYTES * 4,
@@ -422,6 +424,5 @@ export function loadMachinePolicy(
     return { ...found, source: `${WINDOWS_POLICY_KEY}\\${WINDOWS_POLICY_VALUE}` };
   }
   const path = defaultPolicyPath(platform);
-  if (!existsSync(path)) return { policy: null };
   return { ...loadAdminPolicy(path), source: path };
 }

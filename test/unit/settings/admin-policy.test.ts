@@ -1,9 +1,18 @@
 import { newServer } from '../../../main/core/common/servers';
 import { LEGACY_SERVER_ID } from '../../../main/core/settings/migrations';
 import { presetServerId } from '../../../main/core/settings/admin-policy';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   SettingsService,
@@ -12,8 +21,17 @@ import {
   loadAdminPolicy,
   loadMachinePolicy,
 } from '../../../main/core/settings/settings';
-import { loadRegistryPolicy, posixPolicyDistrust } from '../../../main/core/settings/admin-policy';
-import { DEFAULT_SETTINGS } from '../../../main/core/common/settings-schema';
+import {
+  loadRegistryPolicy,
+  policyFromDocument,
+  posixPolicyDistrust,
+  queryRegistryPolicy,
+} from '../../../main/core/settings/admin-policy';
+import {
+  DEFAULT_SETTINGS,
+  DEFAULT_SUBSCRIPTIONS,
+  SERVER_ID_PATTERN,
+} from '../../../main/core/common/settings-schema';
 
 let dir: string;
 beforeEach(() => {
@@ -446,5 +464,592 @@ describe('admin policy: locked rules and network leave no way around them', () =
     });
     expect(s.get().servers[0]!.notifications).toEqual(rules);
     expect(s.update({ servers: s.get().servers }).ok).toBe(true);
+  });
+});
+
+describe('admin policy: the document, field by field', () => {
+  const SRC = '/etc/katya-desktop/policy.json';
+  const DEFAULT_REASON = 'Set by your organisation (admin policy)';
+  const read = (doc: unknown) => policyFromDocument(doc, SRC);
+  const PROD = 'wss://katya.acme.example/v1/ws';
+  const STAGING = 'wss://staging.acme.example/v1/ws';
+
+  it('a message alone presets and locks nothing, and is the reason shown', () => {
+    expect(read({ version: 1, message: 'Managed by ACME IT' })).toStrictEqual({
+      policy: { source: SRC, reason: 'Managed by ACME IT', values: {} },
+    });
+    expect(read({ message: 'x'.repeat(200) }).policy?.reason).toBe('x'.repeat(200));
+    expect(read({})).toStrictEqual({ policy: { source: SRC, reason: DEFAULT_REASON, values: {} } });
+  });
+
+  it('presets each settings field it names, as given', () => {
+    const subscriptions = { channels: ['security', 'system'], events: ['room.created'] };
+    const doc = {
+      authMethod: 'query',
+      subscriptions,
+      updates: 'off',
+      proxyMode: 'manual',
+      proxyUrl: 'http://proxy.acme.example:3128',
+      extraCaFile: '/etc/ssl/acme-root.pem',
+    };
+    expect(read(doc)).toStrictEqual({
+      policy: { source: SRC, reason: DEFAULT_REASON, values: doc },
+    });
+    // "" is a value too: no manual proxy, no extra CA file
+    expect(read({ proxyUrl: '', extraCaFile: '' }).policy?.values).toStrictEqual({
+      proxyUrl: '',
+      extraCaFile: '',
+    });
+  });
+
+  it('the update feed is not a setting: it is the policy’s own', () => {
+    const updateUrl = 'https://mirror.acme.example/katya/';
+    expect(read({ updateUrl })).toStrictEqual({
+      policy: { source: SRC, reason: DEFAULT_REASON, values: {}, updateUrl },
+    });
+  });
+
+  it("takes the notification rules it names, and the app's defaults for the rest", () => {
+    expect(read({ notifications: {} }).policy?.values).toStrictEqual({
+      notifications: DEFAULT_SETTINGS.notifications,
+    });
+    const rules = {
+      threshold: 'low',
+      perEvent: { 'security.scan.started': 'feed', 'room.created': 'notify' },
+      mutedChannels: ['rooms'],
+      quietHours: { enabled: true, start: '23:30', end: '06:00' },
+      criticalBreaksThrough: false,
+    };
+    expect(read({ notifications: rules }).policy?.values).toStrictEqual({ notifications: rules });
+    const endOnly = read({ notifications: { quietHours: { end: '08:15' } } });
+    expect(endOnly.policy?.values.notifications?.quietHours).toStrictEqual({
+      enabled: false,
+      start: '22:00',
+      end: '08:15',
+    });
+  });
+
+  it('serverUrl presets that one server, under the id a version 2 profile migrated to, and no others', () => {
+    const url = 'wss://katya.acme.example:8443/v1/ws';
+    expect(read({ serverUrl: url }).policy?.servers).toStrictEqual({
+      presets: [
+        {
+          id: LEGACY_SERVER_ID,
+          name: 'katya.acme.example:8443',
+          url,
+          enabled: true,
+          authMethod: 'header',
+          subscriptions: DEFAULT_SUBSCRIPTIONS,
+          notifications: null,
+          network: null,
+        },
+      ],
+      fixed: new Map([[LEGACY_SERVER_ID, ['name', 'url']]]),
+      allowOwn: false,
+    });
+    const subscriptions = { channels: ['security'], events: [] };
+    const [preset] = read({ serverUrl: url, authMethod: 'message', subscriptions }).policy!.servers!
+      .presets;
+    expect([preset!.authMethod, preset!.subscriptions]).toStrictEqual(['message', subscriptions]);
+  });
+
+  it('an empty serverUrl presets no server (the built-in demo) and allows no others', () => {
+    expect(read({ serverUrl: '' }).policy?.servers).toStrictEqual({
+      presets: [],
+      fixed: new Map(),
+      allowOwn: false,
+    });
+  });
+
+  it('servers: each preset fixes what it names, and follows the top-level auth method and subscriptions', () => {
+    const rules = { ...DEFAULT_SETTINGS.notifications, threshold: 'critical' };
+    const network = {
+      proxyMode: 'manual',
+      proxyUrl: 'socks5://proxy.acme.example:1080',
+      extraCaFile: '',
+    };
+    const subscriptions = { channels: ['security'], events: [] };
+    const doc = {
+      authMethod: 'message',
+      subscriptions,
+      servers: [
+        { name: 'Production', url: PROD, authMethod: 'message', notifications: rules, network },
+        { name: 'Staging', url: STAGING, subscriptions },
+      ],
+    };
+    const prod = presetServerId(PROD);
+    const staging = presetServerId(STAGING);
+    const base = { enabled: true, authMethod: 'message', subscriptions };
+    expect(read(doc).policy?.servers).toStrictEqual({
+      presets: [
+        { id: prod, name: 'Production', url: PROD, ...base, notifications: rules, network },
+        { id: staging, name: 'Staging', url: STAGING, ...base, notifications: null, network: null },
+      ],
+      fixed: new Map([
+        [prod, ['name', 'url', 'authMethod', 'notifications', 'network']],
+        [staging, ['name', 'url', 'subscriptions']],
+      ]),
+      allowOwn: true,
+    });
+    expect(read(doc).policy?.values).toStrictEqual({ authMethod: 'message', subscriptions });
+  });
+
+  it('without top-level ones, a preset takes its own auth method, or the header and every channel', () => {
+    const { policy } = read({
+      servers: [
+        { name: 'Production', url: PROD, authMethod: 'query' },
+        { name: 'Staging', url: STAGING },
+      ],
+      allowOwnServers: false,
+    });
+    expect(policy?.servers?.presets.map((s) => [s.authMethod, s.subscriptions])).toStrictEqual([
+      ['query', DEFAULT_SUBSCRIPTIONS],
+      ['header', DEFAULT_SUBSCRIPTIONS],
+    ]);
+    expect(policy?.servers?.allowOwn).toBe(false);
+  });
+
+  it('a preset’s id is a valid server id, made from its address alone', () => {
+    expect(presetServerId(PROD)).toMatch(SERVER_ID_PATTERN);
+    expect(presetServerId(PROD)).toBe(presetServerId(PROD));
+    expect(presetServerId(PROD)).not.toBe(presetServerId(STAGING));
+  });
+
+  it('tells names apart as the settings do: case does not count, but ß is not ss', () => {
+    const servers = [
+      { name: 'Straße', url: PROD },
+      { name: 'Strasse', url: STAGING },
+      { name: 'STRASSE2', url: 'wss://three.acme.example/v1/ws' },
+    ];
+    expect(read({ servers }).error).toBeUndefined();
+    const ten = Array.from({ length: 10 }, (_, i) => ({
+      name: `${'S'.repeat(39)}${i}`,
+      url: `wss://s${i}.acme.example/v1/ws`,
+    }));
+    expect(read({ servers: ten }).policy?.servers?.presets).toHaveLength(10);
+  });
+
+  const HTTPS_ONLY = 'use an https:// URL without a user name or password';
+  const NAME = 'a name of 1 to 40 characters, without spaces at either end';
+  const WS_REMOTE =
+    'ws:// is unencrypted and allowed only for this computer (localhost, 127.0.0.1, ::1); use wss://katya.acme.example/v1/ws';
+  const A = { name: 'Production', url: PROD };
+  const B = { name: 'Staging', url: STAGING };
+  it.each([
+    [
+      'a document that is not an object',
+      [],
+      'file',
+      'Invalid input: expected object, received array',
+    ],
+    ['an unknown field (a typo)', { serverURL: PROD }, 'file', 'Unrecognized key: "serverURL"'],
+    ['another version', { version: 2 }, 'version', 'Invalid input: expected 1'],
+    [
+      'an empty message',
+      { message: '' },
+      'message',
+      'Too small: expected string to have >=1 characters',
+    ],
+    [
+      'a message over 200 characters',
+      { message: 'x'.repeat(201) },
+      'message',
+      'Too big: expected string to have <=200 characters',
+    ],
+    [
+      'an unencrypted remote server',
+      { serverUrl: 'ws://katya.acme.example/v1/ws' },
+      'serverUrl',
+      WS_REMOTE,
+    ],
+    [
+      'a server of another scheme',
+      { serverUrl: 'https://katya.acme.example/' },
+      'serverUrl',
+      'the URL must start with wss:// (got https://)',
+    ],
+    [
+      'an unknown auth method',
+      { authMethod: 'cookie' },
+      'authMethod',
+      'Invalid option: expected one of "header"|"query"|"message"',
+    ],
+    [
+      'an unknown channel',
+      { subscriptions: { channels: ['nope'], events: [] } },
+      'subscriptions.channels.0',
+      'Invalid option: expected one of "messages"|"rooms"|"trust"|"analytics"|"security"|"system"',
+    ],
+    [
+      'subscriptions without events',
+      { subscriptions: { channels: [] } },
+      'subscriptions.events',
+      'Invalid input: expected array, received undefined',
+    ],
+    [
+      'an unknown threshold',
+      { notifications: { threshold: 'urgent' } },
+      'notifications.threshold',
+      'Invalid option: expected one of "low"|"medium"|"high"|"critical"',
+    ],
+    [
+      'an unknown notification rule',
+      { notifications: { snooze: true } },
+      'notifications',
+      'Unrecognized key: "snooze"',
+    ],
+    [
+      'an unknown event type',
+      { notifications: { perEvent: { 'security.alert': 'feed' } } },
+      'notifications.perEvent',
+      'Unrecognized key: "security.alert"',
+    ],
+    [
+      'quiet hours ending at 25:00',
+      { notifications: { quietHours: { end: '25:00' } } },
+      'notifications.quietHours.end',
+      'use the 24-hour form HH:MM',
+    ],
+    [
+      'an unknown part of quiet hours',
+      { notifications: { quietHours: { from: '22:00' } } },
+      'notifications.quietHours',
+      'Unrecognized key: "from"',
+    ],
+    [
+      'an unknown update mode',
+      { updates: 'sometimes' },
+      'updates',
+      'Invalid option: expected one of "off"|"notify"|"auto"',
+    ],
+    [
+      'an http update feed',
+      { updateUrl: 'http://mirror.acme.example/katya/' },
+      'updateUrl',
+      HTTPS_ONLY,
+    ],
+    [
+      'an update feed with a user name',
+      { updateUrl: 'https://it@mirror.acme.example/' },
+      'updateUrl',
+      HTTPS_ONLY,
+    ],
+    [
+      'an update feed with a password alone',
+      { updateUrl: 'https://:secret@mirror.acme.example/' },
+      'updateUrl',
+      HTTPS_ONLY,
+    ],
+    [
+      'an update feed that is not a URL',
+      { updateUrl: 'mirror.acme.example/katya/' },
+      'updateUrl',
+      HTTPS_ONLY,
+    ],
+    [
+      'an update feed over 2048 characters',
+      { updateUrl: `https://mirror.acme.example/${'a'.repeat(2021)}` },
+      'updateUrl',
+      'Too big: expected string to have <=2048 characters',
+    ],
+    [
+      'an unknown proxy mode',
+      { proxyMode: 'auto' },
+      'proxyMode',
+      'Invalid option: expected one of "system"|"none"|"manual"',
+    ],
+    [
+      'a proxy with a user name and password',
+      { proxyUrl: 'http://u:p@proxy.acme.example:3128' },
+      'proxyUrl',
+      'the proxy URL must not contain a user name or password; use the proxy credential fields',
+    ],
+    [
+      'a proxy of another scheme',
+      { proxyUrl: 'ftp://proxy.acme.example:21' },
+      'proxyUrl',
+      'a proxy URL starts with http://, https://, socks5:// or socks4:// (got ftp://)',
+    ],
+    [
+      'a CA file by a relative path',
+      { extraCaFile: 'certs/acme.pem' },
+      'extraCaFile',
+      'use the full path of a PEM file, such as /etc/ssl/acme-ca.pem',
+    ],
+    [
+      'eleven servers',
+      {
+        servers: Array.from({ length: 11 }, (_, i) => ({
+          name: `S${i}`,
+          url: `wss://s${i}.acme.example/v1/ws`,
+        })),
+      },
+      'servers',
+      'Too big: expected array to have <=10 items',
+    ],
+    ['a preset without a name', { servers: [{ ...A, name: '' }] }, 'servers.0.name', NAME],
+    [
+      'a name of 41 characters',
+      { servers: [{ ...A, name: 'x'.repeat(41) }] },
+      'servers.0.name',
+      NAME,
+    ],
+    [
+      'a name with a space before it',
+      { servers: [{ ...A, name: ' Production' }] },
+      'servers.0.name',
+      NAME,
+    ],
+    [
+      'a preset without an address',
+      { servers: [{ ...A, url: '' }] },
+      'servers.0.url',
+      'enter the server address',
+    ],
+    [
+      'a preset at an unencrypted remote address',
+      { servers: [{ ...A, url: 'ws://katya.acme.example/v1/ws' }] },
+      'servers.0.url',
+      WS_REMOTE,
+    ],
+    [
+      'a preset with a field of its own',
+      { servers: [{ ...A, colour: 'red' }] },
+      'servers.0',
+      'Unrecognized key: "colour"',
+    ],
+    [
+      'a preset network without its proxy URL',
+      { servers: [{ ...A, network: { proxyMode: 'none', extraCaFile: '' } }] },
+      'servers.0.network.proxyUrl',
+      'Invalid input: expected string, received undefined',
+    ],
+    [
+      'two presets whose names differ in case only',
+      { servers: [A, { ...B, name: 'PRODUCTION' }] },
+      'servers.1',
+      'two servers share a name or an address',
+    ],
+    [
+      'two presets with one address',
+      { servers: [A, { ...B, url: PROD }] },
+      'servers.1',
+      'two servers share a name or an address',
+    ],
+    [
+      'serverUrl and servers together',
+      { serverUrl: STAGING, servers: [A] },
+      'servers',
+      'use "servers" or "serverUrl", not both',
+    ],
+    [
+      'a preset auth method other than the one every server follows',
+      { authMethod: 'message', servers: [B, { ...A, authMethod: 'query' }] },
+      'servers.1.authMethod',
+      'differs from the top-level authMethod, which every server follows',
+    ],
+    [
+      'preset subscriptions other than those every server follows',
+      {
+        subscriptions: { channels: ['security'], events: [] },
+        servers: [{ ...A, subscriptions: { channels: ['rooms'], events: [] } }],
+      },
+      'servers.0.subscriptions',
+      'differs from the top-level subscriptions, which every server follows',
+    ],
+    [
+      'allowOwnServers that is not true or false',
+      { allowOwnServers: 'no' },
+      'allowOwnServers',
+      'Invalid input: expected boolean, received string',
+    ],
+  ])('%s makes the whole policy invalid, with where and why', (_what, doc, where, why) => {
+    expect(read(doc)).toStrictEqual({
+      policy: null,
+      error: `admin policy ${SRC} is invalid and was ignored: ${where}: ${why}`,
+    });
+  });
+
+  it('a policy whose presets agree with the top-level auth method leaves the settings savable', () => {
+    const s = service({
+      message: 'ACME IT',
+      authMethod: 'message',
+      servers: [{ name: 'Production', url: PROD, authMethod: 'message' }],
+    });
+    expect(s.get().servers.map((x) => [x.url, x.authMethod])).toEqual([[PROD, 'message']]);
+    expect(s.update({ ...s.get(), theme: 'dark' })).toMatchObject({ ok: true });
+    // one that does not would lock the preset to two auth methods at once: it is refused whole
+    const refused = service({
+      authMethod: 'message',
+      servers: [{ name: 'Production', url: PROD, authMethod: 'query' }],
+    });
+    expect(refused.locks().locked).toEqual({});
+    expect(refused.update({ ...refused.get(), theme: 'dark' })).toMatchObject({ ok: true });
+  });
+});
+
+describe('admin policy: reading the file', () => {
+  it('a path under a file is no policy, as a missing file is', () => {
+    expect(loadAdminPolicy(join(policyFile({}), 'policy.json'), asTests)).toStrictEqual({
+      policy: null,
+    });
+  });
+
+  it('a file that cannot be read is named, with the reason', () => {
+    const p = join(dir, 'policy.json');
+    mkdirSync(p, { mode: 0o755 });
+    expect(loadAdminPolicy(p, asTests)).toStrictEqual({
+      policy: null,
+      error: `admin policy ${p} cannot be read and was ignored: EISDIR: illegal operation on a directory, read`,
+    });
+  });
+
+  it('judges who may have written it with the distrust it is given', () => {
+    const p = policyFile({ authMethod: 'query' });
+    chmodSync(p, 0o666);
+    // the preview's: a file its developer named on the command line
+    expect(loadAdminPolicy(p, { distrust: () => null }).policy?.values).toStrictEqual({
+      authMethod: 'query',
+    });
+    expect(loadAdminPolicy(p, { distrust: (file) => `${file} is on a USB stick` })).toStrictEqual({
+      policy: null,
+      error: `admin policy ${p} was ignored: ${p} is on a USB stick; only an administrator may be able to write it`,
+    });
+  });
+
+  it('takes away a byte order mark at the start only', () => {
+    const p = policyFile('{"message":"ACME\uFEFF IT"}');
+    expect(loadAdminPolicy(p, asTests).policy?.reason).toBe('ACME\uFEFF IT');
+  });
+
+  it.skipIf(existsSync(defaultPolicyPath('darwin')))(
+    'outside Windows reads the file of its OS, never the registry',
+    () => {
+      const registry = () => {
+        throw new Error('the registry is asked on Windows only');
+      };
+      expect(loadMachinePolicy('darwin', registry)).toStrictEqual({
+        policy: null,
+        source: '/Library/Application Support/Katya Desktop/policy.json',
+      });
+    },
+  );
+});
+
+describe('admin policy: who may own and write it', () => {
+  const as = (uid: number, gid: number, mode: number, folder: boolean) => ({
+    stat: () => ({ uid, gid, mode, isDirectory: () => folder }),
+  });
+
+  it('a group other than root’s may own it while it cannot write', () => {
+    expect(posixPolicyDistrust(dir, as(0, 1000, 0o755, true))).toBeNull();
+    expect(posixPolicyDistrust(dir, as(0, 1000, 0o775, true))).toBe(
+      `${realpathSync(dir)} is writable by group 1000`,
+    );
+  });
+
+  it('the sticky bit makes a folder others may write safe, and a file not', () => {
+    expect(posixPolicyDistrust(dir, as(0, 1000, 0o1777, true))).toBeNull();
+    const file = realpathSync(policyFile({}));
+    expect(posixPolicyDistrust(file, as(0, 1000, 0o1664, false))).toBe(
+      `${file} is writable by group 1000`,
+    );
+    expect(posixPolicyDistrust(file, as(0, 0, 0o1666, false))).toBe(
+      `${file} is writable by every user`,
+    );
+  });
+
+  it('judges every folder above it, up to /', () => {
+    const stat = (p: string) => ({
+      uid: p === '/' ? 501 : 0,
+      gid: 0,
+      mode: 0o755,
+      isDirectory: () => true,
+    });
+    expect(posixPolicyDistrust(policyFile({}), { stat })).toBe(
+      '/ is owned by user 501, not by root',
+    );
+  });
+});
+
+describe('admin policy on Windows: what reg prints', () => {
+  const SOURCE = 'HKLM\\SOFTWARE\\Policies\\Katya Desktop\\Policy';
+  const HEAD = '\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Katya Desktop\r\n';
+  const line = (name: string, type: string, value: string) =>
+    `    ${name}    ${type}    ${value}\r\n`;
+  const QUERY = '{"authMethod":"query"}';
+
+  it('takes the value named Policy, in any case, REG_SZ or REG_EXPAND_SZ, and no other', () => {
+    const both =
+      HEAD +
+      line('Other', 'REG_SZ', '{"authMethod":"header"}') +
+      line('POLICY', 'REG_EXPAND_SZ', QUERY);
+    expect(loadRegistryPolicy(() => both).policy?.values).toStrictEqual({ authMethod: 'query' });
+    const other = HEAD + line('Other', 'REG_SZ', QUERY);
+    expect(loadRegistryPolicy(() => other)).toStrictEqual({
+      policy: null,
+      error: `admin policy ${SOURCE} is not a string value (REG_SZ) and was ignored`,
+    });
+  });
+
+  it('reads the output whatever its line ends', () => {
+    const lf = (HEAD + line('Policy', 'REG_SZ', QUERY)).replaceAll('\r\n', '\n');
+    expect(loadRegistryPolicy(() => lf).policy?.values).toStrictEqual({ authMethod: 'query' });
+  });
+
+  it('reads output of up to 512 Ki characters (twice the file’s limit), and refuses more', () => {
+    const sized = (length: number) => {
+      const bare = HEAD + line('Policy', 'REG_SZ', QUERY);
+      return HEAD + line('Policy', 'REG_SZ', QUERY + ' '.repeat(length - bare.length));
+    };
+    expect(sized(512 * 1024)).toHaveLength(512 * 1024);
+    expect(loadRegistryPolicy(() => sized(512 * 1024)).policy?.values).toStrictEqual({
+      authMethod: 'query',
+    });
+    expect(loadRegistryPolicy(() => sized(512 * 1024 + 1))).toStrictEqual({
+      policy: null,
+      error: `admin policy ${SOURCE} is larger than 256 KiB and was ignored`,
+    });
+  });
+});
+
+// A stand-in `reg` (a shell script found first on PATH) shows what is asked and how its exit
+// status is taken; Windows has the real one.
+describe.skipIf(process.platform === 'win32')('queryRegistryPolicy: reg query', () => {
+  let path: string | undefined;
+  beforeEach(() => {
+    path = process.env.PATH;
+  });
+  afterEach(() => {
+    process.env.PATH = path;
+  });
+  const fakeReg = (script: string) => {
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'reg'), `#!/bin/sh\n${script}\n`, { mode: 0o755 });
+    process.env.PATH = `${bin}${delimiter}${path}`;
+  };
+
+  it('asks for the one value and returns what reg prints, as text', () => {
+    fakeReg(`printf '%s|' "$@"`);
+    expect(queryRegistryPolicy()).toBe('query|HKLM\\SOFTWARE\\Policies\\Katya Desktop|/v|Policy|');
+  });
+
+  it('no key or value (exit status 1) is null; any other failure is thrown', () => {
+    fakeReg('exit 1');
+    expect(queryRegistryPolicy()).toBeNull();
+    rmSync(join(dir, 'bin'), { recursive: true });
+    fakeReg('echo "ERROR: Access is denied." >&2; exit 5');
+    expect(() => queryRegistryPolicy()).toThrow(/Access is denied/);
+  });
+
+  it('reads output larger than any policy, so that the limit is said in words', () => {
+    fakeReg(`head -c ${512 * 1024 + 1} /dev/zero | tr '\\0' ' '`);
+    expect(queryRegistryPolicy()).toHaveLength(512 * 1024 + 1);
+    expect(loadRegistryPolicy(queryRegistryPolicy)).toStrictEqual({
+      policy: null,
+      error:
+        'admin policy HKLM\\SOFTWARE\\Policies\\Katya Desktop\\Policy is larger than 256 KiB and was ignored',
+    });
   });
 });
