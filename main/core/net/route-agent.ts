@@ -4,7 +4,9 @@
 // settings name), opens the way there (a TCP connection, an HTTP CONNECT tunnel or a SOCKS
 // connection, both from the proxy-agents libraries), and for wss:// makes the TLS connection
 // itself against the trust store, so that a refused certificate can be named.
+import { lookup } from 'node:dns/promises';
 import { isIP, connect as tcpConnect } from 'node:net';
+import { addAbortSignal } from 'node:stream';
 import type { Socket } from 'node:net';
 import tls from 'node:tls';
 import type { SecureContext, TLSSocket } from 'node:tls';
@@ -13,7 +15,7 @@ import type { Duplex } from 'node:stream';
 import { Agent } from 'agent-base';
 import type { AgentConnectOpts } from 'agent-base';
 import { HttpsProxyAgent } from 'https-proxy-agent';
-import { SocksProxyAgent } from 'socks-proxy-agent';
+import { SocksClient } from 'socks';
 import { DIRECT, describeChoice } from '../common/network';
 import type {
   CertificateInfo,
@@ -84,6 +86,70 @@ function errorText(err: unknown): string {
   return displayText(err instanceof Error ? err.message : String(err), 200);
 }
 
+/** What one connection attempt needs on every part of its way. */
+interface Way {
+  req: ClientRequest;
+  options: AgentConnectOpts;
+  /** the server's host (no brackets around IPv6) and port */
+  host: string;
+  port: number;
+  trust: TrustStore | undefined;
+  /** aborted when the attempt is given up on: every socket of the attempt closes with it */
+  signal: AbortSignal;
+}
+
+/** A TCP connection to the server itself. */
+function direct({ host, port, signal }: Way): Promise<Socket> {
+  return tcpTo(host, port, signal);
+}
+
+function tcpTo(host: string, port: number, signal: AbortSignal): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = tcpConnect({ host, port, signal });
+    socket.once('connect', () => {
+      socket.off('error', reject);
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
+}
+
+/**
+ * A SOCKS connection to the server through `choice`. The TCP connection to the proxy is made
+ * here, with the attempt's signal, and handed to the socks client: a proxy that accepts and
+ * then never answers is closed with the attempt. socks4 and socks5 send the server's address,
+ * resolved here (socks4 knows IPv4 only); socks4a and socks5h send its name for the proxy to
+ * resolve.
+ */
+async function socksTunnel(choice: ProxyEntry, { host, port, signal }: Way): Promise<Duplex> {
+  const version = choice.scheme.startsWith('socks4') ? 4 : 5;
+  const resolvesHere = choice.scheme === 'socks4' || choice.scheme === 'socks5';
+  const destination =
+    resolvesHere && isIP(host) === 0
+      ? (await lookup(host, version === 4 ? { family: 4 } : {})).address
+      : host;
+  signal.throwIfAborted();
+  const socket = await tcpTo(choice.host, choice.port, signal);
+  try {
+    const { credentials } = choice;
+    const { socket: tunnel } = await SocksClient.createConnection({
+      proxy: {
+        host: choice.host,
+        port: choice.port,
+        type: version,
+        ...(credentials && { userId: credentials.username, password: credentials.password }),
+      },
+      destination: { host: destination, port },
+      command: 'connect',
+      existing_socket: socket,
+    });
+    return tunnel;
+  } catch (err) {
+    socket.destroy();
+    throw err;
+  }
+}
+
 export class RouteAgent extends Agent {
   readonly #target: URL;
   readonly #options: NetworkOptions;
@@ -101,18 +167,25 @@ export class RouteAgent extends Agent {
     const secure = this.#target.protocol === 'wss:';
     const host = this.#target.hostname.replace(/^\[|\]$/g, '');
     const port = Number(this.#target.port || (secure ? 443 : 80));
-    // A connection given up on (the engine's deadline, a stop) ends what is still under way.
-    const pending = new Set<Duplex>();
-    const abort = () => pending.forEach((s) => s.destroy());
+    // A connection given up on (the engine's deadline, a stop, the doctor's step timeout) ends
+    // every socket still under way, also those the proxy libraries opened: each is made with
+    // this signal. ws gives up with req.abort(), which emits 'abort' even before the request
+    // has a socket (it has none until this returns), so 'close' alone would never come.
+    const aborted = new AbortController();
+    const abort = () => aborted.abort();
+    req.once('abort', abort);
     req.once('close', abort);
     try {
       const route = await this.#route();
+      aborted.signal.throwIfAborted();
       this.#tell({ stage: 'route', route });
       const trust = secure ? this.#options.trust?.() : undefined;
-      const raw = await this.#openFirstUsable(route, req, options, host, port, trust, pending);
+      const way = { req, options, host, port, trust, signal: aborted.signal };
+      const raw = await this.#openFirstUsable(route, way);
       if (!secure) return raw;
-      return await this.#secure(raw, host, trust, pending);
+      return await this.#secure(raw, way);
     } finally {
+      req.off('abort', abort);
       req.off('close', abort);
     }
   }
@@ -137,24 +210,13 @@ export class RouteAgent extends Agent {
    * as browsers do with a PAC answer such as "PROXY a:3128; PROXY b:3128; DIRECT". A proxy
    * that answered (407, 403, 502) is the answer: no fallback past a proxy's own refusal.
    */
-  async #openFirstUsable(
-    route: ProxyRoute,
-    req: ClientRequest,
-    options: AgentConnectOpts,
-    host: string,
-    port: number,
-    trust: TrustStore | undefined,
-    pending: Set<Duplex>,
-  ): Promise<Duplex> {
+  async #openFirstUsable(route: ProxyRoute, way: Way): Promise<Duplex> {
     let lastError: unknown = null;
     for (const choice of route.choices) {
       try {
         const started = performance.now();
         const socket =
-          choice.kind === 'direct'
-            ? await this.#direct(host, port, pending)
-            : await this.#tunnel(choice, req, options, host, port, trust);
-        pending.add(socket);
+          choice.kind === 'direct' ? await direct(way) : await this.#tunnel(choice, way);
         if (choice.kind === 'proxy') {
           this.#tell({ stage: 'tunnel', choice, ms: performance.now() - started });
         }
@@ -171,27 +233,19 @@ export class RouteAgent extends Agent {
     throw lastError;
   }
 
-  #direct(host: string, port: number, pending: Set<Duplex>): Promise<Socket> {
-    return new Promise((resolve, reject) => {
-      const socket = tcpConnect({ host, port });
-      pending.add(socket);
-      socket.once('connect', () => {
-        socket.off('error', reject);
-        resolve(socket);
-      });
-      socket.once('error', reject);
-    });
-  }
-
-  /** A tunnel through one proxy, by the proxy-agents library for its kind. */
-  async #tunnel(
-    choice: ProxyEntry,
-    req: ClientRequest,
-    options: AgentConnectOpts,
-    host: string,
-    port: number,
-    trust: TrustStore | undefined,
-  ): Promise<Duplex> {
+  /** A tunnel through one proxy: SOCKS by the socks client, HTTP CONNECT by its agent. */
+  async #tunnel(choice: ProxyEntry, way: Way): Promise<Duplex> {
+    const { req, options, host, port, trust, signal } = way;
+    const proxy = describeChoice(choice);
+    const target = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const credentialsSent = choice.credentials !== undefined;
+    if (choice.scheme.startsWith('socks')) {
+      try {
+        return await socksTunnel(choice, way);
+      } catch (err) {
+        throw new NetworkProblemError(socksProblem(err, proxy, target, credentialsSent));
+      }
+    }
     const url = new URL(
       `${choice.scheme}://${choice.host.includes(':') ? `[${choice.host}]` : choice.host}:${choice.port}`,
     );
@@ -199,20 +253,10 @@ export class RouteAgent extends Agent {
       url.username = encodeURIComponent(choice.credentials.username);
       url.password = encodeURIComponent(choice.credentials.password);
     }
-    const proxy = describeChoice(choice);
-    const target = `${host.includes(':') ? `[${host}]` : host}:${port}`;
-    const credentialsSent = choice.credentials !== undefined;
     // Only the way to the server is asked of the library; TLS to the server is ours (#secure).
     const connectOpts = { ...options, host, port, secureEndpoint: false } as AgentConnectOpts;
-    if (choice.scheme.startsWith('socks')) {
-      try {
-        return await new SocksProxyAgent(url).connect(req, connectOpts);
-      } catch (err) {
-        throw new NetworkProblemError(socksProblem(err, proxy, target, credentialsSent));
-      }
-    }
     // An https:// proxy is reached over TLS, with the same trust as the server.
-    const agent = new HttpsProxyAgent(url, trust ? { ca: trust.ca } : {});
+    const agent = new HttpsProxyAgent(url, { signal, ...(trust && { ca: trust.ca }) });
     let status: number | undefined;
     const onAnswer = (answer: { statusCode?: number }) => (status = answer.statusCode);
     req.once('proxyConnect', onAnswer);
@@ -257,12 +301,7 @@ export class RouteAgent extends Agent {
    * request only after it passed: nothing, not the token, is ever written to a server whose
    * certificate failed.
    */
-  #secure(
-    raw: Duplex,
-    host: string,
-    trust: TrustStore | undefined,
-    pending: Set<Duplex>,
-  ): Promise<TLSSocket> {
+  #secure(raw: Duplex, { host, trust, signal }: Way): Promise<TLSSocket> {
     const started = performance.now();
     return new Promise((resolve, reject) => {
       const socket = tls.connect({
@@ -273,7 +312,7 @@ export class RouteAgent extends Agent {
         ALPNProtocols: ['http/1.1'],
         rejectUnauthorized: false, // decided below, before anything is written
       });
-      pending.add(socket);
+      addAbortSignal(signal, socket);
       socket.once('error', reject);
       socket.once('secureConnect', () => {
         socket.off('error', reject);

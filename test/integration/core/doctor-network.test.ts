@@ -219,6 +219,7 @@ describe('through a proxy', () => {
     ]);
     expect(r.result).toStrictEqual({ ok: false, steps: r.result.steps, authFailed: false });
     expect(silent.accepted).toBe(2); // the TCP check, and the tunnel that never opened
+    await silent.allClosed(); // and neither is left open
   });
 
   it('times TLS from the open tunnel on: a silent wss:// server behind a good proxy fails TLS', async () => {

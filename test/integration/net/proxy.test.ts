@@ -2,6 +2,7 @@
 // without Basic authentication, refusing with 407 and 403, restarted mid-session) for ws:// and
 // wss://, a SOCKS5 proxy, a PAC-style list whose first proxy is down, and NO_PROXY. Each
 // failure is its own problem in the state, never "the server refused the token".
+import { lookup } from 'node:dns/promises';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +27,8 @@ import { startSocksProxy } from './support/socks-proxy';
 import { createPrivateCa } from './support/private-ca';
 import type { PrivateCa } from './support/private-ca';
 import { startTlsFront } from './support/tls-front';
+import { startSilentPort } from './support/silent-port';
+import type { SilentPort } from './support/silent-port';
 
 let server: KatyaServer;
 let ca: PrivateCa;
@@ -221,6 +224,16 @@ describe('through a SOCKS5 proxy', () => {
     await waitFor(() => e.getState().state === 'open', 'open');
     expect(socks.targets).toEqual([`localhost:${port()}`]);
   });
+
+  it('sends the address resolved here for socks5:// (socks5h:// sends the name)', async () => {
+    const socks = await startSocksProxy();
+    closers.push(() => socks.close());
+    const url = server.url.replace('127.0.0.1', 'localhost');
+    const { rec } = engine({ url, network: via(socks.url.replace('socks5h:', 'socks5:')) });
+    await waitFor(() => socks.targets.length > 0 || rec.states.length > 3, 'the proxy asked');
+    const { address } = await lookup('localhost');
+    expect(socks.targets[0]).toBe(`${address}:${port()}`);
+  });
 });
 
 describe('a SOCKS5 proxy that fails', () => {
@@ -303,6 +316,45 @@ describe('a SOCKS5 proxy that fails', () => {
     for (const other of [null, undefined, 'x', 1, {}, new Error('x'), { problem: own.problem }]) {
       expect(isNetworkProblem(other)).toBe(false);
     }
+  });
+});
+
+describe('a way that never opens', () => {
+  // A proxy that accepts and then says nothing, or a port that never answers the TLS hello:
+  // the engine's connect deadline gives up on the attempt, and the agent must close what it
+  // opened, or a week of retries piles up half-open connections.
+  async function silentPort(): Promise<SilentPort> {
+    const silent = await startSilentPort();
+    closers.push(() => silent.close());
+    return silent;
+  }
+  async function givesUpAndCloses(url: string, network: NetworkOptions, silent: SilentPort) {
+    const { engine: e } = engine({
+      url,
+      network,
+      connectTimeoutMs: 150,
+      backoff: { minMs: 50, maxMs: 50 },
+    });
+    await waitFor(() => silent.accepted >= 3, 'three attempts');
+    // every attempt but the one under way has been closed again
+    await waitFor(() => silent.open <= 1, 'earlier attempts closed');
+    e.stop();
+    await waitFor(() => silent.open === 0, 'every attempt closed after stop');
+  }
+
+  it('closes the connection to an HTTP proxy that never answers CONNECT', async () => {
+    const silent = await silentPort();
+    await givesUpAndCloses(server.url, via(`http://127.0.0.1:${silent.port}`), silent);
+  });
+
+  it('closes the connection to a SOCKS5 proxy that never answers its greeting', async () => {
+    const silent = await silentPort();
+    await givesUpAndCloses(server.url, via(`socks5://127.0.0.1:${silent.port}`), silent);
+  });
+
+  it('closes a direct wss:// connection whose TLS hello is never answered', async () => {
+    const silent = await silentPort();
+    await givesUpAndCloses(`wss://127.0.0.1:${silent.port}/v1/ws`, {}, silent);
   });
 });
 

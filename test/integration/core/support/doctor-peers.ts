@@ -6,6 +6,8 @@ import http from 'node:http';
 import { createServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
+import { startSilentPort as startSilentOnly } from '../../net/support/silent-port';
+import type { SilentPort } from '../../net/support/silent-port';
 import type { WebSocket } from 'ws';
 
 /** A message the probe sent, as parsed JSON. */
@@ -84,42 +86,11 @@ export async function startScriptedServer(
   return { url: `ws://127.0.0.1:${port}/v1/ws`, port, upgrades, received, hungUp, close };
 }
 
-export interface SilentPort {
-  port: number;
-  /** connections accepted so far */
-  readonly accepted: number;
-  /** resolves once every accepted connection has been closed by the other side */
-  allClosed(): Promise<void>;
-}
-
-/** Accepts connections and never writes a byte: a stuck proxy, or not a TLS server at all. */
+/** Accepts connections and never writes a byte (see net/support/silent-port). */
 export async function startSilentPort(): Promise<SilentPort> {
-  const open = new Set<Socket>();
-  let accepted = 0;
-  let wake: () => void = () => undefined;
-  const server = createServer((socket) => {
-    accepted++;
-    open.add(socket);
-    socket.on('error', () => undefined);
-    socket.resume(); // read (and drop) what comes, so that the other side's close is seen
-    socket.on('close', () => {
-      open.delete(socket);
-      if (open.size === 0) wake();
-    });
-  });
-  const port = await listen(server);
-  closers.push(async () => {
-    for (const socket of open) socket.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-  return {
-    port,
-    get accepted() {
-      return accepted;
-    },
-    allClosed: () =>
-      open.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => (wake = resolve)),
-  };
+  const silent = await startSilentOnly();
+  closers.push(() => silent.close());
+  return silent;
 }
 
 /** An HTTP server that answers every WebSocket upgrade with `status` instead of 101. */
