@@ -53,8 +53,7 @@ function iconPath(...parts: string[]): string {
 const APP_USER_MODEL_ID = 'app.katya.desktop';
 
 function main() {
-  // A separate profile for tests and for running a second copy during development.
-  if (process.env.KATYA_USER_DATA_DIR) app.setPath('userData', process.env.KATYA_USER_DATA_DIR);
+  // The profile folder (KATYA_USER_DATA_DIR) was taken by main/start.ts, which loads this.
   if (!app.requestSingleInstanceLock()) {
     // A second launch: the first instance gets 'second-instance' and shows its window.
     app.quit();

@@ -417,12 +417,21 @@ type Loader = (request: string, parent: unknown, isMain: boolean) => unknown;
  * of that one call only (the hook is removed before this returns). Returns every module name
  * the bundle asked for while loading.
  */
+/**
+ * A request made by the bundle `file` or by a bundle beside it: dist/main/start.cjs loads
+ * index.cjs from its folder, with that file as the parent of index.cjs's requests.
+ */
+function fromBundle(parent: unknown, file: string): boolean {
+  const from = (parent as { filename?: unknown } | null)?.filename;
+  return typeof from === 'string' && path.dirname(from) === path.dirname(file);
+}
+
 export function requireWithElectron(file: string, electron: unknown): string[] {
   const loader = Module as unknown as { _load: Loader };
   const original = loader._load;
   const requested: string[] = [];
   loader._load = function (request, parent, isMain) {
-    if ((parent as { filename?: string } | null)?.filename === file) requested.push(request);
+    if (fromBundle(parent, file)) requested.push(request);
     if (request === 'electron') return electron;
     return original.call(this, request, parent, isMain);
   };
@@ -445,8 +454,7 @@ export function requireWithElectronKept(file: string, electron: unknown): () => 
   const loader = Module as unknown as { _load: Loader };
   const original = loader._load;
   const hook: Loader = function (this: unknown, request, parent, isMain) {
-    if (request === 'electron' && (parent as { filename?: string } | null)?.filename === file)
-      return electron;
+    if (request === 'electron' && fromBundle(parent, file)) return electron;
     return original.call(this, request, parent, isMain);
   };
   loader._load = hook;

@@ -1,5 +1,5 @@
-// The Electron main process boots in Node. The built dist/main/index.cjs (what app.asar ships)
-// is loaded with `require('electron')` answered by the recording stand-in of
+// The Electron main process boots in Node. The built dist/main/start.cjs, which runs
+// dist/main/index.cjs through the code cache (what app.asar ships), is loaded with `require('electron')` answered by the recording stand-in of
 // test/fakes/electron-main.ts; everything else is real: the app model, the settings file, the
 // token vault, the history, and a reference Katya server on loopback.
 //
@@ -41,6 +41,8 @@ import {
 import type { FakeElectronMain, FakeMenu } from '../../fakes/electron-main';
 
 const root = path.resolve(__dirname, '../../..');
+/** package.json's "main": it takes the profile, then runs MAIN through the code cache */
+const START = path.join(root, 'dist/main/start.cjs');
 const MAIN = path.join(root, 'dist/main/index.cjs');
 const TOKEN = 'boot-suite-s3cret-token';
 const PAGE = 'app://katya/index.html';
@@ -140,7 +142,16 @@ describe('the Electron stand-in is strict where Electron is', () => {
   });
 });
 
-describe('the main process (dist/main/index.cjs) boots against the stand-in', () => {
+describe('the main bundle runs through the code cache', () => {
+  it('holds no dynamic import() but the optional kerberos one, which node:vm cannot serve', () => {
+    const source = readFileSync(MAIN, 'utf8');
+    // `import()` with nothing inside is a comment's: as code it would not parse
+    const imports = [...source.matchAll(/(?<![\w$.])import\(\s*([^)\s][^)]*)\)/g)].map((m) => m[1]);
+    expect(imports).toEqual(['"kerberos"']);
+  });
+});
+
+describe('the main process (dist/main/start.cjs) boots against the stand-in', () => {
   let electron: FakeElectronMain;
   let server: KatyaServer;
   const serverLog: string[] = [];
@@ -158,7 +169,8 @@ describe('the main process (dist/main/index.cjs) boots against the stand-in', ()
     electron.ipcMain.invoke(sender(), channel, ...args) as Promise<T>;
 
   beforeAll(async () => {
-    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first`);
+    for (const file of [START, MAIN])
+      if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first`);
     server = await startKatyaServer({
       tokens: [{ token: TOKEN, channels: ['*'], admin: true }],
       log: (line) => serverLog.push(line),
@@ -182,7 +194,7 @@ describe('the main process (dist/main/index.cjs) boots against the stand-in', ()
     }
     electron = fakeElectronMain({ version: '0.1.0-boot', locale: 'en-US' });
     intervals = trackBundleIntervals();
-    requireWithElectron(MAIN, electron.module);
+    requireWithElectron(START, electron.module);
   });
 
   afterAll(async () => {
@@ -406,7 +418,7 @@ describe('a second launch (dist/main/index.cjs without the single-instance lock)
     process.env.KATYA_USER_DATA_DIR = temp;
     try {
       const electron = fakeElectronMain({ singleInstance: false });
-      requireWithElectron(MAIN, electron.module);
+      requireWithElectron(START, electron.module);
       expect(electron.app.lockRequests).toBe(1);
       expect(await electron.exited).toBe(0);
       electron.ready();
@@ -473,7 +485,7 @@ describe('updates in a packaged AppImage (dist/main/index.cjs with resources/app
     const electron = fakeElectronMain({ version: '1.0.0', packaged: true });
     const intervals = trackBundleIntervals();
     // electron-updater, inside the bundle, asks for electron when it first checks.
-    const release = requireWithElectronKept(MAIN, electron.module);
+    const release = requireWithElectronKept(START, electron.module);
     electron.ready();
     await until('the window and the tray', () => electron.windows.length && electron.trays.length);
     const win = electron.windows[0]!;

@@ -29,6 +29,8 @@ afterAll(() => rmSync(temp, { recursive: true, force: true }));
 function makeProject(name: string): string {
   const project = path.join(temp, name);
   const files: Record<string, string> = {
+    'dist/main/start.cjs': '"use strict";',
+    'dist/main/start.cjs.map': '{}',
     'dist/main/index.cjs': '"use strict";',
     'dist/main/index.cjs.map': '{}',
     'dist/main/cli/katya.cjs': '"use strict";',
@@ -101,6 +103,7 @@ describe.runIf(process.platform === 'linux')('npm run dist (unpacked, local Elec
       .filter((p) => path.extname(p) !== '');
     expect(asar.sort()).toEqual(
       [
+        '/dist/main/start.cjs',
         '/dist/main/index.cjs',
         '/dist/preload/index.cjs',
         '/dist/renderer/assets/index-abc.css',
