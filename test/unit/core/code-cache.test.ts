@@ -4,7 +4,16 @@
 // again. Loads in this process after the first meet V8's in-memory compilation cache, so
 // what V8 itself decides is shown in child processes.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -34,6 +43,9 @@ function writeBundle(version: number) {
 const double = require('./helper.cjs');
 exports.version = ${version};
 exports.where = { file: __filename, dir: __dirname, self: this === module.exports };
+exports.module = module;
+exports.loadedWhileRunning = module.loaded;
+exports.fail = () => { throw new Error('from the bundle'); };
 exports.sum = () => double([${Array.from({ length: 200 }, (_, i) => `f${i}(1)`).join(', ')}].reduce((a, b) => a + b, 0));
 `,
   );
@@ -47,6 +59,35 @@ describe('requireWithCodeCache', () => {
     expect(exports.version).toBe(1);
     expect(exports.where).toEqual({ file: bundle, dir, self: true });
     expect((exports.sum as () => number)()).toBe(2 * (200 + (199 * 200) / 2));
+    expect(exports.loadedWhileRunning).toBe(false);
+    expect((exports.module as { loaded: boolean }).loaded).toBe(true);
+    // stack traces name the bundle, as for any required file
+    expect(() => (exports.fail as () => void)()).toThrow('from the bundle');
+    try {
+      (exports.fail as () => void)();
+    } catch (err) {
+      expect((err as Error).stack).toContain(`${bundle}:`);
+    }
+  });
+
+  it('saves by itself after the given time, and stops waiting for the exit then', async () => {
+    const exitListeners = process.listenerCount('exit');
+    const loaded = requireWithCodeCache(bundle, cacheFile, { saveAfterMs: 20 });
+    expect(loaded.cache).toBe('missing');
+    expect(process.listenerCount('exit')).toBe(exitListeners + 1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(statSync(cacheFile).size).toBeGreaterThan(1000);
+    expect(process.listenerCount('exit')).toBe(exitListeners);
+  });
+
+  it('waits for nothing when the cache was used, or when there is none to keep', () => {
+    const exitListeners = process.listenerCount('exit');
+    const first = load();
+    first.save();
+    expect(process.listenerCount('exit')).toBe(exitListeners);
+    expect(load().cache).toBe('used');
+    expect(requireWithCodeCache(bundle, null).cache).toBe('off');
+    expect(process.listenerCount('exit')).toBe(exitListeners);
   });
 
   it('compiles without a cache, writes it once on save, and the next load uses it', () => {
@@ -124,6 +165,18 @@ describe('requireWithCodeCache', () => {
     const loaded = requireWithCodeCache(bundle, gone);
     expect(() => loaded.save()).not.toThrow();
     expect(readdirSync(dir).sort()).toEqual(['bundle.cjs', 'helper.cjs']);
+    // written, but the rename fails: a folder stands where the file would go
+    mkdirSync(cacheFile);
+    writeFileSync(path.join(cacheFile, 'keep'), '');
+    const blocked = load();
+    expect(() => blocked.save()).not.toThrow();
+    expect(readdirSync(dir).sort()).toEqual(['bundle.cache', 'bundle.cjs', 'helper.cjs']);
+  });
+
+  it('does not read a cache file larger than 64 MiB', () => {
+    load().save();
+    truncateSync(cacheFile, 64 * 1024 * 1024 + 1);
+    expect(load().cache).toBe('rejected');
   });
 
   it('saves at exit when the process ends before the timer', () => {
