@@ -110,7 +110,7 @@ export class BenchChild {
         ...(process.env.BENCH_TRACE_GC ? ['--trace-gc'] : []),
         // For experiments with V8's memory settings: BENCH_NODE_FLAGS="--max-semi-space-size=4"
         ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []),
-        ...(process.env.BENCH_PROF && script === 'core-host.ts'
+        ...(process.env.BENCH_PROF && /core-host(-start\.cjs|\.ts)$/.test(script)
           ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`]
           : []),
       ],

@@ -97,7 +97,11 @@ export class Notifier {
     this.#log = opts.log ?? SILENT_LOG;
     // Stryker disable next-line ArrowFunction,StringLiteral: any answer but 'ru' reads as English (#lang)
     this.#language = opts.language ?? (() => 'en');
-    checkTimeZone(opts.timeZone);
+    // A zone given by name is checked now; this machine's own is always valid, and building
+    // its formatter (~10 ms of ICU at the first use) waits for quiet hours or the offline
+    // notice to need it, rather than delay the start.
+    // Stryker disable next-line ConditionalExpression: checking this machine's zone too only costs time
+    if (opts.timeZone !== undefined) checkTimeZone(opts.timeZone);
     this.#timeZone = opts.timeZone;
     const restored = opts.snoozedUntil ?? null;
     // Stryker disable next-line ConditionalExpression: for the types only; Number.isFinite(null) is false

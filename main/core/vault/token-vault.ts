@@ -258,8 +258,13 @@ export class TokenVault {
         );
       }
       // The backend or the user's choice may have changed since it was written, and a version-1
-      // file is carried over to version 2 here.
-      this.#persist(false);
+      // file is carried over to version 2 here. A file that is already what would be written
+      // is left alone: no encryption and no write with fsync on every start.
+      const unchanged =
+        rec.v === 2 &&
+        rec.storage === this.#targetStorage(false) &&
+        (origin === null ? rec.origin === undefined : rec.origin === origin);
+      if (!unchanged) this.#persist(false);
       if (rec.v === 1 && this.#legacyOriginFile) {
         rmSync(this.#legacyOriginFile, { force: true });
       }
@@ -276,14 +281,18 @@ export class TokenVault {
   }
 
   /** Decide where the current token lives and make the disk agree. */
+  /** Where the token would be kept now: the keychain, weak storage if accepted, or memory. */
+  #targetStorage(acceptWeakNow: boolean): 'keychain' | 'weak' | 'memory' {
+    const backend = this.#backend();
+    if (backend === 'keychain') return 'keychain';
+    if (backend === 'weak' && (acceptWeakNow || this.#safeAcceptWeak())) return 'weak';
+    return 'memory';
+  }
+
   #persist(acceptWeakNow: boolean) {
     const token = this.#token;
     if (token === undefined) return;
-    const backend = this.#backend();
-    let target: 'keychain' | 'weak' | 'memory';
-    if (backend === 'keychain') target = 'keychain';
-    else if (backend === 'weak' && (acceptWeakNow || this.#safeAcceptWeak())) target = 'weak';
-    else target = 'memory';
+    const target = this.#targetStorage(acceptWeakNow);
 
     if (target === 'memory') {
       this.#wipe();

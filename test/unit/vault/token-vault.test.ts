@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -41,6 +41,27 @@ describe('token vault', () => {
     const again = vault('keychain');
     expect(again.status()).toEqual({ stored: true, storage: 'keychain' });
     expect(tokenOf(again)).toBe(TOKEN);
+  });
+
+  it('leaves a file that is already as it would be written alone at start: no encryption, no write', () => {
+    vault('keychain').set(TOKEN, { serverUrl: SERVER });
+    const before = statSync(file);
+    const enc = fakeEncryptor('keychain');
+    let encrypted = 0;
+    const counting = { ...enc, encryptString: (s: string) => (encrypted++, enc.encryptString(s)) };
+    const again = vault('keychain', false, counting as typeof enc);
+    expect(tokenOf(again)).toBe(TOKEN);
+    expect(encrypted).toBe(0);
+    expect(statSync(file).ino).toBe(before.ino); // not replaced by a rename
+    expect(statSync(file).mtimeMs).toBe(before.mtimeMs);
+    // a file whose server is written differently is written again, once
+    const rec = JSON.parse(readFileSync(file, 'utf8')) as { origin: string };
+    writeFileSync(file, JSON.stringify({ ...rec, origin: rec.origin.toUpperCase() }));
+    vault('keychain', false, counting as typeof enc);
+    expect(encrypted).toBe(1);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(rec);
+    vault('keychain', false, counting as typeof enc);
+    expect(encrypted).toBe(1);
   });
 
   it('weak backend: memory only unless the user accepts weak storage', () => {
