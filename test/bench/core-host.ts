@@ -142,7 +142,6 @@ async function start(m: StartMessage) {
     const servers = svc.snapshot().settings.servers;
     tellParent({
       type: 'ready',
-      at: epochNow(),
       dataDir,
       servers: servers.map((s) => ({ id: s.id, url: s.url })),
     });
@@ -159,7 +158,6 @@ async function start(m: StartMessage) {
   await until('every server connected, subscriptions active', connectedAndActive, 30_000, 2);
   tellParent({
     type: 'ready',
-    at: epochNow(),
     dataDir,
     servers: servers.map((s) => ({ id: s.id, url: s.url })),
   });

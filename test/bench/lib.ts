@@ -27,9 +27,12 @@ function calibrate(): number {
   offsets.sort((a, b) => a - b);
   return offsets[2]!;
 }
-const epochOffset = calibrate();
+// Calibrated at the first use, not at load: the loop busy-waits five clock ticks (~5 ms),
+// which a core host's cold start would otherwise count as its own.
+let epochOffset: number | null = null;
 
 export function epochNow(): number {
+  epochOffset ??= calibrate();
   return epochOffset + performance.now();
 }
 

@@ -297,7 +297,7 @@ export async function runStartup(opts: {
       await Promise.all([b.child.stop(), c.child.stop()]);
     }
     opts.log(
-      `startup: connected in ${median(connectedMs).toFixed(0)} ms (bare ${median(bareMs).toFixed(0)} ms), idle RSS ${idle.idleRssMb.toFixed(0)} MB (bare ${idle.idleRssBareMb.toFixed(0)} MB)`,
+      `startup: connected in ${median(connectedMs).toFixed(0)} ms (bare ${median(bareMs).toFixed(0)} ms), idle RSS ${idle.idleRssMb.toFixed(0)} MB (bare ${idle.idleRssBareMb.toFixed(0)} MB); each run, core/bare: ${connectedMs.map((c, i) => `${c.toFixed(0)}/${bareMs[i]!.toFixed(0)}`).join(' ')}`,
     );
     if (opts.browser) {
       for (let i = 0; i < opts.runs; i++)
