@@ -94,6 +94,55 @@ export function decodeRecord(line: string): HistoryRecord | null {
   } catch {
     // `raw` stays undefined, which the schema below refuses: damage, as it should be
   }
+  // Nearly every record is an event (`f` as it arrived, `e` once compacted): check those by
+  // hand, by the same rules as their schemas, at a fraction of zod's cost (a cold start reads
+  // 5,000 of them: ~15 ms by zod for `f`, ~25 ms for `e`). Anything else, and any record the
+  // quick check is unsure of, goes through zod, so what is accepted stays zod's word.
+  const quick = quickEventRecord(raw);
+  if (quick) return quick;
   const parsed = recordSchema.safeParse(raw);
   return parsed.success ? parsed.data : null;
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+const isSeq = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const isFiniteNumber = (v: unknown): v is number => Number.isFinite(v);
+/**
+ * At most `max` UTF-16 units; zod counts code points, so a longer string may still pass it:
+ * such a string is left to zod rather than refused here.
+ */
+const isShortString = (v: unknown, min: number, max: number): v is string =>
+  typeof v === 'string' && v.length >= min && v.length <= max;
+
+/**
+ * An `f` or `e` record as its schema would give it, or null when the schema has to decide.
+ * Strictly no more lenient than the schemas: like zod it keeps only their keys; a payload with
+ * a `__proto__` key of its own (which zod's record drops) is left to zod.
+ */
+function quickEventRecord(raw: unknown): HistoryRecord | null {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return null;
+  const r = raw as Record<string, unknown>;
+  if (r.k === 'f') {
+    if (!isSeq(r.seq) || !isFiniteNumber(r.at) || !hasOwn.call(r, 'm')) return null;
+    return { k: 'f', seq: r.seq, at: r.at, m: r.m };
+  }
+  if (r.k !== 'e') return null;
+  const { seq, id, event, timestamp, receivedAt, data, read } = r;
+  if (!isSeq(seq) || !isShortString(id, 1, 256) || !isShortString(event, 1, 128)) return null;
+  if (timestamp !== null && !isShortString(timestamp, 0, 64)) return null;
+  if (!isFiniteNumber(receivedAt)) return null;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return null;
+  if (hasOwn.call(data, '__proto__')) return null;
+  if (read !== undefined && read !== true) return null;
+  const rec: EventRecord = {
+    k: 'e',
+    seq,
+    id,
+    event,
+    timestamp,
+    receivedAt,
+    data: data as Record<string, unknown>,
+  };
+  if (read === true) rec.read = true;
+  return rec;
 }

@@ -218,3 +218,63 @@ describe('decodeRecord: what a line must be', () => {
     expect(decodeRecord(`${crc32(notJson).toString(16).padStart(8, '0')} ${notJson}`)).toBeNull();
   });
 });
+
+describe('decodeRecord: event records by hand, judged as zod judges them', () => {
+  const f = { k: 'f', seq: 3, at: 1_700_000_000_000.5, m: { type: 'event', id: 'a' } };
+  const e = {
+    k: 'e',
+    seq: 4,
+    id: 'evt_1',
+    event: 'security.alert.created',
+    timestamp: '2026-12-03T04:00:00Z',
+    receivedAt: 1_700_000_000_000,
+    data: { severity: 'high', nested: { deep: [1, 2] } },
+  };
+  const twoUnits = '\u{1F600}'; // one code point, two UTF-16 units
+  const cases: [string, unknown][] = [
+    ['a frame record', f],
+    ['a frame record with keys the schema does not know', { ...f, extra: 1 }],
+    ['a frame record whose frame is null', { ...f, m: null }],
+    ['a frame record without its frame', { k: 'f', seq: 3, at: 1 }],
+    ['a frame record with a negative seq', { ...f, seq: -1 }],
+    ['a frame record with a fractional seq', { ...f, seq: 1.5 }],
+    ['a frame record with an unsafe seq', { ...f, seq: 2 ** 53 }],
+    ['a frame record with a string time', { ...f, at: '1' }],
+    ['an event record', e],
+    ['an event record that was read', { ...e, read: true }],
+    ['an event record read: false', { ...e, read: false }],
+    ['an event record with keys the schema does not know', { ...e, extra: true }],
+    ['an event record without a timestamp', { ...e, timestamp: null }],
+    ['an event record whose timestamp is missing', { ...e, timestamp: undefined }],
+    ['an event record with a long timestamp', { ...e, timestamp: 'x'.repeat(65) }],
+    ['an event record with an empty id', { ...e, id: '' }],
+    ['an event record with a long id', { ...e, id: 'x'.repeat(257) }],
+    ['an id of 256 code points in 512 units', { ...e, id: twoUnits.repeat(256) }],
+    ['an event name of 129 code points in 258 units', { ...e, event: twoUnits.repeat(129) }],
+    ['an event record with an empty event', { ...e, event: '' }],
+    ['an event record with a long event', { ...e, event: 'x'.repeat(129) }],
+    ['an event record with a number for its id', { ...e, id: 7 }],
+    ['an event record with a string receivedAt', { ...e, receivedAt: '1' }],
+    ['an event record with a negative seq', { ...e, seq: -2 }],
+    ['an event record with an array for data', { ...e, data: [1] }],
+    ['an event record with null data', { ...e, data: null }],
+    ['an event record with a string for data', { ...e, data: 'x' }],
+    [
+      'a payload with a __proto__ key of its own',
+      JSON.parse(
+        `{"k":"e","seq":1,"id":"a","event":"x","timestamp":null,"receivedAt":1,"data":{"__proto__":{"p":1},"q":2}}`,
+      ),
+    ],
+    ['a gap record', { k: 'g', seq: 5, id: 'gap_1', start: 1, end: 2 }],
+    ['a read record', { k: 'r', ids: ['a'] }],
+    ['no object at all', [e]],
+    ['a string', 'e'],
+  ];
+  it.each(cases)('%s', async (_what, raw) => {
+    const { crc32, decodeRecord, recordSchema } = await import('../../../main/core/history/record');
+    const json = JSON.stringify(raw);
+    const decoded = decodeRecord(`${crc32(json).toString(16).padStart(8, '0')} ${json}`);
+    const byZod = recordSchema.safeParse(JSON.parse(json));
+    expect(decoded).toStrictEqual(byZod.success ? byZod.data : null);
+  });
+});
