@@ -115,11 +115,12 @@ const isShortString = (v: unknown, min: number, max: number): v is string =>
   typeof v === 'string' && v.length >= min && v.length <= max;
 
 /**
- * An `f` or `e` record as its schema would give it, or null when the schema has to decide.
- * Strictly no more lenient than the schemas: like zod it keeps only their keys; a payload with
+ * An `f` or `e` record as its schema would give it, or null when the schema has to decide
+ * (exported for its test, which holds it to taking the common records itself). Strictly no
+ * more lenient than the schemas: like zod it keeps only their keys; a payload with
  * a `__proto__` key of its own (which zod's record drops) is left to zod.
  */
-function quickEventRecord(raw: unknown): HistoryRecord | null {
+export function quickEventRecord(raw: unknown): HistoryRecord | null {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return null;
   const r = raw as Record<string, unknown>;
   if (r.k === 'f') {
