@@ -26,6 +26,10 @@ import type { FeedEntry, ServerView } from '../../main/core/common/views';
 import { splitFeedKey } from '../../main/core/history/merged-feed';
 import { fakeEncryptor } from '../fakes/encryptor';
 import { epochNow, failToParent, tellParent, tempDir, until } from './lib';
+import { favourSmallHeap } from '../../main/core/heap-tuning';
+
+// As main/start.ts sets it for the app (BENCH_NO_SMALL_HEAP=1 to compare without).
+if (!process.env.BENCH_NO_SMALL_HEAP) favourSmallHeap();
 
 interface StartMessage {
   type: 'start';

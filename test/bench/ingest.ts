@@ -3,6 +3,7 @@
 // kind of server; the same core following three servers at once, each flooding a third; and
 // the core's memory while a million events stream through.
 import { eventPool, poolStats } from './events';
+import { bundleCoreHost } from './core-host-bundle';
 import { BenchChild, median, sleep } from './lib';
 
 export type ClientKind = 'bare' | 'document' | 'engine' | 'coreInMemory' | 'core' | 'core3';
@@ -20,6 +21,15 @@ const KINDS: readonly ClientKind[] = [
 /** How many servers the core follows in the 'core3' kind (the others read one). */
 const CORE3_SERVERS = 3;
 
+interface MemorySample {
+  events: number;
+  rssMb: number;
+  heapUsedMb: number;
+  heapTotalMb: number;
+  arrayBuffersMb: number;
+  at: number;
+}
+
 export interface IngestResult {
   count: number;
   rounds: number;
@@ -35,7 +45,7 @@ interface Delivered {
   at: number;
   delivered: number;
   notified?: number;
-  memorySamples?: { events: number; rssMb: number; heapUsedMb: number; at: number }[];
+  memorySamples?: MemorySample[];
 }
 
 interface FloodStarted {
@@ -184,7 +194,7 @@ export async function runMemory(opts: {
 }): Promise<MemoryResult> {
   const { flood, url } = await startFlood();
   try {
-    const core = new BenchChild('core-host.ts');
+    const core = new BenchChild(await bundleCoreHost());
     try {
       core.send({
         type: 'start',
@@ -208,6 +218,15 @@ export async function runMemory(opts: {
         heapUsedMb: s.heapUsedMb,
       }));
       opts.log(`memory: ${opts.count} events in ${((done.at - started.at) / 1000).toFixed(1)} s`);
+      // Where the peak is: V8's heap (committed) against buffers outside it.
+      const peak = (done.memorySamples ?? []).reduce<MemorySample | null>(
+        (top, s) => (top === null || s.rssMb > top.rssMb ? s : top),
+        null,
+      );
+      if (peak)
+        opts.log(
+          `memory: at the RSS peak (${peak.rssMb.toFixed(0)} MB) the heap holds ${peak.heapTotalMb.toFixed(0)} MB (${peak.heapUsedMb.toFixed(0)} MB in use), array buffers ${peak.arrayBuffersMb.toFixed(0)} MB`,
+        );
       await sleep(opts.afterS * 1000);
       core.send({ type: 'mem' });
       const after = await core.next<{ type: 'mem'; rssMb: number }>('mem');

@@ -29,6 +29,7 @@ import type { NotificationRules } from '../../main/core/common/settings-schema';
 import { launchPreview } from '../e2e/support/preview';
 import { eventPool } from './events';
 import type { PooledEvent } from './events';
+import { bundleCoreHost } from './core-host-bundle';
 import { BenchChild, epochNow, percentile, shimEsbuildNames, sleep, tempDir, until } from './lib';
 
 const ADMIN = 'bench-admin-token';
@@ -269,7 +270,7 @@ interface Consumers {
 /** Start the core and the bare clients on `servers`; the core is ready when this returns. */
 async function startConsumers(servers: readonly KatyaServer[]): Promise<Consumers> {
   const c: Consumers = {
-    core: new BenchChild('core-host.ts'),
+    core: new BenchChild(await bundleCoreHost()),
     bares: servers.map((s) => ({
       url: s.url,
       child: new BenchChild(

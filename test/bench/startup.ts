@@ -15,7 +15,6 @@ import { cpSync, existsSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Browser } from '@playwright/test';
-import { build } from 'esbuild';
 import { EventHistory } from '../../main/core/history/history';
 import { newServer } from '../../main/core/common/servers';
 import { DEFAULT_SETTINGS } from '../../main/core/common/settings-schema';
@@ -26,6 +25,7 @@ import { startKatyaServer } from '../../main/server/server';
 import type { KatyaServer } from '../../main/server/server';
 import { eventPool } from './events';
 import { BenchChild, median, sleep, tempDir } from './lib';
+import { bundleCoreHost } from './core-host-bundle';
 
 const TOKEN = 'bench-startup-token';
 const DAY_MS = 86_400_000;
@@ -89,46 +89,6 @@ function signedInCopy(seed: string, serverUrl: string): string {
   });
   vault.set(TOKEN, { serverUrl });
   return dir;
-}
-
-/**
- * core-host.ts as one CommonJS file, run by plain Node: no compiler in what is measured. The
- * file returned is its starter, which loads it through the code cache as main/start.ts loads
- * the app's main bundle, the cache kept beside it.
- */
-async function bundleCoreHost(): Promise<string> {
-  const dir = tempDir('bundle');
-  const out = path.join(dir, 'core-host.cjs');
-  const starter = path.join(dir, 'core-host-start.cjs');
-  // For investigations: BENCH_NO_CODE_CACHE=1 starts the core as before the code cache.
-  const cacheFile = process.env.BENCH_NO_CODE_CACHE ? null : path.join(dir, 'core-host.cache');
-  await build({
-    stdin: {
-      contents: `import { requireWithCodeCache } from './main/core/code-cache';
-requireWithCodeCache(${JSON.stringify(out)}, ${JSON.stringify(cacheFile)});`,
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile: starter,
-    logLevel: 'error',
-  });
-  await build({
-    entryPoints: [path.join(import.meta.dirname, 'core-host.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    external: ['electron', 'bufferutil', 'utf-8-validate'],
-    outfile: out,
-    logLevel: 'error',
-    // lib.ts reads import.meta.dirname only to find scripts to fork, which core-host never does
-    define: { 'import.meta.dirname': JSON.stringify(import.meta.dirname) },
-  });
-  return starter;
 }
 
 /** The baseline: ws, subscribe, first message; then idle, answering pings, until told to stop. */
