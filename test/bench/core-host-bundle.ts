@@ -50,4 +50,3 @@ requireWithCodeCache(${JSON.stringify(out)}, ${JSON.stringify(cacheFile)});`,
   });
   return starter;
 }
-
