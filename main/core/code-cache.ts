@@ -1,8 +1,8 @@
 // Loads a CommonJS bundle with V8's code cache, so that a start after the first skips most of
-// compiling it: for the 1.9 MB main bundle, about 35 ms of a ~200 ms cold start (measured in
+// compiling it: for the 2.5 MB main bundle, about 35 ms of a ~200 ms cold start (measured in
 // docs/benchmarks.md, "Where start-up time goes"). Node 22 has module.enableCompileCache for
-// this; the app's main process runs on Electron's Node, and the bench and `katya` on Node 20,
-// so one loader over node:vm serves all of them.
+// this; the app's main process runs on Electron's Node and the bench's core host on Node 20,
+// so one loader over node:vm serves both.
 //
 // V8 checks a cache against its own version and flags, but against the source only by its
 // length, and the data not at all: a new bundle of the same length would run the old one's
@@ -50,10 +50,11 @@ const digest = (data: Buffer) => createHash('sha1').update(data).digest();
  * and `__dirname` its own, compiled with the code cache at `cacheFile` when that is valid
  * (null: without a cache, and none is written).
  *
- * The bundle must not rely on a dynamic `import()`: a script compiled through node:vm has no
- * module loader for it on Node 20, so one fails as if its module were missing. (The main
- * bundle's only one is an optional `import("kerberos")` that fails just so where kerberos is
- * not installed; test/integration/boot checks that no other appears.)
+ * The bundle must not rely on a dynamic `import()`: a script compiled through node:vm is given
+ * no module loader for it (Node 20's only option for one is experimental and warns), so every
+ * one fails as if its module were missing. The main bundle's only one is https-proxy-agent's
+ * optional `import("kerberos")` for Negotiate proxy sign-in, which the app does not ship, so
+ * it fails the same way either way; test/integration/boot checks that no other appears.
  */
 export function requireWithCodeCache(
   file: string,
@@ -74,8 +75,12 @@ export function requireWithCodeCache(
     saved = true;
     clearTimeout(timer);
     process.off('exit', save);
-    const data = script.createCachedData();
-    writeCache(cacheFile!, Buffer.concat([MAGIC, sourceDigest, digest(data), data]));
+    try {
+      const data = script.createCachedData();
+      writeCache(cacheFile!, Buffer.concat([MAGIC, sourceDigest, digest(data), data]));
+    } catch {
+      // Runs from a timer or at exit: a cache that cannot be made must not become a crash.
+    }
   };
   let timer: NodeJS.Timeout | undefined;
   if (!saved) {

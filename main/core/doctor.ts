@@ -501,9 +501,16 @@ async function upgrade(
   // The route chosen in the proxy step, for the URL without the token (wsUrl may carry it).
   const agent = new RouteAgent(new URL(t.url), { ...t.network, proxyFor: () => route }, onStage);
   const proxied = route.choices[0]!.kind === 'proxy'; // never empty: see chooseRoute
+  let ws: WebSocket;
+  try {
+    // Throws at once for a token that cannot go in a header (a pasted line break, say).
+    ws = new WebSocket(wsUrl, { headers, agent });
+  } catch (err) {
+    p.emit('upgrade', 'fail', p.failure(err), 'paste the token again, without spaces or breaks');
+    return { ok: false, failedAt: 'upgrade' };
+  }
   waitFor(proxied ? 'tunnel' : t.secure ? 'TLS' : 'upgrade');
   const started = performance.now();
-  const ws = new WebSocket(wsUrl, { headers, agent });
   const inbox = new Inbox(ws);
   ws.once('open', opened);
   ws.once('unexpected-response', (_req, res: IncomingMessage) => {

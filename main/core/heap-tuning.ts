@@ -2,9 +2,11 @@
 // all week and meets bursts of events now and then. Set from the main process's entry
 // (main/start.ts), before the main bundle loads, so that its code cache is made under the same
 // flags it is read under. What it changes is measured in docs/benchmarks.md ("Where flood
-// memory goes"). Electron patches V8 so that flags stay writable after start-up (its "disable
-// freezing flags after init in node" patch), which this relies on: a V8 that froze them would
-// refuse the change with a fatal error instead of ignoring it.
+// memory goes"). It relies on V8's flags staying writable after start-up: Electron's main
+// process, like Node, starts V8 with --no-freeze-flags-after-init so that Node's
+// v8.setFlagsFromString keeps working. A V8 that froze them would stop the process with a
+// fatal error at this call; the Electron end-to-end suite, which starts the real app, is where
+// that would show.
 import { setFlagsFromString } from 'node:v8';
 
 // What the flag changes shows only in the collector's choices, which no test can see: the

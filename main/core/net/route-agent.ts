@@ -117,18 +117,15 @@ function tcpTo(host: string, port: number, signal: AbortSignal): Promise<Socket>
 /**
  * A SOCKS connection to the server through `choice`. The TCP connection to the proxy is made
  * here, with the attempt's signal, and handed to the socks client: a proxy that accepts and
- * then never answers is closed with the attempt. socks4 and socks5 send the server's address,
- * resolved here (socks4 knows IPv4 only); socks4a and socks5h send its name for the proxy to
- * resolve.
+ * then never answers is closed with the attempt. `destination` is what socksDestination
+ * gives: an address or a name.
  */
-async function socksTunnel(choice: ProxyEntry, { host, port, signal }: Way): Promise<Duplex> {
+async function socksTunnel(
+  choice: ProxyEntry,
+  destination: string,
+  { port, signal }: Way,
+): Promise<Duplex> {
   const version = choice.scheme.startsWith('socks4') ? 4 : 5;
-  const resolvesHere = choice.scheme === 'socks4' || choice.scheme === 'socks5';
-  const destination =
-    resolvesHere && isIP(host) === 0
-      ? (await lookup(host, version === 4 ? { family: 4 } : {})).address
-      : host;
-  signal.throwIfAborted();
   const socket = await tcpTo(choice.host, choice.port, signal);
   try {
     const { credentials } = choice;
@@ -148,6 +145,20 @@ async function socksTunnel(choice: ProxyEntry, { host, port, signal }: Way): Pro
     socket.destroy();
     throw err;
   }
+}
+
+/**
+ * What a SOCKS proxy is asked to reach: the server's address resolved here for socks4 and
+ * socks5 (socks4 knows IPv4 only), its name for socks4a and socks5h. A name that does not
+ * resolve is the server's name's problem, not the proxy's: its error is not a proxy problem,
+ * so no other proxy is tried for it.
+ */
+async function socksDestination(choice: ProxyEntry, { host, signal }: Way): Promise<string> {
+  const resolvesHere = choice.scheme === 'socks4' || choice.scheme === 'socks5';
+  if (!resolvesHere || isIP(host) !== 0) return host;
+  const { address } = await lookup(host, choice.scheme === 'socks4' ? { family: 4 } : {});
+  signal.throwIfAborted();
+  return address;
 }
 
 export class RouteAgent extends Agent {
@@ -175,6 +186,8 @@ export class RouteAgent extends Agent {
     const abort = () => aborted.abort();
     req.once('abort', abort);
     req.once('close', abort);
+    // Aborted in the tick it was made: the 'abort' went out before this ran.
+    if (req.destroyed) abort();
     try {
       const route = await this.#route();
       aborted.signal.throwIfAborted();
@@ -240,8 +253,9 @@ export class RouteAgent extends Agent {
     const target = `${host.includes(':') ? `[${host}]` : host}:${port}`;
     const credentialsSent = choice.credentials !== undefined;
     if (choice.scheme.startsWith('socks')) {
+      const destination = await socksDestination(choice, way);
       try {
-        return await socksTunnel(choice, way);
+        return await socksTunnel(choice, destination, way);
       } catch (err) {
         throw new NetworkProblemError(socksProblem(err, proxy, target, credentialsSent));
       }

@@ -223,9 +223,12 @@ export class TokenVault {
 
   #load() {
     let raw: string;
+    let mode: number;
     try {
       if (!existsSync(this.#file)) return;
-      if (statSync(this.#file).size > 64 * 1024) throw new Error('token file is too large');
+      const st = statSync(this.#file);
+      if (st.size > 64 * 1024) throw new Error('token file is too large');
+      mode = st.mode;
       // Stryker disable next-line StringLiteral: JSON.parse reads a Buffer as the same text
       raw = readFileSync(this.#file, 'utf8');
     } catch (err) {
@@ -259,8 +262,11 @@ export class TokenVault {
       }
       // The backend or the user's choice may have changed since it was written, and a version-1
       // file is carried over to version 2 here. A file that is already what would be written
-      // is left alone: no encryption and no write with fsync on every start.
+      // is left alone: no encryption and no write with fsync on every start. One that others
+      // may read (a restored backup, a copied profile) is written again, as 0600.
+      const privateFile = process.platform === 'win32' || (mode & 0o077) === 0;
       const unchanged =
+        privateFile &&
         rec.v === 2 &&
         rec.storage === this.#targetStorage(false) &&
         (origin === null ? rec.origin === undefined : rec.origin === origin);
@@ -280,7 +286,6 @@ export class TokenVault {
     }
   }
 
-  /** Decide where the current token lives and make the disk agree. */
   /** Where the token would be kept now: the keychain, weak storage if accepted, or memory. */
   #targetStorage(acceptWeakNow: boolean): 'keychain' | 'weak' | 'memory' {
     const backend = this.#backend();
@@ -289,6 +294,7 @@ export class TokenVault {
     return 'memory';
   }
 
+  /** Decide where the current token lives and make the disk agree. */
   #persist(acceptWeakNow: boolean) {
     const token = this.#token;
     if (token === undefined) return;

@@ -312,6 +312,34 @@ describe('the TCP connection', () => {
 });
 
 describe('the WebSocket upgrade', () => {
+  it('fails the upgrade for a token no header can carry, and leaves no timer behind', async () => {
+    const server = await startKatyaServer({ port: 0, tokens: [] });
+    try {
+      const { result, steps } = await probe({
+        url: server.url,
+        token: 'pasted\u200btoken',
+        authMethod: 'header',
+        timeoutMs: 50,
+      });
+      expect(steps.slice(0, -4)).toStrictEqual([
+        ...directTo(server.url),
+        skip('tls', 'not used: ws:// to this computer'),
+      ]);
+      expect(steps.at(-4)).toMatchObject({
+        step: 'upgrade',
+        outcome: 'fail',
+        advice: 'paste the token again, without spaces or breaks',
+      });
+      expect(steps.at(-4)!.detail).toMatch(/header/i);
+      expect(steps.slice(-3)).toStrictEqual(skipped('auth', 'subscribe', 'rtt'));
+      expect(result.ok).toBe(false);
+      // a stage timer left armed would reject, unhandled, after the step timeout
+      await new Promise((r) => setTimeout(r, 150));
+    } finally {
+      await server.close();
+    }
+  });
+
   it('names the Katya path when the server has nothing at the one given', async () => {
     const server = await startKatyaServer({ port: 0, tokens: [] });
     try {

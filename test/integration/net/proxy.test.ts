@@ -3,6 +3,7 @@
 // wss://, a SOCKS5 proxy, a PAC-style list whose first proxy is down, and NO_PROXY. Each
 // failure is its own problem in the state, never "the server refused the token".
 import { lookup } from 'node:dns/promises';
+import { get as httpGet } from 'node:http';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import { proxyFromEnvironment } from '../../../main/core/net/proxy-env';
 import { loadTrust } from '../../../main/core/net/trust';
 import {
   NetworkProblemError,
+  RouteAgent,
   isNetworkProblem,
   socksProblem,
 } from '../../../main/core/net/route-agent';
@@ -225,6 +227,22 @@ describe('through a SOCKS5 proxy', () => {
     expect(socks.targets).toEqual([`localhost:${port()}`]);
   });
 
+  it('blames a server name that does not resolve on the name, not on the proxy', async () => {
+    const socks = await startSocksProxy();
+    closers.push(() => socks.close());
+    const { rec } = engine({
+      url: 'wss://no-such-host.invalid/v1/ws',
+      network: via(socks.url.replace('socks5h:', 'socks5:')),
+    });
+    const s = await waitFor(
+      () => rec.states.find((st): st is Reconnecting => st.state === 'reconnecting'),
+      'the first failure',
+    );
+    expect(s.problem).toBeUndefined();
+    expect(s.lastError).toContain('no-such-host.invalid');
+    expect(socks.targets).toEqual([]);
+  });
+
   it('sends the address resolved here for socks5:// (socks5h:// sends the name)', async () => {
     const socks = await startSocksProxy();
     closers.push(() => socks.close());
@@ -341,6 +359,16 @@ describe('a way that never opens', () => {
     e.stop();
     await waitFor(() => silent.open === 0, 'every attempt closed after stop');
   }
+
+  it('opens nothing for a request given up on in the tick it was made', async () => {
+    const silent = await silentPort();
+    const agent = new RouteAgent(new URL(`ws://127.0.0.1:${silent.port}/v1/ws`));
+    const req = httpGet(`http://127.0.0.1:${silent.port}/v1/ws`, { agent });
+    req.on('error', () => undefined);
+    req.destroy(); // no socket yet, so no 'close'; the agent is asked one microtask later
+    await new Promise((r) => setTimeout(r, 100));
+    expect(silent.accepted).toBe(0);
+  });
 
   it('closes the connection to an HTTP proxy that never answers CONNECT', async () => {
     const silent = await silentPort();

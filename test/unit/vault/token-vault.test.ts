@@ -1,4 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -62,6 +70,13 @@ describe('token vault', () => {
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(rec);
     vault('keychain', false, counting as typeof enc);
     expect(encrypted).toBe(1);
+    // a file others may read is written again, private
+    if (process.platform !== 'win32') {
+      chmodSync(file, 0o644);
+      vault('keychain', false, counting as typeof enc);
+      expect(encrypted).toBe(2);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+    }
   });
 
   it('weak backend: memory only unless the user accepts weak storage', () => {
