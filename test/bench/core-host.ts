@@ -62,14 +62,16 @@ let delivered = 0;
 let expected: number | null = null;
 let sampleEvery = 0;
 let nextSample = 0;
-const memorySamples: {
+/** One `process.memoryUsage()` sample, taken every `sampleEvery` events delivered. */
+export interface MemorySample {
   events: number;
   rssMb: number;
   heapUsedMb: number;
   heapTotalMb: number;
   arrayBuffersMb: number;
   at: number;
-}[] = [];
+}
+const memorySamples: MemorySample[] = [];
 /** `eventId` as the notifier gives it: the feed id, `<server id>/<event id>` */
 const shown: { eventId: string | null; at: number; title: string }[] = [];
 

@@ -4,6 +4,7 @@
 // the core's memory while a million events stream through.
 import { eventPool, poolStats } from './events';
 import { bundleCoreHost } from './core-host-bundle';
+import type { MemorySample } from './core-host';
 import { BenchChild, median, sleep } from './lib';
 
 export type ClientKind = 'bare' | 'document' | 'engine' | 'coreInMemory' | 'core' | 'core3';
@@ -20,15 +21,6 @@ const KINDS: readonly ClientKind[] = [
 
 /** How many servers the core follows in the 'core3' kind (the others read one). */
 const CORE3_SERVERS = 3;
-
-interface MemorySample {
-  events: number;
-  rssMb: number;
-  heapUsedMb: number;
-  heapTotalMb: number;
-  arrayBuffersMb: number;
-  at: number;
-}
 
 export interface IngestResult {
   count: number;
