@@ -345,6 +345,12 @@ export class ConnectionEngine {
       this.enterAuthFailed('the token contains control characters; paste it again');
       return;
     }
+    // An HTTP header carries Latin-1 at most: a token with, say, a zero-width space pasted
+    // from a web page would fail every upgrade the same way, forever.
+    if (this.authMethod === 'header' && /[^\t\u0020-\u007e\u0080-\u00ff]/.test(this.token)) {
+      this.enterAuthFailed('the token contains characters a header cannot carry; paste it again');
+      return;
+    }
     if (this.attemptsSinceStart++ > 0) this.stats.reconnects++;
 
     this.phase = 'connecting';

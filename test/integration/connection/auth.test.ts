@@ -133,6 +133,21 @@ describe('bad tokens', () => {
     expect(s.upgrades).toBe(0);
   });
 
+  it('a token no header can carry is refused before connecting when it goes in the header', async () => {
+    const s = await server();
+    const pasted = 'abc\u200bdef';
+    const { engine: e } = engine({ url: s.url, token: pasted, authMethod: 'header' });
+    expect(e.getState()).toMatchObject({
+      state: 'auth_failed',
+      reason: 'the token contains characters a header cannot carry; paste it again',
+    });
+    await settle(100);
+    expect(s.upgrades).toBe(0);
+    // in the URL it can go, percent-encoded: the server gets it (and judges it)
+    engine({ url: s.url, token: pasted, authMethod: 'query' });
+    await waitFor(() => s.upgrades === 1, 'an upgrade with the token in the query');
+  });
+
   it('without a token it does not connect and reports auth_failed', async () => {
     const s = await server();
     const { engine: e } = engine({ url: s.url, token: undefined });
