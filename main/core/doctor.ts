@@ -9,7 +9,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP, connect as tcpConnect } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
-import { DIRECT, describeChoice } from './common/network';
+import { DIRECT, describeChoice, socketHost } from './common/network';
 import type { CertificateInfo, ConnectionProblem, ProxyChoice, ProxyRoute } from './common/network';
 import { RouteAgent, isNetworkProblem } from './net/route-agent';
 import type { NetworkOptions, RouteStage } from './net/route-agent';
@@ -331,8 +331,7 @@ function checkTarget(input: ProbeInput, p: Probe): Target | null {
   const secure = url.protocol === 'wss:';
   return {
     url,
-    // a host name holds brackets only around an IPv6 address
-    host: url.hostname.replace(/[[\]]/g, ''),
+    host: socketHost(url),
     port: Number(url.port || (secure ? 443 : 80)),
     secure,
     authMethod,

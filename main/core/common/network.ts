@@ -115,8 +115,7 @@ export function parseProxyUrl(
   const choice: Extract<ProxyChoice, { kind: 'proxy' }> = {
     kind: 'proxy',
     scheme,
-    // a host name holds brackets only around an IPv6 address
-    host: url.hostname.replace(/[[\]]/g, ''),
+    host: socketHost(url),
     port: url.port ? Number(url.port) : DEFAULT_PORTS[scheme],
   };
   if (hasCredentials) {
@@ -144,8 +143,17 @@ export function describeChoice(choice: ProxyChoice): string {
 
 /** "proxy.corp:3128", with brackets around an IPv6 address. */
 export function proxyAddress(choice: Extract<ProxyChoice, { kind: 'proxy' }>): string {
-  const host = choice.host.includes(':') ? `[${choice.host}]` : choice.host;
-  return `${host}:${choice.port}`;
+  return hostPort(choice.host, choice.port);
+}
+
+/** "host:port", with brackets around an IPv6 address: as a URL or a CONNECT line writes it. */
+export function hostPort(host: string, port: number): string {
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/** A URL's host as a socket takes it: a host name holds brackets only around an IPv6 address. */
+export function socketHost(url: URL): string {
+  return url.hostname.replace(/[[\]]/g, '');
 }
 
 // ---- what went wrong on the way ---------------------------------------------------------

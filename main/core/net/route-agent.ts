@@ -1,9 +1,9 @@
 // The one way every connection to a Katya server is made (the app, the preview, `katya tail`,
 // the doctor and "Test connection"): an http.Agent that `ws` uses for the upgrade request.
 // Per connection it asks where to go (direct, or the proxies a PAC file, the environment or the
-// settings name), opens the way there (a TCP connection, an HTTP CONNECT tunnel or a SOCKS
-// connection, both from the proxy-agents libraries), and for wss:// makes the TLS connection
-// itself against the trust store, so that a refused certificate can be named.
+// settings name), opens the way there (a TCP connection, an HTTP CONNECT tunnel by the
+// proxy-agents library, or a SOCKS connection by the socks client), and for wss:// makes the
+// TLS connection itself against the trust store, so that a refused certificate can be named.
 import { lookup } from 'node:dns/promises';
 import { isIP, connect as tcpConnect } from 'node:net';
 import { addAbortSignal } from 'node:stream';
@@ -16,7 +16,7 @@ import { Agent } from 'agent-base';
 import type { AgentConnectOpts } from 'agent-base';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { SocksClient } from 'socks';
-import { DIRECT, describeChoice } from '../common/network';
+import { DIRECT, describeChoice, hostPort, proxyAddress, socketHost } from '../common/network';
 import type {
   CertificateInfo,
   ConnectionProblem,
@@ -98,11 +98,7 @@ interface Way {
   signal: AbortSignal;
 }
 
-/** A TCP connection to the server itself. */
-function direct({ host, port, signal }: Way): Promise<Socket> {
-  return tcpTo(host, port, signal);
-}
-
+/** A TCP connection, closed by `signal` until it is handed on. */
 function tcpTo(host: string, port: number, signal: AbortSignal): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = tcpConnect({ host, port, signal });
@@ -176,7 +172,7 @@ export class RouteAgent extends Agent {
 
   override async connect(req: ClientRequest, options: AgentConnectOpts): Promise<Duplex> {
     const secure = this.#target.protocol === 'wss:';
-    const host = this.#target.hostname.replace(/^\[|\]$/g, '');
+    const host = socketHost(this.#target);
     const port = Number(this.#target.port || (secure ? 443 : 80));
     // A connection given up on (the engine's deadline, a stop, the doctor's step timeout) ends
     // every socket still under way, also those the proxy libraries opened: each is made with
@@ -229,7 +225,9 @@ export class RouteAgent extends Agent {
       try {
         const started = performance.now();
         const socket =
-          choice.kind === 'direct' ? await direct(way) : await this.#tunnel(choice, way);
+          choice.kind === 'direct'
+            ? await tcpTo(way.host, way.port, way.signal)
+            : await this.#tunnel(choice, way);
         if (choice.kind === 'proxy') {
           this.#tell({ stage: 'tunnel', choice, ms: performance.now() - started });
         }
@@ -250,7 +248,7 @@ export class RouteAgent extends Agent {
   async #tunnel(choice: ProxyEntry, way: Way): Promise<Duplex> {
     const { req, options, host, port, trust, signal } = way;
     const proxy = describeChoice(choice);
-    const target = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const target = hostPort(host, port);
     const credentialsSent = choice.credentials !== undefined;
     if (choice.scheme.startsWith('socks')) {
       const destination = await socksDestination(choice, way);
@@ -260,9 +258,7 @@ export class RouteAgent extends Agent {
         throw new NetworkProblemError(socksProblem(err, proxy, target, credentialsSent));
       }
     }
-    const url = new URL(
-      `${choice.scheme}://${choice.host.includes(':') ? `[${choice.host}]` : choice.host}:${choice.port}`,
-    );
+    const url = new URL(`${choice.scheme}://${proxyAddress(choice)}`);
     if (choice.credentials) {
       url.username = encodeURIComponent(choice.credentials.username);
       url.password = encodeURIComponent(choice.credentials.password);
