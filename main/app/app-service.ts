@@ -94,6 +94,8 @@ export interface AppServiceDeps {
   logEcho?: (line: string) => void;
   /** how long a connection must stay up before a gap is shown on its own (default 5 s) */
   gapSettleMs?: number;
+  /** how long a server's history waits at most for its connection before being read (1 s) */
+  historyReadDeadlineMs?: number;
   /** the About view's Electron, Chromium and Node versions (default: Node's only) */
   runtime?: RuntimeVersions;
   /** how this copy was installed and its updater; absent: it does not update itself */
@@ -219,7 +221,7 @@ export class AppService {
         let slot = kept.get(id);
         if (slot) kept.delete(id);
         else {
-          slot = await this.openSlot(id);
+          slot = this.openSlot(id);
           opened.push(slot);
         }
         next.push(slot);
@@ -241,9 +243,9 @@ export class AppService {
     return run;
   }
 
-  private openSlot(id: string): Promise<ServerSlot> {
+  private openSlot(id: string): ServerSlot {
     const deps = this.deps;
-    return ServerSlot.open({
+    return new ServerSlot({
       id,
       dataDir: deps.dataDir,
       clock: this.clock,
@@ -257,10 +259,21 @@ export class AppService {
       // A snooze is a promise to the user: it outlives a restart, and covers every server.
       snoozedUntil: this.snoozes.read(this.clock.now()),
       gapSettleMs: deps.gapSettleMs,
+      historyReadDeadlineMs: deps.historyReadDeadlineMs,
       connection: deps.connection,
       on: {
         events: (slot, batch, frames) => this.received(slot, batch, frames),
         gap: (_slot, gap) => this.pushEntries([gap]),
+        historyLoaded: (slot, held) => {
+          if (held.length)
+            this.deps.emit(
+              'feed:added',
+              held.map((e) => toFeedEntry(slot.id, e)),
+            );
+          // The unread counts on disk are known now.
+          this.unreadChanged();
+          this.serversChanged();
+        },
         subscriptions: (slot, subs) => {
           if (slot === this.slots[0]) this.deps.emit('subscriptions:changed', subs);
           this.serversChanged();
@@ -665,6 +678,15 @@ export class AppService {
   /** The shell built a new window: nothing reaches it until it sends window:ready. */
   windowCreated() {
     this.windowReady = false;
+    this.windowComing();
+  }
+
+  /**
+   * A window is loading and will ask for the feed first thing: read the histories now, while
+   * it loads, rather than when it asks.
+   */
+  windowComing() {
+    void this.historiesRead();
   }
 
   private navigate(n: Navigation) {
@@ -733,6 +755,11 @@ export class AppService {
     return event && slot ? toFeedEvent(slot.id, event) : null;
   }
 
+  /** Every server's history with its file read: what a question about the feed waits for. */
+  private async historiesRead(): Promise<void> {
+    await Promise.all(this.slots.map((slot) => slot.historyReady()));
+  }
+
   /** Mark events read by their feed ids, each in its own server's history. */
   private markRead(keys: readonly string[]) {
     const byServer = new Map<string, string[]>();
@@ -749,18 +776,25 @@ export class AppService {
   readonly handlers: Handlers = {
     invoke: {
       'app:snapshot': () => this.snapshot(),
-      'feed:query': (q) =>
-        queryMergedFeed(
+      'feed:query': async (q) => {
+        await this.historiesRead();
+        return queryMergedFeed(
           this.slots.map((slot) => ({ server: slot.id, history: slot.history })),
           q,
-        ),
-      'feed:get': (id) => this.feedEvent(id),
-      'feed:markRead': (ids) => {
+        );
+      },
+      'feed:get': async (id) => {
+        await this.historiesRead();
+        return this.feedEvent(id);
+      },
+      'feed:markRead': async (ids) => {
+        await this.historiesRead();
         this.markRead(ids);
         this.unreadChanged();
         return { unread: this.unread() };
       },
-      'feed:markAllRead': () => {
+      'feed:markAllRead': async () => {
+        await this.historiesRead();
         for (const slot of this.slots) slot.history.markAllRead();
         this.unreadChanged();
         return { unread: this.unread() };
@@ -776,15 +810,21 @@ export class AppService {
       'notifications:snooze': (choice, which) => ({
         snoozedUntil: this.snooze(choice, which?.server),
       }),
-      'diagnostics:get': () => this.diagnostics(),
-      'diagnostics:copy': () =>
+      // The history's figures count only once its file is read.
+      'diagnostics:get': async () => {
+        await this.historiesRead();
+        return this.diagnostics();
+      },
+      'diagnostics:copy': async () => {
+        await this.historiesRead();
         // The log is already redacted; the rest is redacted again as a belt-and-braces measure.
-        this.log.redact(
+        return this.log.redact(
           diagnosticsText(this.diagnostics(), {
             version: this.deps.version ?? '',
             platform: this.deps.platform ?? process.platform,
           }),
-        ),
+        );
+      },
       'app:about': () => this.about(),
       // The outcome of a check or a download arrives as update:changed; the window does not wait.
       'update:check': () => {

@@ -4,11 +4,11 @@
 // on one folds only that one, and a token never meets the other server.
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import type { Clock } from '../core/clock';
+import type { Clock, TimerHandle } from '../core/clock';
 import type { ConnectionOptions } from '../core/connection/types';
 import type { EventMessage } from '../core/common/protocol';
 import type { ServerSettings, Settings } from '../core/common/settings-schema';
-import type { ConnectionView, FeedGap } from '../core/common/views';
+import type { ConnectionView, FeedGap, HistoryEvent } from '../core/common/views';
 import type { SubscriptionStatus } from '../core/common/connection-types';
 import { networkFor, rulesFor } from '../core/common/servers';
 import { EventHistory } from '../core/history/history';
@@ -47,6 +47,11 @@ export interface SlotEvents {
   gap(slot: ServerSlot, gap: FeedGap): void;
   view(slot: ServerSlot, view: ConnectionView): void;
   subscriptions(slot: ServerSlot, subs: SubscriptionStatus[]): void;
+  /**
+   * The history has read its file; `held` are the events that came before, stored only now
+   * (the feed has not had them yet).
+   */
+  historyLoaded(slot: ServerSlot, held: HistoryEvent[]): void;
   notify(slot: ServerSlot, n: NotificationRequest): void;
   withdraw(slot: ServerSlot, id: string): void;
   /** this server's own snooze started, ended or ran out */
@@ -68,6 +73,8 @@ export interface SlotDeps {
   /** the snooze of every server, at start */
   snoozedUntil: number | null;
   gapSettleMs?: number;
+  /** default HISTORY_READ_DEADLINE_MS */
+  historyReadDeadlineMs?: number;
   connection?: Partial<
     Pick<ConnectionOptions, 'livenessTimeoutMs' | 'backoff' | 'batch' | 'random'>
   >;
@@ -85,6 +92,13 @@ function slotLog(deps: SlotDeps): ScopedLog & { child(scope: string): ScopedLog 
   return { ...own, child: (scope) => deps.log.child(`${prefix} ${scope}`) };
 }
 
+/**
+ * How long a slot waits at most before reading its history. The read waits for the connection
+ * (its subscriptions settled) so that it does not delay it; a server that cannot be reached
+ * must not keep the feed empty, nor a window that asks for it (see historyReady).
+ */
+export const HISTORY_READ_DEADLINE_MS = 1000;
+
 export class ServerSlot {
   readonly id: string;
   readonly dir: string;
@@ -94,20 +108,29 @@ export class ServerSlot {
   readonly network: ReturnType<typeof appNetwork>;
   /** this server's analytics metrics */
   readonly metrics = new MetricsTracker();
+  readonly history: EventHistory;
   readonly #deps: SlotDeps;
   /** this server's own snooze ("Snooze Staging for 1 hour"), beside the app's snooze.json */
   readonly #snoozes: SnoozeStore;
+  readonly #readDeadline: TimerHandle;
+  #historyRead: Promise<void> | null = null;
   #closed = false;
 
-  private constructor(
-    deps: SlotDeps,
-    readonly history: EventHistory,
-  ) {
+  /** Opens nothing slow: the history's file is read later (historyReady). */
+  constructor(deps: SlotDeps) {
     this.#deps = deps;
     this.id = deps.id;
     this.dir = slotDir(deps.dataDir, deps.id);
     const log = slotLog(deps);
     const settings = deps.settings;
+    const s = settings();
+    this.history = EventHistory.unloaded({
+      dir: path.join(this.dir, 'history'),
+      clock: deps.clock,
+      maxEvents: s.history.maxEvents,
+      maxAgeDays: s.history.maxAgeDays,
+      log: log.child('history'),
+    });
     this.#snoozes = fileSnoozeStore(path.join(this.dir, 'server-snooze.json'), log.child('snooze'));
     this.vault = new TokenVault({
       file: path.join(this.dir, 'token.bin'),
@@ -161,22 +184,36 @@ export class ServerSlot {
         // Whether to notify is decided per event as it arrives, not after the batch window.
         event: (event) => this.notifier.offer([event]),
         gap: (gap) => on.gap(this, toFeedEntry(this.id, this.history.addGap(gap)) as FeedGap),
-        subscriptions: (subs) => on.subscriptions(this, subs),
+        subscriptions: (subs) => {
+          on.subscriptions(this, subs);
+          if (subs.length && subs.every((sub) => sub.status !== 'pending')) {
+            void this.historyReady();
+          }
+        },
         view: (v) => on.view(this, v),
       },
     });
+    this.#readDeadline = deps.clock.setTimeout(
+      () => void this.historyReady(),
+      deps.historyReadDeadlineMs ?? HISTORY_READ_DEADLINE_MS,
+    );
   }
 
-  static async open(deps: SlotDeps): Promise<ServerSlot> {
-    const s = deps.settings();
-    const history = await EventHistory.open({
-      dir: path.join(slotDir(deps.dataDir, deps.id), 'history'),
-      clock: deps.clock,
-      maxEvents: s.history.maxEvents,
-      maxAgeDays: s.history.maxAgeDays,
-      log: slotLog(deps).child('history'),
-    });
-    return new ServerSlot(deps, history);
+  /**
+   * The history with its file read: started by the connection's subscriptions settling, by
+   * HISTORY_READ_DEADLINE_MS, or by the first caller that needs the history whole (a query
+   * from the window); every caller gets the same promise. Never rejects.
+   */
+  historyReady(): Promise<void> {
+    this.#historyRead ??= this.history.load().then(
+      (held) => {
+        this.#deps.clock.clearTimeout(this.#readDeadline);
+        if (!this.#closed) this.#deps.on.historyLoaded(this, held);
+      },
+      // Stryker disable next-line all: load() never rejects; this only keeps a bug from being unhandled
+      (err: Error) => this.#deps.log.error(`history: ${err.message}`),
+    );
+    return this.#historyRead;
   }
 
   /** This server's settings now; null for the demo (or a server just removed). */
@@ -200,6 +237,7 @@ export class ServerSlot {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#deps.clock.clearTimeout(this.#readDeadline);
     // The link first: a gap it still holds goes into the history before that closes.
     await this.link.stop();
     this.notifier.dispose();

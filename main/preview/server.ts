@@ -245,6 +245,7 @@ export async function startPreview(opts: PreviewOptions): Promise<Preview> {
     let file: string;
     try {
       if (url.pathname === '/' || url.pathname === '/index.html') {
+        app.windowComing();
         file = 'index.html';
         body = await indexHtml();
       } else if (url.pathname === '/bridge.js') {

@@ -25,7 +25,7 @@ import type { NotificationRules, ServerSettings } from '../../main/core/common/s
 import type { FeedEntry, ServerView } from '../../main/core/common/views';
 import { splitFeedKey } from '../../main/core/history/merged-feed';
 import { fakeEncryptor } from '../fakes/encryptor';
-import { epochNow, failToParent, tellParent, tempDir, until } from './lib';
+import { epochNow, failToParent, tellParent, tempDir } from './lib';
 import { favourSmallHeap } from '../../main/core/heap-tuning';
 
 // As main/start.ts sets it for the app (BENCH_NO_SMALL_HEAP=1 to compare without).
@@ -126,7 +126,7 @@ async function start(m: StartMessage) {
     },
     emit: (channel, payload) => {
       if (channel === 'feed:added') onFeedAdded(payload as FeedEntry[]);
-      else if (channel === 'servers:changed') lastServers = payload as ServerView[];
+      else if (channel === 'servers:changed') serversChanged(payload as ServerView[]);
     },
     startDemo: null,
     probe: probeServer,
@@ -144,7 +144,7 @@ async function start(m: StartMessage) {
     if (!r.ok) throw new Error(`notification rules refused: ${JSON.stringify(r)}`);
   }
   if (m.configured) {
-    await until('every server connected, subscriptions active', connectedAndActive, 30_000, 2);
+    await connected(30_000);
     const servers = svc.snapshot().settings.servers;
     tellParent({
       type: 'ready',
@@ -161,11 +161,40 @@ async function start(m: StartMessage) {
   const r = await invoke['settings:update']({ servers });
   if (!r.ok) throw new Error(`server URLs refused: ${JSON.stringify(r)}`);
   for (const server of servers) await invoke['token:set']({ token: m.token, server: server.id });
-  await until('every server connected, subscriptions active', connectedAndActive, 30_000, 2);
+  await connected(30_000);
   tellParent({
     type: 'ready',
     dataDir,
     servers: servers.map((s) => ({ id: s.id, url: s.url })),
+  });
+}
+
+const connectedWaiters = new Set<() => void>();
+
+function serversChanged(servers: ServerView[]) {
+  lastServers = servers;
+  if (!connectedAndActive()) return;
+  for (const resolve of connectedWaiters) resolve();
+  connectedWaiters.clear();
+}
+
+/**
+ * Resolves when a `servers:changed` says every server is connected with its subscriptions
+ * active: at that moment, not at the next poll, which could come after work the app does
+ * next (reading the history) and charge it to the connection.
+ */
+function connected(timeoutMs: number): Promise<void> {
+  if (connectedAndActive()) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      connectedWaiters.delete(done);
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for every server connected`));
+    }, timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    connectedWaiters.add(done);
   });
 }
 
@@ -238,7 +267,7 @@ process.on('message', (m: { type: string; [k: string]: unknown }) => {
       tellParent({ type: 'mem', ...resources(m.gc === true) });
       return;
     case 'connected':
-      until('connected, subscriptions active', connectedAndActive, 60_000, 2).then(
+      connected(60_000).then(
         () => tellParent({ type: 'connected', at: epochNow() }),
         failToParent,
       );

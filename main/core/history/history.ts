@@ -39,20 +39,35 @@ export interface HistoryOptions {
 export interface HistoryInfo {
   events: number;
   gaps: number;
+  /** false until the file has been read (see EventHistory.unloaded) */
+  loaded: boolean;
   fileBytes: number;
   damagedRecordsSkipped: number;
   /** the last write problem, or null; the history keeps working in memory meanwhile */
   lastError: string | null;
 }
 
+/** A call made before the file was read, applied once it has been; returns what it stored. */
+type HeldCall = () => HistoryEvent[];
+
 export class EventHistory {
   readonly #clock: Clock;
   readonly #index: FeedIndex;
-  #records!: RecordLog;
+  readonly #opts: HistoryOptions;
+  #records: RecordLog | null = null;
+  /** null once the file has been read */
+  #held: HeldCall[] | null = [];
+  #loading: Promise<HistoryEvent[]> | null = null;
+  #closed = false;
 
-  private constructor(clock: Clock, index: FeedIndex) {
-    this.#clock = clock;
-    this.#index = index;
+  private constructor(opts: HistoryOptions) {
+    this.#opts = opts;
+    this.#clock = opts.clock ?? systemClock;
+    this.#index = new FeedIndex(
+      this.#clock,
+      clampInt(opts.maxEvents, 1, 1_000_000, 5000),
+      clampInt(opts.maxAgeDays, 1, 3650, 30),
+    );
   }
 
   /**
@@ -61,16 +76,47 @@ export class EventHistory {
    * works in memory and says why in info().lastError.
    */
   static async open(opts: HistoryOptions): Promise<EventHistory> {
-    const clock = opts.clock ?? systemClock;
-    const index = new FeedIndex(
-      clock,
-      clampInt(opts.maxEvents, 1, 1_000_000, 5000),
-      clampInt(opts.maxAgeDays, 1, 3650, 30),
-    );
-    const h = new EventHistory(clock, index);
-    h.#records = await RecordLog.open({
+    const h = new EventHistory(opts);
+    await h.load();
+    return h;
+  }
+
+  /**
+   * A history that has not read its file yet, so that reading it need not delay what matters
+   * more at start (connecting). Until load() has finished, it answers from what it holds (no
+   * events), and what it is given (events, gaps, read marks) is held and applied, in order,
+   * after the records on disk: sequence numbers and de-duplication work as if it had been
+   * loaded first. Closing it reads the file first when something is held, so nothing is lost.
+   */
+  static unloaded(opts: HistoryOptions): EventHistory {
+    return new EventHistory(opts);
+  }
+
+  get loaded(): boolean {
+    return this.#held === null;
+  }
+
+  /**
+   * Read the file (once; later calls get the same promise). Resolves with the events given
+   * before it was read that were stored then: the ones append() answered with nothing. Never
+   * rejects. A history closed before anything started the read never reads its file.
+   */
+  load(): Promise<HistoryEvent[]> {
+    if (this.#closed && !this.#loading) return Promise.resolve([]);
+    return this.#read();
+  }
+
+  #read(): Promise<HistoryEvent[]> {
+    this.#loading ??= this.#readFile();
+    return this.#loading;
+  }
+
+  async #readFile(): Promise<HistoryEvent[]> {
+    const opts = this.#opts;
+    const index = this.#index;
+    this.#records = await RecordLog.open({
       dir: opts.dir,
-      clock,
+      clock: this.#clock,
       flushMs: clampInt(opts.flushIntervalMs, 10, 1000, 500),
       compactionSlack: clampInt(opts.compactionSlack, 0, 1_000_000, 1000),
       log: opts.log ?? SILENT_LOG,
@@ -79,10 +125,14 @@ export class EventHistory {
         size: () => index.counts().entries,
         remove: (e) => index.remove(e),
       },
-      replay: (rec) => h.#replay(rec),
+      replay: (rec) => this.#replay(rec),
       replayed: () => index.pruneEverywhere(),
     });
-    return h;
+    const held = this.#held!;
+    this.#held = null;
+    const stored: HistoryEvent[] = [];
+    for (const call of held) for (const e of call()) stored.push(e);
+    return stored;
   }
 
   // ---- writing ----------------------------------------------------------------------------
@@ -100,15 +150,30 @@ export class EventHistory {
     receivedAt?: number,
     frames?: readonly Uint8Array[],
   ): HistoryEvent[] {
-    if (this.#records.closed || !Array.isArray(events)) return [];
+    if (this.#closed || !Array.isArray(events)) return [];
     const at =
       // Stryker disable next-line ConditionalExpression: for the types only; Number.isFinite refuses anything but a number
       typeof receivedAt === 'number' && Number.isFinite(receivedAt)
         ? receivedAt
         : this.#clock.now();
-    const stored: HistoryEvent[] = [];
     const withFrames = Array.isArray(frames) && frames.length === events.length;
-    const persisting = this.#records.persisting;
+    if (this.#held) {
+      const held = events.slice();
+      const heldFrames = withFrames ? frames.slice() : undefined;
+      this.#held.push(() => this.#store(held, at, heldFrames));
+      return [];
+    }
+    return this.#store(events, at, withFrames ? frames : undefined);
+  }
+
+  #store(
+    events: readonly EventMessage[],
+    at: number,
+    frames: readonly Uint8Array[] | undefined,
+  ): HistoryEvent[] {
+    const records = this.#records!;
+    const stored: HistoryEvent[] = [];
+    const persisting = records.persisting;
     // Stryker disable next-line EqualityOperator: one past the end is undefined, which toFeedEvent refuses
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
@@ -120,11 +185,11 @@ export class EventHistory {
       const entry: Entry = { seq: this.#index.takeSeq(), feed };
       // Stryker disable next-line ConditionalExpression: a log that is not persisting ignores writes; this saves the encoding
       if (persisting) {
-        const frame = withFrames ? frames[i] : undefined;
+        const frame = frames?.[i];
         if (frame instanceof Uint8Array && !frame.includes(NEWLINE) && isUtf8(frame)) {
-          this.#records.writeFrame(entry.seq, at, frame);
+          records.writeFrame(entry.seq, at, frame);
         } else {
-          this.#records.write(toRecord(entry));
+          records.write(toRecord(entry));
         }
       }
       this.#index.add(entry);
@@ -136,52 +201,99 @@ export class EventHistory {
     return stored;
   }
 
-  /** Record a disconnected period (from the connection engine's 'gap' event). */
+  /**
+   * Record a disconnected period (from the connection engine's 'gap' event). Before the file
+   * is read the gap is held, and the marker returned is the one it will have.
+   */
   addGap(gap: Gap): HistoryGap {
     const start = Number(gap?.start);
     const end = Number(gap?.end);
     const s = Number.isFinite(start) ? start : this.#clock.now();
     // Stryker disable next-line EqualityOperator: end === s gives s either way
     const e = Number.isFinite(end) && end >= s ? end : s;
-    const id = `gap:${s}-${e}`;
-    const existing = this.#index.gap(id);
+    const feed: HistoryGap = { kind: 'gap', id: `gap:${s}-${e}`, start: s, end: e };
+    if (this.#closed) return feed;
+    if (this.#held) {
+      this.#held.push(() => {
+        this.#storeGap(feed);
+        return [];
+      });
+      return { ...feed };
+    }
+    return this.#storeGap(feed);
+  }
+
+  #storeGap(feed: HistoryGap): HistoryGap {
+    const existing = this.#index.gap(feed.id);
     if (existing) return existing;
-    const feed: HistoryGap = { kind: 'gap', id, start: s, end: e };
-    if (this.#records.closed) return feed;
     const seq = this.#index.takeSeq();
     this.#index.add({ seq, feed });
-    this.#records.write({ k: 'g', seq, id, start: s, end: e });
+    this.#records!.write({ k: 'g', seq, id: feed.id, start: feed.start, end: feed.end });
     this.#index.prune();
     return { ...feed };
   }
 
-  /** Mark events read; returns the unread count after. */
+  /** Mark events read; returns the unread count after (0 while the file is unread). */
   markRead(ids: readonly string[]): number {
     if (!Array.isArray(ids)) return this.#index.unreadCount();
-    const changed = this.#index.markRead(ids);
-    if (changed.length) this.#records.write({ k: 'r', ids: changed });
+    if (this.#held) {
+      const held = ids.slice();
+      this.#held.push(() => {
+        this.#markRead(held);
+        return [];
+      });
+      return 0;
+    }
+    this.#markRead(ids);
     return this.#index.unreadCount();
   }
 
+  #markRead(ids: readonly string[]): void {
+    const changed = this.#index.markRead(ids);
+    if (changed.length) this.#records!.write({ k: 'r', ids: changed });
+  }
+
   markAllRead(): number {
-    if (this.#index.unreadCount() === 0) return 0;
-    this.#index.markReadUpTo();
-    this.#records.write({ k: 'a', seq: this.#index.lastSeq() });
+    if (this.#held) {
+      this.#held.push(() => {
+        this.#markAllRead();
+        return [];
+      });
+      return 0;
+    }
+    this.#markAllRead();
     return 0;
+  }
+
+  #markAllRead(): void {
+    if (this.#index.unreadCount() === 0) return;
+    this.#index.markReadUpTo();
+    this.#records!.write({ k: 'a', seq: this.#index.lastSeq() });
   }
 
   setLimits(maxEvents: number, maxAgeDays: number): void {
     this.#index.setLimits(maxEvents, maxAgeDays);
   }
 
-  /** Write what is pending now (and compact when due). Never rejects. */
-  flush(): Promise<void> {
-    return this.#records.flush();
+  /**
+   * Write what is pending now (and compact when due). Before the file is read, something held
+   * makes it read the file first. Never rejects.
+   */
+  async flush(): Promise<void> {
+    if (this.#held && this.#held.length === 0 && !this.#loading) return;
+    await this.#read();
+    await this.#records!.flush();
   }
 
-  /** Flush and close the file. Later appends are ignored. */
-  close(): Promise<void> {
-    return this.#records.close();
+  /**
+   * Flush and close the file. Later appends are ignored. Something held is not lost: the file
+   * is read first, and the held calls written.
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#held && this.#held.length === 0 && !this.#loading) return;
+    await this.#read();
+    await this.#records!.close();
   }
 
   // ---- reading ----------------------------------------------------------------------------
@@ -209,7 +321,12 @@ export class EventHistory {
 
   info(): HistoryInfo {
     const { events, gaps } = this.#index.counts();
-    return { events, gaps, ...this.#records.info() };
+    const file = this.#records?.info() ?? {
+      fileBytes: 0,
+      damagedRecordsSkipped: 0,
+      lastError: null,
+    };
+    return { events, gaps, loaded: this.loaded, ...file };
   }
 
   // ---- reading back -----------------------------------------------------------------------

@@ -355,3 +355,114 @@ describe('history: closing', () => {
     expect((await history()).info().events).toBe(1);
   });
 });
+
+describe('history: before its file is read', () => {
+  function unloaded(sub = '') {
+    const h = EventHistory.unloaded({ dir: join(dir, sub), clock });
+    open.push(h);
+    return h;
+  }
+
+  it('holds events, gaps and read marks, then applies them after the records on disk, once', async () => {
+    const before = await history();
+    before.append([ev(undefined, {}, 'a'), ev(undefined, {}, 'b')]);
+    await before.close();
+
+    const h = unloaded();
+    expect(h.loaded).toBe(false);
+    clock.advance(1000);
+    const at = clock.now();
+    expect(h.append([ev(undefined, {}, 'a'), ev(undefined, {}, 'c')], at)).toEqual([]);
+    const gap = h.addGap({ start: at + 10, end: at + 20 });
+    expect(gap).toEqual({
+      kind: 'gap',
+      id: `gap:${at + 10}-${at + 20}`,
+      start: at + 10,
+      end: at + 20,
+    });
+    expect(h.markRead(['a'])).toBe(0);
+    // Nothing is answered from the held calls: the window waits for load().
+    expect(h.query().entries).toEqual([]);
+    expect(h.unreadCount()).toBe(0);
+    expect(h.info()).toMatchObject({ events: 0, loaded: false, fileBytes: 0 });
+
+    const held = await h.load();
+    // `a` was on disk already: only `c` is new, stamped with the time it arrived.
+    expect(held.map((e) => [e.id, e.receivedAt])).toEqual([['c', at]]);
+    expect(h.loaded).toBe(true);
+    expect(await h.load()).toBe(held);
+    const order = ['gap:' + (at + 10) + '-' + (at + 20), 'c', 'b', 'a'];
+    expect(h.query().entries.map((e) => e.id)).toEqual(order);
+    expect(h.get('a')!.read).toBe(true);
+    expect(h.unreadCount()).toBe(2);
+    expect(h.info()).toMatchObject({ events: 3, gaps: 1, loaded: true });
+    await h.close();
+
+    const after = await history();
+    expect(after.query().entries.map((e) => e.id)).toEqual(order);
+    expect(after.unreadCount()).toBe(2);
+  });
+
+  it('gives held events sequence numbers after the ones on disk', async () => {
+    const before = await history();
+    before.append([ev(undefined, {}, 'a')]);
+    await before.close();
+    const h = unloaded();
+    h.append([ev(undefined, {}, 'b')]);
+    h.markAllRead();
+    await h.load();
+    // Mark-all-read was held after `b`: it covers `b` and what was on disk.
+    expect(h.unreadCount()).toBe(0);
+    h.append([ev(undefined, {}, 'c')]);
+    expect(h.query({ unreadOnly: true }).entries.map((e) => e.id)).toEqual(['c']);
+    await h.close();
+    const after = await history();
+    expect(after.query().entries.map((e) => e.id)).toEqual(['c', 'b', 'a']);
+    expect(after.unreadCount()).toBe(1);
+  });
+
+  it('a close with something held reads the file first and writes it', async () => {
+    const h = unloaded('sub');
+    h.append([ev(undefined, {}, 'a')]);
+    await h.close();
+    expect(h.loaded).toBe(true);
+    expect(h.append([ev(undefined, {}, 'b')])).toEqual([]);
+    const after = await EventHistory.open({ dir: join(dir, 'sub'), clock });
+    open.push(after);
+    expect(after.query().entries.map((e) => e.id)).toEqual(['a']);
+  });
+
+  it('a close with nothing held never touches the folder, and a later load reads nothing', async () => {
+    const h = unloaded('never');
+    await h.close();
+    expect(h.append([ev(undefined, {}, 'a')])).toEqual([]);
+    expect(h.addGap({ start: 1, end: 2 }).id).toBe('gap:1-2');
+    expect(await h.load()).toEqual([]);
+    await h.flush();
+    expect(existsSync(join(dir, 'never'))).toBe(false);
+    expect(h.info()).toMatchObject({ events: 0, gaps: 0 });
+  });
+
+  it('flush reads the file when something is held, and only then', async () => {
+    const h = unloaded('flushed');
+    await h.flush();
+    expect(h.loaded).toBe(false);
+    expect(existsSync(join(dir, 'flushed'))).toBe(false);
+    h.append([ev(undefined, {}, 'a')]);
+    await h.flush();
+    expect(h.loaded).toBe(true);
+    expect(readFileSync(join(dir, 'flushed', HISTORY_FILE), 'utf8')).toContain('"a"');
+  });
+
+  it('takes copies of what it holds: the caller may reuse its arrays', async () => {
+    const h = unloaded();
+    const batch = [ev(undefined, {}, 'a')];
+    const ids = ['a'];
+    h.append(batch);
+    h.markRead(ids);
+    batch.length = 0;
+    ids.length = 0;
+    await h.load();
+    expect(h.get('a')!.read).toBe(true);
+  });
+});
