@@ -347,7 +347,7 @@ export class AppService {
 
   // ---- events ----------------------------------------------------------------------------
 
-  private received(slot: ServerSlot, batch: EventMessage[], frames: readonly Uint8Array[]) {
+  private received(slot: ServerSlot, batch: EventMessage[], frames: readonly string[]) {
     const now = this.clock.now();
     const entries = slot.history.append(batch, now, frames);
     if (slot.metrics.add(batch, now)) this.metricsChanged();

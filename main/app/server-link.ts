@@ -32,7 +32,7 @@ export interface DemoServer {
 export interface ServerLinkEvents {
   state(state: ConnectionState): void;
   /** events as received, in batches; a gap before them has been reported first */
-  events(batch: EventMessage[], frames: readonly Uint8Array[]): void;
+  events(batch: EventMessage[], frames: readonly string[]): void;
   /** each event the moment it is accepted, ahead of its batch (see ConnectionEvents.event) */
   event(event: EventMessage): void;
   /** a disconnected period, once it has settled (see gapSettleMs) */

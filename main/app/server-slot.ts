@@ -43,7 +43,7 @@ export function slotDir(dataDir: string, id: string): string {
 }
 
 export interface SlotEvents {
-  events(slot: ServerSlot, batch: EventMessage[], frames: readonly Uint8Array[]): void;
+  events(slot: ServerSlot, batch: EventMessage[], frames: readonly string[]): void;
   gap(slot: ServerSlot, gap: FeedGap): void;
   view(slot: ServerSlot, view: ConnectionView): void;
   subscriptions(slot: ServerSlot, subs: SubscriptionStatus[]): void;

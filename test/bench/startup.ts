@@ -57,7 +57,7 @@ export async function seedHistory(count = 5000, days = 30): Promise<string> {
     const id = `seed_${i}`;
     const frame = `{"type":"event","id":"${id}","timestamp":"${new Date(at).toISOString()}","event":"${p.event}","channel":"${p.channel}","data":${p.dataJson}}`;
     const event = JSON.parse(frame);
-    history.append([event], at, [Buffer.from(frame)]);
+    history.append([event], at, [frame]);
   }
   await history.close();
   return dir;

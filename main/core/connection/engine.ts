@@ -163,7 +163,7 @@ export class ConnectionEngine {
   private readonly dedupe: IdWindow;
   private readonly batcher: Batcher<EventMessage>;
   /** the frame of each event in the batcher, in the same order (see ConnectionEvents) */
-  private batchFrames: Buffer[] = [];
+  private batchFrames: string[] = [];
   private readonly ledger: SubscriptionLedger;
 
   constructor(options: ConnectionOptions) {
@@ -444,11 +444,11 @@ export class ConnectionEngine {
       this.dropInvalid('binary frame (the protocol is JSON text)');
       return;
     }
-    let bytes: Buffer;
+    let text: string;
     let parsed: ReturnType<typeof parseServerMessage>;
     try {
-      bytes = frameBytes(data);
-      parsed = parseServerMessage(bytes.toString('utf8'));
+      text = frameBytes(data).toString('utf8');
+      parsed = parseServerMessage(text);
     } catch (err) {
       this.dropInvalid(this.describe(err));
       return;
@@ -458,7 +458,7 @@ export class ConnectionEngine {
       return;
     }
     try {
-      this.handleMessage(ws, parsed.message, bytes);
+      this.handleMessage(ws, parsed.message, text);
     } catch (err) {
       // Our own bug on odd input must cost one message, never the connection or the process.
       this.stats.onError();
@@ -466,7 +466,7 @@ export class ConnectionEngine {
     }
   }
 
-  private handleMessage(ws: WebSocket, msg: ServerMessage, frame: Buffer): void {
+  private handleMessage(ws: WebSocket, msg: ServerMessage, frame: string): void {
     switch (msg.type) {
       case 'ping':
         // Answered before anything else, so a flood of events never delays a pong.
@@ -501,7 +501,7 @@ export class ConnectionEngine {
     if (ws === this.socket) this.lastInboundAt = this.clock.monotonic();
   }
 
-  private onEvent(msg: EventMessage, frame: Buffer): void {
+  private onEvent(msg: EventMessage, frame: string): void {
     if (!isEventType(msg.event)) {
       this.dropInvalid(`unknown event type "${msg.event.slice(0, 64)}"`);
       return;

@@ -59,13 +59,14 @@ export interface ConnectionOptions {
 export interface ConnectionEvents {
   state: (s: ConnectionState) => void;
   /**
-   * Events after de-duplication, in arrival order, in batches; `frames[i]` holds the bytes
-   * (UTF-8 JSON, checked by ws) of the frame `batch[i]` arrived in, so a consumer that stores
-   * events (the history) can keep the frame as received instead of encoding the event again.
-   * They are views of the received bytes: never write to them, copy what you keep beyond the
-   * call.
+   * Events after de-duplication, in arrival order, in batches; `frames[i]` holds the text of
+   * the frame `batch[i]` arrived in (its UTF-8 was checked by ws, so it is that frame's bytes
+   * decoded without loss), so a consumer that stores events (the history) can keep the frame
+   * as received instead of encoding the event again. Text rather than the received bytes: a
+   * byte view would keep the socket's whole 64 KiB read buffer alive through the batch window,
+   * and under a flood those buffers fill the C allocator's heap, which does not shrink again.
    */
-  events: (batch: EventMessage[], frames: readonly Uint8Array[]) => void;
+  events: (batch: EventMessage[], frames: readonly string[]) => void;
   /**
    * The same events one by one, the moment each is accepted (before it waits for its batch):
    * for decisions that must not wait up to a batch window, such as whether to notify. Every

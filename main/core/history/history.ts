@@ -2,7 +2,6 @@
 // feed-index.ts holds the live entries in memory and answers every query; record-log.ts keeps
 // them in a crash-safe file. This class turns the app's calls into an entry for the one and a
 // record for the other, and turns records read back at start into entries.
-import { isUtf8 } from 'node:buffer';
 import { systemClock } from '../clock';
 import type { Clock } from '../clock';
 import type { Gap } from '../connection/types';
@@ -18,8 +17,6 @@ import type { ScopedLog } from '../log/scoped';
 import { RecordLog, toRecord } from './record-log';
 
 export { DAMAGED_COPY, HISTORY_FILE } from './record-log';
-
-const NEWLINE = 0x0a;
 
 export interface HistoryOptions {
   dir: string;
@@ -139,16 +136,17 @@ export class EventHistory {
 
   /**
    * Store new events (unknown types and ids already stored are skipped); returns what was
-   * stored. `frames[i]`, when given, holds the bytes of the frame `events[i]` arrived in (see
-   * ConnectionEvents.events): they are stored as they are, which costs a fraction of encoding
-   * the event again. A frame spread over several lines (a server that pretty-prints) cannot be
-   * one record line, and bytes that are not UTF-8 would not read back (the engine's frames
-   * always are: ws checks them), so those events are encoded after all.
+   * stored. `frames[i]`, when given, holds the text of the frame `events[i]` arrived in (see
+   * ConnectionEvents.events): it is stored as it is, which costs a fraction of encoding the
+   * event again. A frame spread over several lines (a server that pretty-prints) cannot be one
+   * record line, and text with a lone surrogate would not be written as it is (the engine's
+   * frames never have one: they were decoded from checked UTF-8), so those events are encoded
+   * after all.
    */
   append(
     events: readonly EventMessage[],
     receivedAt?: number,
-    frames?: readonly Uint8Array[],
+    frames?: readonly string[],
   ): HistoryEvent[] {
     if (this.#closed || !Array.isArray(events)) return [];
     const at =
@@ -169,7 +167,7 @@ export class EventHistory {
   #store(
     events: readonly EventMessage[],
     at: number,
-    frames: readonly Uint8Array[] | undefined,
+    frames: readonly string[] | undefined,
   ): HistoryEvent[] {
     const records = this.#records!;
     const stored: HistoryEvent[] = [];
@@ -186,7 +184,7 @@ export class EventHistory {
       // Stryker disable next-line ConditionalExpression: a log that is not persisting ignores writes; this saves the encoding
       if (persisting) {
         const frame = frames?.[i];
-        if (frame instanceof Uint8Array && !frame.includes(NEWLINE) && isUtf8(frame)) {
+        if (typeof frame === 'string' && !frame.includes('\n') && frame.isWellFormed()) {
           records.writeFrame(entry.seq, at, frame);
         } else {
           records.write(toRecord(entry));

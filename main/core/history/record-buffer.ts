@@ -32,18 +32,19 @@ export class RecordBuffer {
   }
 
   /**
-   * Append the `f` record of an event received at `receivedAt` in `frame` (the frame's UTF-8
-   * bytes, which parsed as JSON): the bytes go in as they are, never decoded and encoded again.
+   * Append the `f` record of an event received at `receivedAt` in `frame` (the frame's text,
+   * which parsed as JSON and has no lone surrogate): it goes in as it is, never parsed and
+   * encoded again.
    */
-  appendFrame(seq: number, receivedAt: number, frame: Uint8Array): void {
+  appendFrame(seq: number, receivedAt: number, frame: string): void {
     // Numbers only: ASCII, one byte a character.
     const head = frameRecordHead(seq, receivedAt);
-    const chunk = this.#room(head.length + frame.length + 11);
+    const chunk = this.#room(head.length + frame.length * 3 + 11);
     const start = this.#used;
     // Stryker disable next-line StringLiteral: the head is ASCII, the same bytes in UTF-8
     let end = start + 9 + chunk.write(head, start + 9, 'latin1');
-    chunk.set(frame, end);
-    end += frame.length;
+    // Stryker disable next-line StringLiteral: UTF-8 is write's default as well
+    end += chunk.write(frame, end, 'utf8');
     chunk[end++] = 0x7d; // }
     this.#seal(chunk, start, end);
   }

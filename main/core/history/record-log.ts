@@ -101,8 +101,8 @@ export class RecordLog {
     this.#armFlush();
   }
 
-  /** Queue an event as the frame it arrived in (an `f` record; the caller checked the bytes). */
-  writeFrame(seq: number, at: number, frame: Uint8Array): void {
+  /** Queue an event as the frame it arrived in (an `f` record; the caller checked the text). */
+  writeFrame(seq: number, at: number, frame: string): void {
     // Stryker disable next-line ConditionalExpression,LogicalOperator: append() calls this only while persisting; the guard keeps the promise of write()
     if (!this.#persist || this.#closed) return;
     this.#pending.appendFrame(seq, at, frame);

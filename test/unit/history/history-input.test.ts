@@ -137,7 +137,7 @@ describe('EventHistory: what it takes from its file', () => {
   });
   const fRec = (seq: number, m: unknown) => {
     const buf = new RecordBuffer();
-    buf.appendFrame(seq, clock.now(), Buffer.from(JSON.stringify(m)));
+    buf.appendFrame(seq, clock.now(), JSON.stringify(m));
     return Buffer.concat(buf.take().parts).toString();
   };
 

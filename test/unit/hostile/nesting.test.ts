@@ -120,7 +120,7 @@ describe('the history and an event it cannot encode', () => {
     // event, with the frame it came in, must cost that event only. Retention has left more
     // records on disk than events in memory, so this flush compacts, which re-encodes.
     const levels = 100_000;
-    h.append([ev('deep', nested(levels))], clock.now(), [Buffer.from(deepFrame('deep', levels))]);
+    h.append([ev('deep', nested(levels))], clock.now(), [deepFrame('deep', levels)]);
     await h.flush();
     expect(logs.join('\n')).toContain('deep could not be encoded; dropped');
     h.append([ev('after', { content: 'later' })]);

@@ -70,7 +70,7 @@ export function engine(
     rec.batches.push(batch.length);
     rec.events.push(...batch);
     rec.frameCounts.push(frames.length);
-    rec.frames.push(...frames.map((f) => Buffer.from(f).toString('utf8')));
+    rec.frames.push(...frames);
   });
   e.on('gap', (g) => rec.gaps.push(g));
   e.on('protocolError', (err) => rec.errors.push(err));
