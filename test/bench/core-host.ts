@@ -14,7 +14,7 @@
 //                                    its subscriptions active
 //   {type:'stop'}                 -> stops the service and exits
 // "Came out" means: delivered in a 'feed:added' batch, the core's batched output to the window.
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppService } from '../../main/app/app-service';
 import type { AppServiceDeps } from '../../main/app/app-service';
@@ -243,7 +243,36 @@ function resources(collect: boolean) {
     handles: active.length,
     timers: active.filter((r) => r === 'Timeout').length,
     fds,
+    ...(process.env.BENCH_SMAPS ? { smaps: residentByMapping() } : {}),
   };
+}
+
+/**
+ * For investigations (BENCH_SMAPS=1): resident MB by kind of mapping, from /proc/self/smaps:
+ * glibc's main arena ([heap]), anonymous mappings (V8's pages, large mallocs, other arenas),
+ * files (the binary, libraries).
+ */
+function residentByMapping(): Record<string, number> {
+  const out: Record<string, number> = {};
+  let kind = '';
+  let text = '';
+  try {
+    text = readFileSync('/proc/self/smaps', 'utf8');
+  } catch {
+    return out;
+  }
+  for (const line of text.split('\n')) {
+    const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (head) {
+      const name = head[1]!;
+      kind = name === '' ? 'anon' : name.startsWith('[') ? name : 'file';
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) out[kind] = (out[kind] ?? 0) + Number(rss[1]) / 1024;
+  }
+  for (const k of Object.keys(out)) out[k] = Math.round(out[k]! * 10) / 10;
+  return out;
 }
 
 process.on('message', (m: { type: string; [k: string]: unknown }) => {
@@ -267,10 +296,7 @@ process.on('message', (m: { type: string; [k: string]: unknown }) => {
       tellParent({ type: 'mem', ...resources(m.gc === true) });
       return;
     case 'connected':
-      connected(60_000).then(
-        () => tellParent({ type: 'connected', at: epochNow() }),
-        failToParent,
-      );
+      connected(60_000).then(() => tellParent({ type: 'connected', at: epochNow() }), failToParent);
       return;
     case 'stop':
       void (svc?.stop() ?? Promise.resolve()).finally(() => process.exit(0));

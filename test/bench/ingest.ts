@@ -222,6 +222,10 @@ export async function runMemory(opts: {
       await sleep(opts.afterS * 1000);
       core.send({ type: 'mem' });
       const after = await core.next<{ type: 'mem'; rssMb: number }>('mem');
+      if (process.env.BENCH_SMAPS)
+        opts.log(
+          `memory: resident by mapping, before ${JSON.stringify((before as { smaps?: unknown }).smaps)}, after ${JSON.stringify((after as { smaps?: unknown }).smaps)}`,
+        );
       return {
         count: opts.count,
         seconds: (done.at - started.at) / 1000,

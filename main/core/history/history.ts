@@ -39,6 +39,8 @@ export interface HistoryInfo {
   /** false until the file has been read (see EventHistory.unloaded) */
   loaded: boolean;
   fileBytes: number;
+  /** records waiting for the next write */
+  queuedRecords: number;
   damagedRecordsSkipped: number;
   /** the last write problem, or null; the history keeps working in memory meanwhile */
   lastError: string | null;
@@ -321,6 +323,7 @@ export class EventHistory {
     const { events, gaps } = this.#index.counts();
     const file = this.#records?.info() ?? {
       fileBytes: 0,
+      queuedRecords: 0,
       damagedRecordsSkipped: 0,
       lastError: null,
     };

@@ -79,9 +79,15 @@ export class RecordLog {
     return this.#persist && !this.#closed;
   }
 
-  info(): { fileBytes: number; damagedRecordsSkipped: number; lastError: string | null } {
+  info(): {
+    fileBytes: number;
+    queuedRecords: number;
+    damagedRecordsSkipped: number;
+    lastError: string | null;
+  } {
     return {
       fileBytes: this.#fileBytes,
+      queuedRecords: this.#pending.records,
       damagedRecordsSkipped: this.#damaged,
       lastError: this.#lastError,
     };
@@ -97,6 +103,7 @@ export class RecordLog {
       this.#opts.log.warn(`a record could not be encoded, not stored: ${(err as Error).message}`);
       return;
     }
+    if (this.#superseded()) return;
     this.#pending.append(line);
     this.#armFlush();
   }
@@ -105,8 +112,29 @@ export class RecordLog {
   writeFrame(seq: number, at: number, frame: string): void {
     // Stryker disable next-line ConditionalExpression,LogicalOperator: append() calls this only while persisting; the guard keeps the promise of write()
     if (!this.#persist || this.#closed) return;
+    if (this.#superseded()) return;
     this.#pending.appendFrame(seq, at, frame);
     this.#armFlush();
+  }
+
+  /**
+   * True when the next flush rewrites the file from memory anyway, which makes queueing a
+   * record pointless: it is live in memory, and the rewrite writes it. Under a flood this is
+   * most of the time: queued records would reach the limit within one flush interval and be
+   * written only to be replaced by the rewrite at once. Skipping them keeps the queue (off-heap
+   * chunks, which the C allocator does not give back after a flood) to the records that one
+   * compaction allows, and saves their encoding and writing.
+   */
+  #superseded(): boolean {
+    if (this.#needsCompaction) return true;
+    const { live, compactionSlack } = this.#opts;
+    if (this.#recordsOnDisk + this.#pending.records < 2 * live.size() + compactionSlack) {
+      return false;
+    }
+    this.#needsCompaction = true;
+    this.#pending.clear();
+    this.#armFlush();
+    return true;
   }
 
   /** Write what is pending now (and compact when due). Never rejects. */
@@ -188,6 +216,10 @@ export class RecordLog {
     }
     this.#pending.clear();
     const { parts, bytes, records } = snapshot.take();
+    // What the file holds once the rewrite is done: records queued meanwhile are counted
+    // against it (see #superseded). A failure sets #needsCompaction again.
+    this.#recordsOnDisk = records;
+    this.#needsCompaction = false;
     await this.#handle?.close().catch(() => {});
     this.#handle = null;
     const tmp = await open(this.#tmp, 'w', 0o600);
@@ -200,9 +232,7 @@ export class RecordLog {
     await rename(this.#tmp, this.#file);
     await fsyncDir(this.#opts.dir);
     this.#handle = await open(this.#file, 'a', 0o600);
-    this.#recordsOnDisk = records;
     this.#fileBytes = bytes;
-    this.#needsCompaction = false;
     this.#lastError = null;
   }
 

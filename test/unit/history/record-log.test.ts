@@ -121,8 +121,34 @@ describe('the history file: appending and rewriting', () => {
     expect(logs).toEqual([]);
   });
 
+  it('queues no record that the next rewrite makes pointless, and loses none', async () => {
+    const h = await history({ maxEvents: 10, compactionSlack: 0 });
+    h.append(Array.from({ length: 10 }, () => ev()));
+    await h.flush();
+    h.append([ev()]);
+    expect(h.info().queuedRecords).toBe(1);
+    const last = Array.from({ length: 30 }, () => ev());
+    // The file would hold more than twice the entries: the next flush rewrites it from memory,
+    // so what was queued is dropped and nothing more is queued.
+    for (const e of last) h.append([e]);
+    expect(h.info().queuedRecords).toBe(0);
+    const before = inode();
+    clock.advance(100);
+    await h.flush();
+    expect(inode()).not.toBe(before);
+    expect(lines()).toHaveLength(10);
+    expect(h.info().queuedRecords).toBe(0);
+    const again = await history();
+    expect(again.query({}).entries.map((e) => e.id)).toEqual(
+      last
+        .slice(-10)
+        .map((e) => e.id)
+        .reverse(),
+    );
+  });
+
   it('a file with more records than it needs is rewritten when opened', async () => {
-    const h = await history({ compactionSlack: 0 });
+    const h = await history();
     h.append([ev('a')]);
     for (let i = 0; i < 5; i++) h.markRead(['a']);
     await h.close();
