@@ -49,6 +49,8 @@ export interface PreviewOptions {
   version?: string;
   /** engine timings for tests */
   connection?: AppServiceDeps['connection'];
+  /** for tests: how long the history waits for the connection before being read */
+  historyReadDeadlineMs?: number;
 }
 
 export interface Preview {
@@ -186,6 +188,7 @@ export async function startPreview(opts: PreviewOptions): Promise<Preview> {
     runtime: { electron: null, chromium: null, node: process.versions.node },
     logEcho: log,
     connection: opts.connection,
+    historyReadDeadlineMs: opts.historyReadDeadlineMs,
   });
 
   // --server and --token go through the same paths as the settings form, server first: a

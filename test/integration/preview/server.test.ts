@@ -280,3 +280,32 @@ describe('--server and --token', () => {
     }
   });
 });
+
+describe('the page', () => {
+  it('starts reading the history when the page is fetched, while it loads', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'katya-preview-history-'));
+    const rendererDir = path.join(dir, 'renderer');
+    mkdirSync(rendererDir);
+    writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><head></head>');
+    // A server that is never reached: only the page can start the read before the deadline.
+    const p = await startPreview({
+      dataDir: path.join(dir, 'data'),
+      rendererDir,
+      bridgeFile: __filename,
+      log: () => {},
+      server: 'ws://127.0.0.1:9/v1/ws',
+      token: 'a-token',
+      historyReadDeadlineMs: 600_000,
+    });
+    const loaded = () => (p.app.diagnostics().historyInfo as { loaded?: boolean }).loaded === true;
+    try {
+      expect(loaded()).toBe(false);
+      const page = await fetch(new URL('/index.html', p.url));
+      expect(page.status).toBe(200);
+      for (let i = 0; i < 100 && !loaded(); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(loaded()).toBe(true);
+    } finally {
+      await p.close();
+    }
+  });
+});
