@@ -136,6 +136,8 @@ export class AppService {
   private windowReady = true;
   private readonly notices: string[] = [];
   private stopped = false;
+  /** Intl's idea of this machine's locale: building a formatter to ask costs ICU work */
+  private intlLocale: string | null = null;
 
   private constructor(
     private readonly deps: AppServiceDeps,
@@ -701,9 +703,10 @@ export class AppService {
 
   /** Our words outside the window (notifications, the tray) follow the window's language. */
   private language() {
-    const systemLocale =
-      this.deps.systemLanguage ?? (() => Intl.DateTimeFormat().resolvedOptions().locale);
-    return resolveLanguage(this.settings.get().language, [systemLocale()]);
+    const system = this.deps.systemLanguage
+      ? this.deps.systemLanguage()
+      : (this.intlLocale ??= Intl.DateTimeFormat().resolvedOptions().locale);
+    return resolveLanguage(this.settings.get().language, [system]);
   }
 
   trayState(formatTime: (ms: number) => string): TrayState {
