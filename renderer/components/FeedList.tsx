@@ -3,6 +3,7 @@
 // points at the active row with aria-activedescendant. With several servers, each row names
 // its server. Rows are keyed by feed id (server/event id); data-event-id is the server's own.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { Component } from 'preact';
 import type { JSX, RefObject } from 'preact';
 import { useApp } from './context';
 import { ChannelIcon } from './icons';
@@ -16,6 +17,47 @@ export const ROW_HEIGHT = 56;
 const OVERSCAN = 10;
 /** ask for the next page when this few rows remain below the viewport */
 const LOAD_AHEAD = 40;
+
+type FeedEvent = Extract<FeedEntry, { kind: 'event' }>;
+
+interface SummaryProps {
+  entry: FeedEvent;
+  i18n: I18n;
+  server: string | null;
+}
+
+/**
+ * What a row says about its event. Every batch on top moves every row below it (position, set
+ * size), but an entry never changes (a read mark replaces it), so what it says is built once,
+ * not again for each row at each batch of a flood.
+ */
+class EventSummary extends Component<SummaryProps> {
+  override shouldComponentUpdate(next: SummaryProps): boolean {
+    const now = this.props;
+    return next.entry !== now.entry || next.i18n !== now.i18n || next.server !== now.server;
+  }
+
+  override render({ entry, i18n, server }: SummaryProps) {
+    const { t } = i18n;
+    const sev = entry.severity;
+    return (
+      <>
+        <span class={`chan chan-${entry.channel}`}>
+          <ChannelIcon channel={entry.channel} />
+        </span>
+        <span class="row-main">
+          <span class="row-line">{eventLine(entry, i18n)}</span>
+          <span class="row-meta">
+            {server !== null && <span class="server-tag">{server}</span>}
+            {sev && <span class={`sev-badge sev-${sev}`}>{t(`severity.${sev}`)}</span>}
+            <span>{entry.event}</span>
+            {!entry.read && <span class="sr-only">, {t('feed.unread')}</span>}
+          </span>
+        </span>
+      </>
+    );
+  }
+}
 
 const rowId = (e: FeedEntry) => `feed-row-${e.id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
@@ -84,18 +126,7 @@ function Row({
       data-server={entry.server}
     >
       <span class="unread-dot" aria-hidden="true" />
-      <span class={`chan chan-${entry.channel}`}>
-        <ChannelIcon channel={entry.channel} />
-      </span>
-      <span class="row-main">
-        <span class="row-line">{eventLine(entry, i18n)}</span>
-        <span class="row-meta">
-          {server !== null && <span class="server-tag">{server}</span>}
-          {sev && <span class={`sev-badge sev-${sev}`}>{t(`severity.${sev}`)}</span>}
-          <span>{entry.event}</span>
-          {!entry.read && <span class="sr-only">, {t('feed.unread')}</span>}
-        </span>
-      </span>
+      <EventSummary entry={entry} i18n={i18n} server={server} />
       <time class="row-time" dateTime={isoTime(entry.receivedAt)}>
         {i18n.relative(entry.receivedAt, now)}
       </time>
@@ -128,13 +159,16 @@ export function FeedList({ listRef }: { listRef: RefObject<HTMLDivElement | null
   }, [listRef]);
 
   // Entries put on top while the user reads further down: shift by their height so the rows
-  // under the user's eyes stay put. At the very top, new entries simply appear.
+  // under the user's eyes stay put. At the very top, new entries simply appear. Whether the
+  // list is at the top is taken from the last scroll event, not from the element: reading its
+  // scrollTop here, after this render changed the rows, would make the browser lay the page
+  // out at once, for every batch of a flood (most of the time of a batch, measured).
   const prepended = feed.prepended.value;
   useLayoutEffect(() => {
     if (prepended.seq === lastPrepend.current) return;
     lastPrepend.current = prepended.seq;
     const el = listRef.current;
-    if (el && el.scrollTop > 0) {
+    if (el && scrollTop > 0) {
       el.scrollTop += prepended.count * ROW_HEIGHT;
       setScrollTop(el.scrollTop);
     }

@@ -48,12 +48,26 @@ export function createI18n(lang: Lang): I18n {
   const millis = unitFmt('millisecond');
 
   const validDate = (ms: number) => Number.isFinite(ms) && Math.abs(ms) < 8.64e15;
+  // Building a formatter costs far more than using one, and feed rows (metric values) ask for
+  // the same few options on every render: keep one per set of options. The options come from
+  // our own code, so the set is small; the bound only guards against a caller that varies them.
+  const numberFmts = new Map<string, Intl.NumberFormat>();
+  const numberFmtFor = (options: Intl.NumberFormatOptions) => {
+    const key = JSON.stringify(options);
+    let fmt = numberFmts.get(key);
+    if (!fmt) {
+      if (numberFmts.size >= 32) numberFmts.clear();
+      fmt = new Intl.NumberFormat(lang, options);
+      numberFmts.set(key, fmt);
+    }
+    return fmt;
+  };
 
   return {
     lang,
     t,
     number: (value, options) =>
-      options ? new Intl.NumberFormat(lang, options).format(value) : numberFmt.format(value),
+      options ? numberFmtFor(options).format(value) : numberFmt.format(value),
     time: (ms) => (validDate(ms) ? timeFmt.format(ms) : '—'),
     dateTime: (ms) => (validDate(ms) ? dateTimeFmt.format(ms) : '—'),
     relative(ms, now) {

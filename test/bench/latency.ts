@@ -30,7 +30,16 @@ import { launchPreview } from '../e2e/support/preview';
 import { eventPool } from './events';
 import type { PooledEvent } from './events';
 import { bundleCoreHost } from './core-host-bundle';
-import { BenchChild, epochNow, percentile, shimEsbuildNames, sleep, tempDir, until } from './lib';
+import {
+  BenchChild,
+  epochNow,
+  percentile,
+  profilePage,
+  shimEsbuildNames,
+  sleep,
+  tempDir,
+  until,
+} from './lib';
 
 const ADMIN = 'bench-admin-token';
 const PROBE_SPACING_MS = 3600;
@@ -450,11 +459,13 @@ export async function runLatency(opts: {
 
     const phases: LatencyPhase[] = [];
     for (const [phase, rate] of opts.rates.entries()) {
+      const profile = await profilePage(page, `latency-page-${rate}`);
       const { figures, mine, byKey } = await measurePhase(publisher, consumers, {
         rate,
         seconds: opts.seconds,
         phase,
       });
+      await profile.stop();
       const rows = await takeRowWatch(page);
       // The page shows each server's own event id (data-event-id).
       const feedLatencies: number[] = [];

@@ -2,9 +2,10 @@
 // waiting for a condition, and child processes (TypeScript through tsx) that talk over IPC.
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Page } from '@playwright/test';
 
 /**
  * Epoch milliseconds with sub-millisecond resolution, comparable between our processes.
@@ -209,4 +210,24 @@ export async function shimEsbuildNames(page: {
   const shim = 'globalThis.__name = globalThis.__name || ((fn) => fn);';
   await page.addInitScript(shim);
   await page.evaluate(shim);
+}
+
+/**
+ * For investigations: with BENCH_PROF=DIR, a CPU profile of the page over one phase, written
+ * to DIR/<name>.cpuprofile (open it in Chromium's DevTools); otherwise nothing.
+ */
+export async function profilePage(page: Page, name: string): Promise<{ stop(): Promise<void> }> {
+  const dir = process.env.BENCH_PROF;
+  if (!dir) return { stop: async () => {} };
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await cdp.send('Profiler.stop');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+      await cdp.detach();
+    },
+  };
 }

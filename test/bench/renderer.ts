@@ -7,11 +7,16 @@
 //   - scroll: from the top of a 10,000-event feed to its bottom in steps of 2,000 px (a fast
 //     wheel fling), each step waiting for the rows of its position, older pages loaded on the
 //     way as the feed asks for them;
-//   - long tasks (PerformanceObserver 'longtask', > 50 ms) counted over both.
+//   - stream: 200 batches of 50 events, one after the other, on top of that feed, in a window
+//     4,000 px tall (as the latency section's, so every row of a batch is drawn): the time from
+//     each push to its newest row in the DOM and the page laid out again, which is the window's
+//     own work per batch of a 1,000 events/s flood, without the other processes of the latency
+//     section competing for the machine;
+//   - long tasks (PerformanceObserver 'longtask', > 50 ms) counted over all three.
 import type { Browser, Page } from '@playwright/test';
 import { RENDERER_ORIGIN, serveRenderer } from '../e2e/support/renderer';
 import { installScriptedKatya } from '../e2e/support/scripted-katya';
-import { median, percentile, shimEsbuildNames } from './lib';
+import { median, percentile, profilePage, shimEsbuildNames } from './lib';
 
 const SEED = 10_000;
 
@@ -25,10 +30,16 @@ export interface RendererResult {
   scrollStepMaxMs: number;
   longTasksBurst: number[];
   longTasksScroll: number[];
+  /** ms per 50-event batch of the stream */
+  streamBatchMs: number[];
+  longTasksStream: number[];
 }
 
-async function openSeeded(browser: Browser): Promise<{ page: Page; close: () => Promise<void> }> {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+async function openSeeded(
+  browser: Browser,
+  height = 800,
+): Promise<{ page: Page; close: () => Promise<void> }> {
+  const context = await browser.newContext({ viewport: { width: 1200, height } });
   const page = await context.newPage();
   await serveRenderer(page);
   await shimEsbuildNames(page);
@@ -59,6 +70,8 @@ const takeLongTasks = (page: Page) =>
 export async function runRenderer(opts: {
   browser: Browser;
   bursts: number;
+  /** 50-event batches of the stream */
+  streamBatches: number;
   log: (line: string) => void;
 }): Promise<RendererResult> {
   // ---- bursts
@@ -105,6 +118,52 @@ export async function runRenderer(opts: {
   }
   opts.log(
     `renderer: 1,000-event burst shown in ${burstMs.map((m) => m.toFixed(0)).join(', ')} ms`,
+  );
+
+  // ---- stream
+  let streamBatchMs: number[];
+  let longTasksStream: number[];
+  {
+    const { page, close } = await openSeeded(opts.browser, 4000);
+    try {
+      await takeLongTasks(page);
+      const profile = await profilePage(page, 'renderer-stream');
+      streamBatchMs = await page.evaluate(
+        ({ first, batches, size }) =>
+          (async () => {
+            const s = window.__katyaScript;
+            const list = document.querySelector<HTMLElement>('[role="listbox"]')!;
+            const times: number[] = [];
+            for (let b = 0; b < batches; b++) {
+              const start = first + b * size;
+              const now = Date.now();
+              const batch = Array.from({ length: size }, (_, k) =>
+                s.makeEvent(start + k, { receivedAt: now + k }),
+              );
+              const newest = `feed-row-demo_evt_${start + size - 1}`;
+              const t0 = performance.now();
+              s.push(batch);
+              while (!document.getElementById(newest)) {
+                if (performance.now() - t0 > 30_000) throw new Error(`${newest} never shown`);
+                await new Promise((r) => setTimeout(r, 0));
+              }
+              // Laid out, as it must be before the frame that paints it.
+              void list.scrollHeight;
+              void document.getElementById(newest)!.getBoundingClientRect();
+              times.push(performance.now() - t0);
+            }
+            return times;
+          })(),
+        { first: 200_000, batches: opts.streamBatches, size: 50 },
+      );
+      await profile.stop();
+      longTasksStream = await takeLongTasks(page);
+    } finally {
+      await close();
+    }
+  }
+  opts.log(
+    `renderer: 50-event batches on top, ms each: p50 ${percentile(streamBatchMs, 50).toFixed(1)}, p95 ${percentile(streamBatchMs, 95).toFixed(1)}`,
   );
 
   // ---- scroll
@@ -157,6 +216,8 @@ export async function runRenderer(opts: {
       scrollStepMaxMs: Math.max(...scroll.steps),
       longTasksBurst,
       longTasksScroll,
+      streamBatchMs,
+      longTasksStream,
     };
   } finally {
     await close();
