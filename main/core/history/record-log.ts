@@ -69,10 +69,6 @@ export class RecordLog {
     return log;
   }
 
-  get closed(): boolean {
-    return this.#closed;
-  }
-
   /** false once closed, or when the folder could not be used (memory only) */
   get persisting(): boolean {
     // Stryker disable next-line ConditionalExpression,LogicalOperator: write() refuses the same cases; callers use this to skip the encoding

@@ -107,20 +107,14 @@ describe('the history is read after the connection', () => {
   });
 
   it('keeps what arrives before the read, after what was on disk, once, and tells the window then', async () => {
-    const s = await katya();
-    const first = await profileWithHistory(s);
-    const silent = await unansweringServer();
-    const a = await startApp(first.dataDir, { historyReadDeadlineMs: NEVER });
-    await followWithToken(a, silent.url);
-    const ws = await until('the app connected', () => silent.sockets[0]);
+    const { first, a, ws } = await appOnUnansweringServer();
     // old2 again, as the same message: the server's id of the stored one
     const stored = first.fed() as FeedEvent[];
     const old2 = splitFeedKey(stored.find((e) => e.data.id === 'old2')!.id)!.id;
     ws.send(event(old2, 'again', 'old2'));
     ws.send(event('new1', 'while unread'));
-    await until('both taken by the app', () => a.svc.diagnostics().stats.messagesReceived >= 2);
-    // Past the engine's batch window: held, neither in the feed nor read yet.
-    await new Promise((r) => setTimeout(r, 200));
+    await taken(a, 2);
+    // held, neither in the feed nor read yet
     expect(historyLoaded(a)).toBe(false);
     expect(eventIds(a.fed())).toEqual([]);
 
@@ -136,15 +130,9 @@ describe('the history is read after the connection', () => {
   });
 
   it('loses nothing held when it stops before anything asked for the history', async () => {
-    const s = await katya();
-    const first = await profileWithHistory(s);
-    const silent = await unansweringServer();
-    const a = await startApp(first.dataDir, { historyReadDeadlineMs: NEVER });
-    await followWithToken(a, silent.url);
-    const ws = await until('the app connected', () => silent.sockets[0]);
+    const { first, a, ws } = await appOnUnansweringServer();
     ws.send(event('new1', 'held at the stop'));
-    await until('taken by the app', () => a.svc.diagnostics().stats.messagesReceived >= 1);
-    await new Promise((r) => setTimeout(r, 200));
+    await taken(a, 1);
     expect(historyLoaded(a)).toBe(false);
     await a.svc.stop();
 
@@ -153,6 +141,25 @@ describe('the history is read after the connection', () => {
     expect(eventIds(page.entries)).toEqual(['new1', 'old2', 'old1']);
   });
 });
+
+/**
+ * A profile with two events stored, and the app started on it following a server that never
+ * answers a subscription: nothing but a question from the window starts the read.
+ */
+async function appOnUnansweringServer() {
+  const first = await profileWithHistory(await katya());
+  const silent = await unansweringServer();
+  const a = await startApp(first.dataDir, { historyReadDeadlineMs: NEVER });
+  await followWithToken(a, silent.url);
+  const ws = await until('the app connected', () => silent.sockets[0]);
+  return { first, a, ws };
+}
+
+/** The app has taken `n` messages, and the engine's batch window (50 ms) is over. */
+async function taken(a: App, n: number) {
+  await until(`${n} messages taken`, () => a.svc.diagnostics().stats.messagesReceived >= n);
+  await new Promise((r) => setTimeout(r, 200));
+}
 
 /** A server that takes the app's connection and never answers a subscription. */
 async function unansweringServer() {

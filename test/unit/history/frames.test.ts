@@ -114,6 +114,32 @@ describe('history: events stored as their frames', () => {
     await again.close();
   });
 
+  it('frames given before the file is read are kept, as frames, and the caller may reuse its array', async () => {
+    const h = EventHistory.unloaded({ dir, clock });
+    const { events, frames } = received([frame('a', { title: 'held' })]);
+    h.append(events, clock.now(), frames);
+    frames[0] = frame('a', { title: 'changed after the call' });
+    await h.load();
+    await h.close();
+    expect(recordKinds()).toEqual(['f']);
+    expect(readFileSync(file(), 'utf8')).toContain('"title":"held"');
+  });
+
+  it('past the rewrite limit, frames are not queued either', async () => {
+    const h = await EventHistory.open({ dir, clock, maxEvents: 10, compactionSlack: 0 });
+    const texts = Array.from({ length: 40 }, (_, i) => frame(`e${i}`, { i }));
+    const { events, frames } = received(texts);
+    h.append(events.slice(0, 10), clock.now(), frames.slice(0, 10));
+    await h.flush();
+    for (let i = 10; i < 40; i++) h.append([events[i]!], clock.now(), [frames[i]!]);
+    expect(h.info().queuedRecords).toBe(0);
+    await h.close();
+    expect(recordKinds()).toEqual(Array.from({ length: 10 }, () => 'e'));
+    const again = await EventHistory.open({ dir, clock });
+    expect(again.query({}).entries.map((e) => e.id)[0]).toBe('e39');
+    await again.close();
+  });
+
   it('frames that do not line up with the events are not used', async () => {
     const h = await EventHistory.open({ dir, clock });
     const { events, frames } = received([frame('a', {}), frame('b', {})]);
@@ -200,6 +226,14 @@ describe('RecordBuffer', () => {
     buf.appendFrame(1, 2, wide);
     const line = Buffer.concat(buf.take().parts).toString('utf8').trimEnd();
     expect((decodeRecord(line) as { m: unknown }).m).toEqual(JSON.parse(wide));
+  });
+
+  it('makes room for a frame of three-byte characters only, larger than a chunk', () => {
+    const buf = new RecordBuffer();
+    const wide = '€'.repeat(100_000);
+    buf.appendFrame(1, 2, wide);
+    const text = Buffer.concat(buf.take().parts).toString('utf8');
+    expect(text.endsWith(`${wide}}\n`)).toBe(true);
   });
 
   it('takes a record larger than a chunk', () => {

@@ -125,11 +125,14 @@ describe('the history file: appending and rewriting', () => {
     const h = await history({ maxEvents: 10, compactionSlack: 0 });
     h.append(Array.from({ length: 10 }, () => ev()));
     await h.flush();
+    for (let i = 0; i < 10; i++) h.append([ev()]);
+    // 10 on disk and 10 queued: twice the entries, the limit. One more is past it: the next
+    // flush rewrites the file from memory, so what was queued is dropped, and nothing more is
+    // queued.
+    expect(h.info().queuedRecords).toBe(10);
     h.append([ev()]);
-    expect(h.info().queuedRecords).toBe(1);
+    expect(h.info().queuedRecords).toBe(0);
     const last = Array.from({ length: 30 }, () => ev());
-    // The file would hold more than twice the entries: the next flush rewrites it from memory,
-    // so what was queued is dropped and nothing more is queued.
     for (const e of last) h.append([e]);
     expect(h.info().queuedRecords).toBe(0);
     const before = inode();
@@ -145,6 +148,18 @@ describe('the history file: appending and rewriting', () => {
         .map((e) => e.id)
         .reverse(),
     );
+  });
+
+  it('a flush that takes the file past the limit rewrites it at once', async () => {
+    const h = await history({ maxEvents: 10, compactionSlack: 0 });
+    h.append(Array.from({ length: 10 }, () => ev()));
+    await h.flush();
+    // One batch larger than the bound: queued while the entries it adds are still counted,
+    // then cut back to 10, so the file would hold 25 records for 10 entries.
+    h.append(Array.from({ length: 15 }, () => ev()));
+    expect(h.info().queuedRecords).toBe(15);
+    await h.flush();
+    expect(lines()).toHaveLength(10);
   });
 
   it('a file with more records than it needs is rewritten when opened', async () => {
