@@ -255,7 +255,7 @@ function resources(collect: boolean) {
 function residentByMapping(): Record<string, number> {
   const out: Record<string, number> = {};
   let kind = '';
-  let text = '';
+  let text: string;
   try {
     text = readFileSync('/proc/self/smaps', 'utf8');
   } catch {
