@@ -760,7 +760,12 @@ export class AppService {
 
   /** Every server's history with its file read: what a question about the feed waits for. */
   private async historiesRead(): Promise<void> {
-    await Promise.all(this.slots.map((slot) => slot.historyReady()));
+    // Servers added meanwhile come with unread histories: wait for the list that is current.
+    for (;;) {
+      const slots = this.slots;
+      await Promise.all(slots.map((slot) => slot.historyReady()));
+      if (slots === this.slots) return;
+    }
   }
 
   /** Mark events read by their feed ids, each in its own server's history. */

@@ -112,7 +112,7 @@ export class ServerSlot {
   readonly #deps: SlotDeps;
   /** this server's own snooze ("Snooze Staging for 1 hour"), beside the app's snooze.json */
   readonly #snoozes: SnoozeStore;
-  readonly #readDeadline: TimerHandle;
+  #readDeadline: TimerHandle | undefined;
   #historyRead: Promise<void> | null = null;
   #closed = false;
 
@@ -130,6 +130,11 @@ export class ServerSlot {
       maxEvents: s.history.maxEvents,
       maxAgeDays: s.history.maxAgeDays,
       log: log.child('history'),
+      // Whatever started the read (this slot, or the history for an event it holds).
+      loaded: (held) => {
+        deps.clock.clearTimeout(this.#readDeadline);
+        if (!this.#closed) deps.on.historyLoaded(this, held);
+      },
     });
     this.#snoozes = fileSnoozeStore(path.join(this.dir, 'server-snooze.json'), log.child('snooze'));
     this.vault = new TokenVault({
@@ -206,10 +211,7 @@ export class ServerSlot {
    */
   historyReady(): Promise<void> {
     this.#historyRead ??= this.history.load().then(
-      (held) => {
-        this.#deps.clock.clearTimeout(this.#readDeadline);
-        if (!this.#closed) this.#deps.on.historyLoaded(this, held);
-      },
+      () => undefined,
       // Stryker disable next-line all: load() never rejects; this only keeps a bug from being unhandled
       (err: Error) => this.#deps.log.error(`history: ${err.message}`),
     );

@@ -3,7 +3,7 @@
 // them in a crash-safe file. This class turns the app's calls into an entry for the one and a
 // record for the other, and turns records read back at start into entries.
 import { systemClock } from '../clock';
-import type { Clock } from '../clock';
+import type { Clock, TimerHandle } from '../clock';
 import type { Gap } from '../connection/types';
 import { channelOf, checkServerMessage, isEventType } from '../common/protocol';
 import type { EventMessage } from '../common/protocol';
@@ -31,6 +31,12 @@ export interface HistoryOptions {
   compactionSlack?: number;
   /** problems (damage, write failures) at warn */
   log?: ScopedLog;
+  /**
+   * Told once the file has been read (see unloaded()), whatever started the read, with the
+   * events given before that were stored then and are still kept: append() answered those with
+   * nothing, so whoever shows the feed has not had them yet.
+   */
+  loaded?: (held: HistoryEvent[]) => void;
 }
 
 export interface HistoryInfo {
@@ -57,6 +63,7 @@ export class EventHistory {
   /** null once the file has been read */
   #held: HeldCall[] | null = [];
   #loading: Promise<HistoryEvent[]> | null = null;
+  #holdTimer: TimerHandle | undefined;
   #closed = false;
 
   private constructor(opts: HistoryOptions) {
@@ -97,8 +104,9 @@ export class EventHistory {
 
   /**
    * Read the file (once; later calls get the same promise). Resolves with the events given
-   * before it was read that were stored then: the ones append() answered with nothing. Never
-   * rejects. A history closed before anything started the read never reads its file.
+   * before it was read that were stored then and retention kept (append() answered those with
+   * nothing; HistoryOptions.loaded is told the same). Never rejects. A history closed before
+   * anything started the read never reads its file.
    */
   load(): Promise<HistoryEvent[]> {
     if (this.#closed && !this.#loading) return Promise.resolve([]);
@@ -127,11 +135,39 @@ export class EventHistory {
       replay: (rec) => this.#replay(rec),
       replayed: () => index.pruneEverywhere(),
     });
+    this.#clock.clearTimeout(this.#holdTimer);
     const held = this.#held!;
     this.#held = null;
     const stored: HistoryEvent[] = [];
     for (const call of held) for (const e of call()) stored.push(e);
-    return stored;
+    let kept = stored;
+    if (held.length > 0) {
+      // What was held has waited already: write it now, not a flush interval later.
+      void this.#records.flush();
+      // Only what retention kept: a flood held during the read is not passed on whole.
+      kept = stored.filter((e) => this.#index.has(e.id));
+    }
+    try {
+      opts.loaded?.(kept);
+    } catch (err) {
+      (opts.log ?? SILENT_LOG).warn(`after reading the history: ${(err as Error).message}`);
+    }
+    return kept;
+  }
+
+  /**
+   * Hold a call until the file is read. The first one also starts the read within a flush
+   * interval, so that a held event waits no longer for the disk than a queued one does.
+   */
+  #hold(call: HeldCall): void {
+    const held = this.#held!;
+    if (held.length === 0) {
+      this.#holdTimer = this.#clock.setTimeout(
+        () => void this.#read(),
+        clampInt(this.#opts.flushIntervalMs, 10, 1000, 500),
+      );
+    }
+    held.push(call);
   }
 
   // ---- writing ----------------------------------------------------------------------------
@@ -160,7 +196,7 @@ export class EventHistory {
     if (this.#held) {
       const held = events.slice();
       const heldFrames = withFrames ? frames.slice() : undefined;
-      this.#held.push(() => this.#store(held, at, heldFrames));
+      this.#hold(() => this.#store(held, at, heldFrames));
       return [];
     }
     return this.#store(events, at, withFrames ? frames : undefined);
@@ -214,7 +250,7 @@ export class EventHistory {
     const feed: HistoryGap = { kind: 'gap', id: `gap:${s}-${e}`, start: s, end: e };
     if (this.#closed) return feed;
     if (this.#held) {
-      this.#held.push(() => {
+      this.#hold(() => {
         this.#storeGap(feed);
         return [];
       });
@@ -237,8 +273,9 @@ export class EventHistory {
   markRead(ids: readonly string[]): number {
     if (!Array.isArray(ids)) return this.#index.unreadCount();
     if (this.#held) {
+      if (this.#closed) return 0;
       const held = ids.slice();
-      this.#held.push(() => {
+      this.#hold(() => {
         this.#markRead(held);
         return [];
       });
@@ -255,7 +292,8 @@ export class EventHistory {
 
   markAllRead(): number {
     if (this.#held) {
-      this.#held.push(() => {
+      if (this.#closed) return 0;
+      this.#hold(() => {
         this.#markAllRead();
         return [];
       });
@@ -280,7 +318,8 @@ export class EventHistory {
    * makes it read the file first. Never rejects.
    */
   async flush(): Promise<void> {
-    if (this.#held && this.#held.length === 0 && !this.#loading) return;
+    // Nothing held, or closed before anything started the read: there is no file to write.
+    if (this.#held && !this.#loading && (this.#closed || this.#held.length === 0)) return;
     await this.#read();
     await this.#records!.flush();
   }

@@ -122,7 +122,11 @@ export class RecordLog {
    * compaction allows, and saves their encoding and writing.
    */
   #superseded(): boolean {
-    if (this.#needsCompaction) return true;
+    if (this.#needsCompaction) {
+      // Owed since a failed write, perhaps: the record is live, but only a flush writes it.
+      this.#armFlush();
+      return true;
+    }
     const { live, compactionSlack } = this.#opts;
     if (this.#recordsOnDisk + this.#pending.records < 2 * live.size() + compactionSlack) {
       return false;

@@ -454,6 +454,52 @@ describe('history: before its file is read', () => {
     expect(readFileSync(join(dir, 'flushed', HISTORY_FILE), 'utf8')).toContain('"a"');
   });
 
+  it('the first held call starts the read within a flush interval, and what was held is written at once', async () => {
+    const seen: string[][] = [];
+    const h = EventHistory.unloaded({
+      dir,
+      clock,
+      flushIntervalMs: 200,
+      loaded: (held) => seen.push(held.map((e) => e.id)),
+    });
+    open.push(h);
+    h.append([ev(undefined, {}, 'a')]);
+    clock.advance(199);
+    expect(h.loaded).toBe(false);
+    clock.advance(1);
+    // Nothing else asks for the read: the timer started it.
+    for (let i = 0; i < 200 && !seen.length; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(seen).toEqual([['a']]);
+    expect((await h.load()).map((e) => e.id)).toEqual(['a']);
+    // Written without another flush interval: no timer was advanced since.
+    const written = () => existsSync(file()) && readFileSync(file(), 'utf8').includes('"a"');
+    for (let i = 0; i < 200 && !written(); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(written()).toBe(true);
+  });
+
+  it('tells of what retention kept only, and tells once whoever started the read', async () => {
+    const seen: string[][] = [];
+    const h = EventHistory.unloaded({
+      dir,
+      clock,
+      maxEvents: 3,
+      loaded: (held) => seen.push(held.map((e) => e.id)),
+    });
+    open.push(h);
+    h.append(['a', 'b', 'c', 'd', 'e'].map((id) => ev(undefined, {}, id)));
+    await Promise.all([h.load(), h.load(), h.flush()]);
+    expect(seen).toEqual([['c', 'd', 'e']]);
+  });
+
+  it('a closed history holds nothing more, and flush does not read its file', async () => {
+    const h = unloaded('closed');
+    await h.close();
+    expect(h.markRead(['a'])).toBe(0);
+    expect(h.markAllRead()).toBe(0);
+    await h.flush();
+    expect(existsSync(join(dir, 'closed'))).toBe(false);
+  });
+
   it('takes copies of what it holds: the caller may reuse its arrays', async () => {
     const h = unloaded();
     const batch = [ev(undefined, {}, 'a')];

@@ -221,6 +221,22 @@ describe('the history file: failures', () => {
     expect(lines().map((l) => (decodeRecord(l) as { id: string }).id)).toEqual(['b', 'c']);
   });
 
+  it('after a failed write, the flush timer alone writes again once the disk takes it', async () => {
+    mkdirSync(file()); // a folder where the file goes: the first write fails
+    const h = await history();
+    h.append([ev('a')]);
+    await flushByTimer(h); // fails: owes a rewrite from memory
+    expect(h.info().lastError).not.toBeNull();
+    rmSync(file(), { recursive: true });
+    // No flush() from here: only what append arms.
+    h.append([ev('b')]);
+    clock.advance(100);
+    const written = () => existsSync(file()) && lines().length === 2;
+    for (let i = 0; i < 200 && !written(); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(lines().map((l) => (decodeRecord(l) as { id: string }).id)).toEqual(['a', 'b']);
+    expect(h.info().lastError).toBeNull();
+  });
+
   it('a history file that cannot be read starts empty, says why, and keeps working in memory', async () => {
     mkdirSync(file()); // reading a folder fails (not as a missing file)
     const h = await history();
