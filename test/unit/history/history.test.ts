@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../fakes/clock';
+import { logTo } from '../../../main/core/log/scoped';
 import { DAMAGED_COPY, EventHistory, HISTORY_FILE } from '../../../main/core/history/history';
 import { crc32, decodeRecord, encodeRecord } from '../../../main/core/history/record';
 import type { EventMessage, EventType, Severity } from '../../../main/core/common/protocol';
@@ -496,8 +497,45 @@ describe('history: before its file is read', () => {
     await h.close();
     expect(h.markRead(['a'])).toBe(0);
     expect(h.markAllRead()).toBe(0);
+    // Holding would arm the timer that starts the read.
+    expect(clock.pending()).toBe(0);
     await h.flush();
     expect(existsSync(join(dir, 'closed'))).toBe(false);
+  });
+
+  it('arms one timer for the read however many calls it holds', async () => {
+    const h = unloaded();
+    h.append([ev(undefined, {}, 'a')]);
+    h.markRead(['a']);
+    h.addGap({ start: 1, end: 2 });
+    expect(clock.pending()).toBe(1);
+    await h.load();
+    // the read's timer cleared, and what was held flushed at once, not by a timer
+    expect(clock.pending()).toBe(0);
+  });
+
+  it('a flush while the read is under way waits for it', async () => {
+    const h = unloaded();
+    const reading = h.load();
+    await h.flush();
+    expect(h.loaded).toBe(true);
+    await reading;
+  });
+
+  it('a `loaded` that throws is logged, and the history works on', async () => {
+    const lines: string[] = [];
+    const h = EventHistory.unloaded({
+      dir,
+      clock,
+      log: logTo((l) => lines.push(l)),
+      loaded: () => {
+        throw new Error('the window is gone');
+      },
+    });
+    open.push(h);
+    expect(await h.load()).toEqual([]);
+    expect(lines).toEqual(['warn after reading the history: the window is gone']);
+    expect(h.append([ev(undefined, {}, 'a')]).map((e) => e.id)).toEqual(['a']);
   });
 
   it('takes copies of what it holds: the caller may reuse its arrays', async () => {
