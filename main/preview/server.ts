@@ -219,6 +219,9 @@ export async function startPreview(opts: PreviewOptions): Promise<Preview> {
     }
     if (!status.stored) throw new Error('the token could not be stored');
   }
+  // The preview exists to show its page, as the app opens its window at start: the page will
+  // ask for the feed first thing, so its history is read now, while the browser starts.
+  app.windowComing();
 
   const indexHtml = async () => {
     const html = await readFile(path.join(opts.rendererDir, 'index.html'), 'utf8');
@@ -248,7 +251,6 @@ export async function startPreview(opts: PreviewOptions): Promise<Preview> {
     let file: string;
     try {
       if (url.pathname === '/' || url.pathname === '/index.html') {
-        app.windowComing();
         file = 'index.html';
         body = await indexHtml();
       } else if (url.pathname === '/bridge.js') {
