@@ -115,6 +115,9 @@ type Navigation =
   | { channel: 'navigate:event'; payload: EventPayloads['navigate:event'] }
   | { channel: 'navigate:view'; payload: EventPayloads['navigate:view'] };
 
+/** entries per 'feed:added' when the events held before a history's read are sent on */
+const HELD_BATCH = 500;
+
 export class AppService {
   readonly log: Logger;
   private readonly clock: Clock;
@@ -267,11 +270,15 @@ export class AppService {
         events: (slot, batch, frames) => this.received(slot, batch, frames),
         gap: (_slot, gap) => this.pushEntries([gap]),
         historyLoaded: (slot, held) => {
-          if (held.length)
+          // In batches no larger than the engine's: a flood held through a slow read must
+          // not become one message of tens of thousands of entries.
+          for (let i = 0; i < held.length; i += HELD_BATCH) {
+            const batch = held.slice(i, i + HELD_BATCH);
             this.deps.emit(
               'feed:added',
-              held.map((e) => toFeedEntry(slot.id, e)),
+              batch.map((e) => toFeedEntry(slot.id, e)),
             );
+          }
           // The unread counts on disk are known now.
           this.unreadChanged();
           this.serversChanged();

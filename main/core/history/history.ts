@@ -33,8 +33,8 @@ export interface HistoryOptions {
   log?: ScopedLog;
   /**
    * Told once the file has been read (see unloaded()), whatever started the read, with the
-   * events given before that were stored then and are still kept: append() answered those with
-   * nothing, so whoever shows the feed has not had them yet.
+   * events given before that were stored then, as append() would have returned them (it
+   * answered with nothing), so whoever shows the feed has not had them yet.
    */
   loaded?: (held: HistoryEvent[]) => void;
 }
@@ -104,8 +104,8 @@ export class EventHistory {
 
   /**
    * Read the file (once; later calls get the same promise). Resolves with the events given
-   * before it was read that were stored then and retention kept (append() answered those with
-   * nothing; HistoryOptions.loaded is told the same). Never rejects. A history closed before
+   * before it was read that were stored then (append() answered those with nothing;
+   * HistoryOptions.loaded is told the same). Never rejects. A history closed before
    * anything started the read never reads its file.
    */
   load(): Promise<HistoryEvent[]> {
@@ -138,21 +138,17 @@ export class EventHistory {
     this.#clock.clearTimeout(this.#holdTimer);
     const held = this.#held!;
     this.#held = null;
-    // Stryker disable ArrayDeclaration: what is not a kept event is filtered out below
     const stored: HistoryEvent[] = [];
     for (const call of held) stored.push(...(call() ?? []));
-    // Stryker restore ArrayDeclaration
     // What was held has waited already: write it now, not a flush interval later.
     // Stryker disable next-line ConditionalExpression,EqualityOperator: with nothing held nothing is queued, and the file was rewritten at the read if it had to be: a flush would write nothing
     if (held.length > 0) void this.#records.flush();
-    // Only what retention kept: a flood held during the read is not passed on whole.
-    const kept = stored.filter((e) => this.#index.has(e.id));
     try {
-      opts.loaded?.(kept);
+      opts.loaded?.(stored);
     } catch (err) {
       (opts.log ?? SILENT_LOG).warn(`after reading the history: ${(err as Error).message}`);
     }
-    return kept;
+    return stored;
   }
 
   /**

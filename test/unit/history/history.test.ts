@@ -478,7 +478,7 @@ describe('history: before its file is read', () => {
     expect(written()).toBe(true);
   });
 
-  it('tells of what retention kept only, and tells once whoever started the read', async () => {
+  it('tells once, whoever started the read, of every held event it stored, as append would', async () => {
     const seen: string[][] = [];
     const h = EventHistory.unloaded({
       dir,
@@ -487,9 +487,11 @@ describe('history: before its file is read', () => {
       loaded: (held) => seen.push(held.map((e) => e.id)),
     });
     open.push(h);
-    h.append(['a', 'b', 'c', 'd', 'e'].map((id) => ev(undefined, {}, id)));
+    h.append(['a', 'b', 'c', 'd', 'e', 'a'].map((id) => ev(undefined, {}, id)));
     await Promise.all([h.load(), h.load(), h.flush()]);
-    expect(seen).toEqual([['c', 'd', 'e']]);
+    // Stored, then cut back to 3 by retention: append() would have returned all five too.
+    expect(seen).toEqual([['a', 'b', 'c', 'd', 'e']]);
+    expect(h.query().entries.map((e) => e.id)).toEqual(['e', 'd', 'c']);
   });
 
   it('a closed history holds nothing more, and flush does not read its file', async () => {
