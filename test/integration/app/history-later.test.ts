@@ -73,11 +73,7 @@ describe('the history is read after the connection', () => {
   });
 
   it('reads the history at once for a window that asks before the connection is up', async () => {
-    const s = await katya();
-    const first = await profileWithHistory(s);
-    await s.close();
-    const a = await startApp(first.dataDir, { historyReadDeadlineMs: NEVER });
-    expect(historyLoaded(a)).toBe(false);
+    const a = await restartedOffline(NEVER);
     const page = await a.invoke['feed:query']({});
     expect(eventIds(page.entries)).toEqual(['old2', 'old1']);
     expect((await a.invoke['diagnostics:get']()).historyInfo.events).toBe(2);
@@ -85,22 +81,14 @@ describe('the history is read after the connection', () => {
   });
 
   it('starts the read as soon as a window is created, while it loads', async () => {
-    const s = await katya();
-    const first = await profileWithHistory(s);
-    await s.close();
-    const a = await startApp(first.dataDir, { historyReadDeadlineMs: NEVER });
-    expect(historyLoaded(a)).toBe(false);
+    const a = await restartedOffline(NEVER);
     a.svc.windowCreated();
     await until('the history read', () => historyLoaded(a));
     await until('the unread count on disk', () => a.of('unread:changed').at(-1)?.unread === 1);
   });
 
   it('does not wait past its deadline for a server that cannot be reached', async () => {
-    const s = await katya();
-    const first = await profileWithHistory(s);
-    await s.close();
-    const a = await startApp(first.dataDir, { historyReadDeadlineMs: 200 });
-    expect(historyLoaded(a)).toBe(false);
+    const a = await restartedOffline(200);
     await until('the history read without a connection', () => historyLoaded(a), 5_000);
     expect(a.svc.snapshot().connection.phase).not.toBe('connected');
     await until('the unread count on disk', () => a.of('unread:changed').at(-1)?.unread === 1);
@@ -147,6 +135,19 @@ describe('the history is read after the connection', () => {
     expect(eventIds(page.entries)).toEqual(['new1', 'old2', 'old1']);
   });
 });
+
+/**
+ * The app started again on a profile with two events stored, its server gone: the history is
+ * not read yet when start() returns.
+ */
+async function restartedOffline(historyReadDeadlineMs: number): Promise<App> {
+  const s = await katya();
+  const first = await profileWithHistory(s);
+  await s.close();
+  const a = await startApp(first.dataDir, { historyReadDeadlineMs });
+  expect(historyLoaded(a)).toBe(false);
+  return a;
+}
 
 /**
  * A profile with two events stored, and the app started on it following a server that never

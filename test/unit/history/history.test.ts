@@ -364,6 +364,19 @@ describe('history: before its file is read', () => {
     return h;
   }
 
+  /** An unloaded history in `dir`, and the ids each call of its `loaded` was told. */
+  function telling(opts: Partial<Parameters<typeof EventHistory.unloaded>[0]>) {
+    const seen: string[][] = [];
+    const h = EventHistory.unloaded({
+      dir,
+      clock,
+      ...opts,
+      loaded: (held) => seen.push(held.map((e) => e.id)),
+    });
+    open.push(h);
+    return { h, seen };
+  }
+
   it('holds events, gaps and read marks, then applies them after the records on disk, once', async () => {
     const before = await history();
     before.append([ev(undefined, {}, 'a'), ev(undefined, {}, 'b')]);
@@ -456,14 +469,7 @@ describe('history: before its file is read', () => {
   });
 
   it('the first held call starts the read within a flush interval, and what was held is written at once', async () => {
-    const seen: string[][] = [];
-    const h = EventHistory.unloaded({
-      dir,
-      clock,
-      flushIntervalMs: 200,
-      loaded: (held) => seen.push(held.map((e) => e.id)),
-    });
-    open.push(h);
+    const { h, seen } = telling({ flushIntervalMs: 200 });
     h.append([ev(undefined, {}, 'a')]);
     clock.advance(199);
     expect(h.loaded).toBe(false);
@@ -479,14 +485,7 @@ describe('history: before its file is read', () => {
   });
 
   it('tells once, whoever started the read, of every held event it stored, as append would', async () => {
-    const seen: string[][] = [];
-    const h = EventHistory.unloaded({
-      dir,
-      clock,
-      maxEvents: 3,
-      loaded: (held) => seen.push(held.map((e) => e.id)),
-    });
-    open.push(h);
+    const { h, seen } = telling({ maxEvents: 3 });
     h.append(['a', 'b', 'c', 'd', 'e', 'a'].map((id) => ev(undefined, {}, id)));
     await Promise.all([h.load(), h.load(), h.flush()]);
     // Stored, then cut back to 3 by retention: append() would have returned all five too.
