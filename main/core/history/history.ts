@@ -59,6 +59,8 @@ export class EventHistory {
   readonly #clock: Clock;
   readonly #index: FeedIndex;
   readonly #opts: HistoryOptions;
+  readonly #log: ScopedLog;
+  readonly #flushMs: number;
   #records: RecordLog | null = null;
   /** null once the file has been read */
   #held: HeldCall[] | null = [];
@@ -69,6 +71,8 @@ export class EventHistory {
   private constructor(opts: HistoryOptions) {
     this.#opts = opts;
     this.#clock = opts.clock ?? systemClock;
+    this.#log = opts.log ?? SILENT_LOG;
+    this.#flushMs = clampInt(opts.flushIntervalMs, 10, 1000, 500);
     this.#index = new FeedIndex(
       this.#clock,
       clampInt(opts.maxEvents, 1, 1_000_000, 5000),
@@ -124,9 +128,9 @@ export class EventHistory {
     this.#records = await RecordLog.open({
       dir: opts.dir,
       clock: this.#clock,
-      flushMs: clampInt(opts.flushIntervalMs, 10, 1000, 500),
+      flushMs: this.#flushMs,
       compactionSlack: clampInt(opts.compactionSlack, 0, 1_000_000, 1000),
-      log: opts.log ?? SILENT_LOG,
+      log: this.#log,
       live: {
         all: () => index.all(),
         size: () => index.counts().entries,
@@ -146,7 +150,7 @@ export class EventHistory {
     try {
       opts.loaded?.(stored);
     } catch (err) {
-      (opts.log ?? SILENT_LOG).warn(`after reading the history: ${(err as Error).message}`);
+      this.#log.warn(`after reading the history: ${(err as Error).message}`);
     }
     return stored;
   }
@@ -160,10 +164,7 @@ export class EventHistory {
     if (this.#closed) return;
     const held = this.#held!;
     if (held.length === 0) {
-      this.#holdTimer = this.#clock.setTimeout(
-        () => void this.#read(),
-        clampInt(this.#opts.flushIntervalMs, 10, 1000, 500),
-      );
+      this.#holdTimer = this.#clock.setTimeout(() => void this.#read(), this.#flushMs);
     }
     held.push(call);
   }

@@ -246,12 +246,18 @@ describe('preview: the bridge secrets', () => {
   });
 });
 
+/** A fresh folder with a minimal page to serve, for a preview of its own. */
+function profileWithPage(prefix: string) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  const rendererDir = path.join(dir, 'renderer');
+  mkdirSync(rendererDir);
+  writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><head></head>');
+  return { dir, rendererDir };
+}
+
 describe('--server and --token', () => {
   it('add a server to the profile and keep the ones it lists', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'katya-preview-servers-'));
-    const rendererDir = path.join(dir, 'renderer');
-    mkdirSync(rendererDir);
-    writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><head></head>');
+    const { dir, rendererDir } = profileWithPage('katya-preview-servers-');
     const base = {
       dataDir: path.join(dir, 'data'),
       rendererDir,
@@ -283,10 +289,7 @@ describe('--server and --token', () => {
 
 describe('the page', () => {
   it('has its history read at start, as the app has when it opens its window', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'katya-preview-history-'));
-    const rendererDir = path.join(dir, 'renderer');
-    mkdirSync(rendererDir);
-    writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><head></head>');
+    const { dir, rendererDir } = profileWithPage('katya-preview-history-');
     // A server that is never reached, and no deadline: only the preview can start the read.
     const p = await startPreview({
       dataDir: path.join(dir, 'data'),
