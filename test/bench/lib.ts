@@ -217,17 +217,40 @@ export async function shimEsbuildNames(page: {
  * to DIR/<name>.cpuprofile (open it in Chromium's DevTools); otherwise nothing.
  */
 export async function profilePage(page: Page, name: string): Promise<{ stop(): Promise<void> }> {
+  const stops = await Promise.all([cpuProfile(page, name), renderingTrace(page, name)]);
+  return { stop: async () => void (await Promise.all(stops.map((stop) => stop()))) };
+}
+
+/** BENCH_PROF: the page's JavaScript, sampled (V8's CPU profile). */
+async function cpuProfile(page: Page, name: string): Promise<() => Promise<void>> {
   const dir = process.env.BENCH_PROF;
-  if (!dir) return { stop: async () => {} };
+  if (!dir) return async () => {};
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.start');
-  return {
-    async stop() {
-      const { profile } = await cdp.send('Profiler.stop');
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
-      await cdp.detach();
-    },
+  return async () => {
+    const { profile } = await cdp.send('Profiler.stop');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    await cdp.detach();
   };
+}
+
+/**
+ * BENCH_TRACE: a Chrome trace of the page (open it in DevTools' Performance panel), which also
+ * shows what a CPU profile cannot: style, layout, paint and compositing in the renderer.
+ */
+async function renderingTrace(page: Page, name: string): Promise<() => Promise<void>> {
+  const dir = process.env.BENCH_TRACE;
+  const browser = page.context().browser();
+  if (!dir || !browser) return async () => {};
+  mkdirSync(dir, { recursive: true });
+  await browser.startTracing(page, {
+    path: path.join(dir, `${name}.trace.json`),
+    categories: (
+      process.env.BENCH_TRACE_CATEGORIES ??
+      'devtools.timeline,disabled-by-default-devtools.timeline,v8.execute'
+    ).split(','),
+  });
+  return async () => void (await browser.stopTracing());
 }

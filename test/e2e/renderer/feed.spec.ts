@@ -43,7 +43,82 @@ test('shows a readable line for each of the 22 event types, never raw JSON', asy
   await expect(list(page)).toContainText('cpu_usage is 52% on srv-1');
   await expect(list(page)).toContainText('vulnerability scan of host-0 finished: 2 findings');
   // severity is shown in words too, not colour alone
-  await expect(list(page).locator('.sev-badge').first()).toBeVisible();
+  await expect(list(page).locator('.sev-badge', { hasText: /\S/ }).first()).toBeVisible();
+});
+
+test('live events on top reuse the rows in place, and every row shows only its own entry', async ({
+  page,
+}) => {
+  // more entries than the window draws, of all 22 types
+  await page.setViewportSize({ width: 1280, height: 1200 });
+  await openWindow(page, { seed: 80 });
+  const drawn = await rows(page).count();
+  expect(drawn).toBeGreaterThan(22);
+  expect(drawn).toBeLessThan(80);
+  // What each row says, by the entry it claims to show; and a mark on each row element.
+  const describe = () =>
+    rows(page).evaluateAll((els) =>
+      els.map((el) => {
+        const mark = (el as unknown as { __mark?: boolean }).__mark === true;
+        (el as unknown as { __mark?: boolean }).__mark = true;
+        const text = (sel: string) => el.querySelector(sel)?.textContent ?? null;
+        return {
+          id: el.id,
+          event: el.getAttribute('data-event-id'),
+          position: Number(el.getAttribute('aria-posinset')),
+          classes: el.className,
+          icon: el.querySelector('.chan')?.className ?? null,
+          path: el.querySelector('.chan path')?.getAttribute('d') ?? null,
+          line: text('.row-line'),
+          severity: text('.sev-badge'),
+          type: text('.row-meta > span:not([class])'),
+          unread: text('.sr-only'),
+          time: el.querySelector('time')?.getAttribute('datetime') ?? null,
+          mark,
+        };
+      }),
+    );
+  const before = await describe();
+  // one read entry among them, so that read and unread rows trade places too
+  await rows(page).nth(3).click();
+  await expect(rows(page).nth(3)).not.toHaveClass(/unread/);
+  const readId = before[3]!.id;
+  const byId = new Map((await describe()).map((r) => [r.id, r]));
+
+  await page.evaluate(() => {
+    const s = window.__katyaScript;
+    s.push([5, 6, 7].map((i) => s.makeEvent(100 + i, { receivedAt: Date.now() + i })));
+  });
+  await expect(rows(page).first()).toHaveId('feed-row-demo_evt_107');
+  const after = await describe();
+  expect(after).toHaveLength(drawn);
+  expect(after.map((r) => r.position)).toEqual(after.map((_, i) => i + 1));
+  expect(after.slice(3).map((r) => r.id)).toEqual(
+    before.slice(0, after.length - 3).map((r) => r.id),
+  );
+  for (const row of after.slice(3)) {
+    const was = byId.get(row.id)!;
+    const same = (r: typeof row) => ({
+      ...r,
+      position: 0,
+      mark: true,
+      classes: r.classes.replace(/ (active|selected)/g, ''),
+    });
+    expect(same(row)).toEqual(same(was));
+  }
+  expect(after.find((r) => r.id === readId)!.unread).toBe('');
+  // the new entries, in rows that showed others a moment ago
+  const fresh = await page.evaluate(() =>
+    [107, 106, 105].map((i) => {
+      const e = window.__katyaScript.makeEvent(i);
+      return { event: e.eventId, type: e.event, unread: e.read ? '' : ', unread' };
+    }),
+  );
+  expect(after.slice(0, 3).map(({ event, type, unread }) => ({ event, type, unread }))).toEqual(
+    fresh,
+  );
+  // the new entries got rows that were already there: none was built for them
+  expect(after.every((r) => r.mark)).toBe(true);
 });
 
 test('filters by channel, severity and unread, and searches text', async ({ page }) => {
