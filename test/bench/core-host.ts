@@ -7,7 +7,8 @@
 //                                    connected with its subscriptions active
 //   {type:'expect', count}        -> {type:'delivered', at, ...} when `count` events came out,
 //                                    counted over every server
-//   {type:'collect'}              -> {type:'notifications', shown: [{server, eventId, at}]}
+//   {type:'collect'}              -> {type:'notifications', shown: [{server, eventId, at}],
+//                                    loopDelay} (its event loop's lateness since the last)
 //   {type:'cpu'}                  -> {type:'cpu', user, system, at}
 //   {type:'mem', gc?}             -> {type:'mem', rssMb, heapUsedMb, handles, timers, fds}
 //   {type:'connected'}            -> {type:'connected', at} once every server is connected with
@@ -25,7 +26,7 @@ import type { NotificationRules, ServerSettings } from '../../main/core/common/s
 import type { FeedEntry, ServerView } from '../../main/core/common/views';
 import { splitFeedKey } from '../../main/core/history/merged-feed';
 import { fakeEncryptor } from '../fakes/encryptor';
-import { epochNow, failToParent, tellParent, tempDir } from './lib';
+import { epochNow, failToParent, takeLoopDelay, tellParent, tempDir } from './lib';
 import { favourSmallHeap } from '../../main/core/heap-tuning';
 
 // As main/start.ts sets it for the app (BENCH_NO_SMALL_HEAP=1 to compare without).
@@ -285,7 +286,12 @@ process.on('message', (m: { type: string; [k: string]: unknown }) => {
       onFeedAdded([]);
       return;
     case 'collect':
-      tellParent({ type: 'notifications', shown: takeShown(), delivered });
+      tellParent({
+        type: 'notifications',
+        shown: takeShown(),
+        delivered,
+        loopDelay: takeLoopDelay(),
+      });
       return;
     case 'cpu': {
       const u = process.cpuUsage();

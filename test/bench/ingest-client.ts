@@ -6,12 +6,13 @@
 // the six channels, as the app does.
 //   argv: bare|document|engine URL COUNT  -> {type:'delivered', at, delivered} when COUNT events arrived
 // It also serves as a baseline elsewhere: a bare client left connected answers {type:'cpu'}
-// (idle CPU) and {type:'collect'} (arrival time of every event id, for transport latency).
+// (idle CPU) and {type:'collect'} (arrival time of every event id, for transport latency, and
+// how late its event loop ran).
 import WebSocket from 'ws';
 import { ConnectionEngine } from '../../main/core/connection/engine';
 import { CHANNELS } from '../../main/core/common/protocol';
 import { KatyaWebSocketClient } from './document-client';
-import { epochNow, failToParent, tellParent } from './lib';
+import { epochNow, failToParent, takeLoopDelay, tellParent } from './lib';
 
 const [kind, url, countArg] = process.argv.slice(2);
 const count = Number(countArg);
@@ -83,7 +84,7 @@ try {
       const u = process.cpuUsage();
       tellParent({ type: 'cpu', user: u.user, system: u.system, at: epochNow() });
     } else if (m.type === 'collect') {
-      tellParent({ type: 'arrivals', arrivals: arrivals.splice(0) });
+      tellParent({ type: 'arrivals', arrivals: arrivals.splice(0), loopDelay: takeLoopDelay() });
     } else if (m.type === 'stop') {
       close();
       setTimeout(() => process.exit(0), 50);

@@ -32,6 +32,7 @@ import type { PooledEvent } from './events';
 import { bundleCoreHost } from './core-host-bundle';
 import {
   BenchChild,
+  type LoopDelay,
   epochNow,
   percentile,
   profilePage,
@@ -251,6 +252,8 @@ export interface NotifyTransport {
   probesMissed: number;
   /** publish to arrival in a bare ws client: the transport's share */
   transport: LatencyStats;
+  /** how late the core's event loop ran, and the bare clients' (the worst of them) */
+  loopDelay: { core: LoopDelay | null; bare: LoopDelay | null };
 }
 
 export interface LatencyPhase extends NotifyTransport {
@@ -317,9 +320,10 @@ async function stopConsumers(c: Consumers): Promise<void> {
 async function collect(c: Consumers) {
   c.core.send({ type: 'collect' });
   for (const b of c.bares) b.child.send({ type: 'collect' });
-  const { shown } = await c.core.next<{
+  const { shown, loopDelay } = await c.core.next<{
     type: 'notifications';
     shown: { server: string | null; eventId: string | null; at: number }[];
+    loopDelay: LoopDelay | null;
   }>('notifications');
   const notified: [key: string, at: number][] = [];
   for (const n of shown) {
@@ -327,13 +331,18 @@ async function collect(c: Consumers) {
     if (url !== undefined && n.eventId !== null) notified.push([eventKey(url, n.eventId), n.at]);
   }
   const arrived: [key: string, at: number][] = [];
+  let bareDelay: LoopDelay | null = null;
   for (const b of c.bares) {
-    const { arrivals } = await b.child.next<{ type: 'arrivals'; arrivals: [string, number][] }>(
-      'arrivals',
-    );
-    for (const [id, at] of arrivals) arrived.push([eventKey(b.url, id), at]);
+    const part = await b.child.next<{
+      type: 'arrivals';
+      arrivals: [string, number][];
+      loopDelay: LoopDelay | null;
+    }>('arrivals');
+    for (const [id, at] of part.arrivals) arrived.push([eventKey(b.url, id), at]);
+    const d = part.loopDelay;
+    if (d && (!bareDelay || d.p99 > bareDelay.p99)) bareDelay = d;
   }
-  return { notified, arrived };
+  return { notified, arrived, loopDelay: { core: loopDelay, bare: bareDelay } };
 }
 
 /** Publish one phase, let its last events through, and time the core and the bare clients. */
@@ -345,7 +354,7 @@ async function measurePhase(
   const achievedRate = await publisher.run(p.rate, p.seconds, p.phase);
   // Let the last events through (batching, history, the bridge, a frame).
   await sleep(1500);
-  const { notified, arrived } = await collect(c);
+  const { notified, arrived, loopDelay } = await collect(c);
   const { mine, byKey } = publisher.phase(p.phase);
   const notifyLatencies: number[] = [];
   const notifiedKeys = new Set<string>();
@@ -369,6 +378,7 @@ async function measurePhase(
     probesSent: probes.length,
     probesMissed: probes.filter((x) => !x.id || !notifiedKeys.has(eventKey(x.server, x.id))).length,
     transport: stats(transportLatencies),
+    loopDelay,
   };
   return { figures, mine, byKey };
 }

@@ -5,6 +5,8 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { IntervalHistogram } from 'node:perf_hooks';
 import type { Page } from '@playwright/test';
 
 /**
@@ -186,6 +188,34 @@ export class BenchChild {
 }
 
 /** In a child: send a message to the parent. */
+/** How late a process's event loop ran: p99 and worst, in ms. */
+export interface LoopDelay {
+  p99: number;
+  max: number;
+}
+
+let loopHistogram: IntervalHistogram | null = null;
+const LOOP_SAMPLE_MS = 10;
+
+/**
+ * How late this process's event loop ran since the last call (the first call starts the
+ * meter and says nothing). Late means blocked by the process's own work or kept off the CPU by
+ * others: a bare client beside the core tells the two apart. Sampled every 10 ms, so that the
+ * meter's own timer stays out of the figures.
+ */
+export function takeLoopDelay(): LoopDelay | null {
+  if (!loopHistogram) {
+    loopHistogram = monitorEventLoopDelay({ resolution: LOOP_SAMPLE_MS });
+    loopHistogram.enable();
+    return null;
+  }
+  // The histogram holds the time between the meter's ticks: its interval plus the lateness.
+  const late = (ns: number) => Math.max(0, ns / 1e6 - LOOP_SAMPLE_MS);
+  const delay = { p99: late(loopHistogram.percentile(99)), max: late(loopHistogram.max) };
+  loopHistogram.reset();
+  return delay;
+}
+
 export function tellParent(message: ChildMessage): void {
   process.send?.(message);
 }

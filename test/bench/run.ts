@@ -24,6 +24,7 @@ import type { RendererResult } from './renderer';
 import { runAuthStop, runIdle, runReconnect } from './passive';
 import type { AuthStopResult, IdleResult, ReconnectResult } from './passive';
 import { median, percentile, round } from './lib';
+import type { LoopDelay } from './lib';
 
 const SECTIONS = ['ingest', 'memory', 'latency', 'renderer', 'passive', 'startup', 'soak'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -318,7 +319,7 @@ async function main() {
           `${fmt(p.notify.p50)}/${fmt(p.notify.p95)}/${fmt(p.notify.p99)}`,
           `transport p50/p99 ${fmt(p.transport.p50)}/${fmt(p.transport.p99)}`,
           fmt(ratio, 1),
-          `n=${p.notify.n} probes, ${p.probesMissed} missed, achieved ${fmt(p.achievedRate, 0)}/s`,
+          `n=${p.notify.n} probes, ${p.probesMissed} missed, achieved ${fmt(p.achievedRate, 0)}/s; ${loopNote(p.loopDelay)}`,
         ],
         [
           `feed latency @${p.rate}/s p50/p95/p99 (ms)`,
@@ -334,6 +335,7 @@ async function main() {
         probes_sent: p.probesSent,
         probes_missed: p.probesMissed,
         transport: roundStats(p.transport),
+        loop_delay_ms: roundLoop(p.loopDelay),
         feed: roundStats(p.feed),
         feed_coverage: round(p.feedCoverage, 3),
         feed_long_tasks_over_50ms: p.longTasksOver50ms,
@@ -361,7 +363,7 @@ async function main() {
       `${fmt(p.notify.p50)}/${fmt(p.notify.p95)}/${fmt(p.notify.p99)}`,
       `transport p50/p99 ${fmt(p.transport.p50)}/${fmt(p.transport.p99)}`,
       fmt(p.notify.p50 / p.transport.p50, 1),
-      `n=${p.notify.n} probes, ${p.probesMissed} missed, achieved ${fmt(p.achievedRate, 0)}/s in all, no page`,
+      `n=${p.notify.n} probes, ${p.probesMissed} missed, achieved ${fmt(p.achievedRate, 0)}/s in all, no page; ${loopNote(p.loopDelay)}`,
     ]);
     Object.assign(json, {
       notify_latency_3_servers_p50_ms: round(p.notify.p50),
@@ -376,6 +378,7 @@ async function main() {
         probes_sent: p.probesSent,
         probes_missed: p.probesMissed,
         transport: roundStats(p.transport),
+        loop_delay_ms: roundLoop(p.loopDelay),
       },
     });
   }
@@ -612,6 +615,19 @@ async function main() {
   console.log(`\n${quick ? 'quick' : 'full'} run, ${json.wall_s} s`);
   console.log(`BENCH_JSON ${JSON.stringify(json)}`);
 }
+
+type LoopDelays = { core: LoopDelay | null; bare: LoopDelay | null };
+
+/** p99 and worst of the core's event loop and of the bare clients' (the machine's share). */
+const loopNote = ({ core, bare }: LoopDelays) =>
+  core && bare
+    ? `loop delay p99/max core ${fmt(core.p99)}/${fmt(core.max)}, bare ${fmt(bare.p99)}/${fmt(bare.max)} ms`
+    : 'loop delay not measured';
+
+const roundLoop = ({ core, bare }: LoopDelays) => ({
+  core: core && { p99: round(core.p99), max: round(core.max) },
+  bare: bare && { p99: round(bare.p99), max: round(bare.max) },
+});
 
 function roundStats(s: { n: number; p50: number; p95: number; p99: number; max: number }) {
   return { n: s.n, p50: round(s.p50), p95: round(s.p95), p99: round(s.p99), max: round(s.max) };
