@@ -192,7 +192,8 @@ export function FeedList({ listRef }: { listRef: RefObject<HTMLDivElement | null
     if (wantMore && feed.entries.value === entries) void feed.loadMore();
   }, [wantMore, entries, feed]);
 
-  // One listener for the list, not one per row: rows come and go by the dozen at each batch.
+  // One listener for the list, not one per row: rows are reused for other entries, so the
+  // entry clicked is the one the row stands for at the click (its position in the feed).
   const onClick = (e: MouseEvent) => {
     const row = (e.target as Element).closest('[role="option"]');
     const index = Number(row?.getAttribute('aria-posinset')) - 1;

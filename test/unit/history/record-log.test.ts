@@ -150,6 +150,46 @@ describe('the history file: appending and rewriting', () => {
     );
   });
 
+  it('what arrives while a rewrite encodes its entries lands after it: nothing lost, nothing twice', async () => {
+    const h = await history({ maxEvents: 2000, compactionSlack: 0 });
+    h.append(Array.from({ length: 2000 }, () => ev()));
+    await h.flush();
+    // One at a time, as a flood comes: 2,000 queued reach the limit, and the next one passes
+    // it: the next flush rewrites the file from memory, which holds the last 2,000.
+    const kept = Array.from({ length: 2001 }, () => ev());
+    for (const e of kept) h.append([e]);
+    expect(h.info().queuedRecords).toBe(0);
+    // The rewrite encodes its entries a slice at a time, letting the event loop through in
+    // between: it is held at its first pause, past one slice and not done.
+    let resume: (() => void) | undefined;
+    const pause = vi.spyOn(globalThis, 'setImmediate').mockImplementationOnce(((go: () => void) => {
+      resume = go;
+    }) as unknown as typeof setImmediate);
+    const rewrite = h.flush();
+    await vi.waitFor(() => expect(resume).toBeDefined());
+    pause.mockRestore();
+    const during = [ev(), ev(), ev()];
+    h.append(during);
+    // one entry of the slice already encoded, one not yet
+    h.markRead([kept[5]!.id, kept[2000]!.id]);
+    resume!();
+    await rewrite;
+    await h.flush();
+    const ids = lines()
+      .map((l) => decodeRecord(l))
+      .filter((r) => r?.k === 'e')
+      .map((r) => (r as { id: string }).id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const again = await history({ maxEvents: 2000 });
+    const entries = again.query({ limit: 2000 }).entries;
+    expect(entries).toHaveLength(2000);
+    expect(entries.slice(0, 3).map((e) => e.id)).toEqual(during.map((e) => e.id).reverse());
+    const read = entries.filter((e) => e.kind === 'event' && e.read).map((e) => e.id);
+    expect(read.sort()).toEqual([kept[5]!.id, kept[2000]!.id].sort());
+    // the three pushed the oldest three out of the bound
+    expect(entries.at(-1)!.id).toBe(kept[4]!.id);
+  });
+
   it('a flush that takes the file past the limit rewrites it at once', async () => {
     const h = await history({ maxEvents: 10, compactionSlack: 0 });
     h.append(Array.from({ length: 10 }, () => ev()));
