@@ -187,7 +187,6 @@ export class BenchChild {
   }
 }
 
-/** In a child: send a message to the parent. */
 /** How late a process's event loop ran: p99 and worst, in ms. */
 export interface LoopDelay {
   p99: number;
@@ -216,6 +215,7 @@ export function takeLoopDelay(): LoopDelay | null {
   return delay;
 }
 
+/** In a child: send a message to the parent. */
 export function tellParent(message: ChildMessage): void {
   process.send?.(message);
 }
@@ -243,8 +243,9 @@ export async function shimEsbuildNames(page: {
 }
 
 /**
- * For investigations: with BENCH_PROF=DIR, a CPU profile of the page over one phase, written
- * to DIR/<name>.cpuprofile (open it in Chromium's DevTools); otherwise nothing.
+ * For investigations, the page over one phase: with BENCH_PROF=DIR a CPU profile written to
+ * DIR/<name>.cpuprofile, with BENCH_TRACE=DIR a Chrome trace to DIR/<name>.trace.json (open
+ * either in Chromium's DevTools); otherwise nothing.
  */
 export async function profilePage(page: Page, name: string): Promise<{ stop(): Promise<void> }> {
   const stops = await Promise.all([cpuProfile(page, name), renderingTrace(page, name)]);
