@@ -412,8 +412,9 @@ export class AppService {
     const { kind: _kind, channel: _channel, ...shown } = n;
     // With several servers, the title says which one: "Production: Security alert".
     if (this.settings.get().servers.length > 1) shown.title = `${slot.name()}: ${shown.title}`;
-    this.log.info(`notification: ${shown.title}`);
+    // Shown before the log line, whose write to disk is synchronous.
     this.deps.notify.show(shown);
+    this.log.info(`notification: ${shown.title}`);
   }
 
   // ---- settings and token ----------------------------------------------------------------

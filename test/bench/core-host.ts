@@ -7,8 +7,9 @@
 //                                    connected with its subscriptions active
 //   {type:'expect', count}        -> {type:'delivered', at, ...} when `count` events came out,
 //                                    counted over every server
-//   {type:'collect'}              -> {type:'notifications', shown: [{server, eventId, at}],
-//                                    loopDelay} (its event loop's lateness since the last)
+//   {type:'collect'}              -> {type:'notifications', shown: [{server, eventId, at,
+//                                    frame?: {readAt}}], loopDelay} (a probe's socket read;
+//                                    its event loop's lateness since the last)
 //   {type:'cpu'}                  -> {type:'cpu', user, system, at}
 //   {type:'mem', gc?}             -> {type:'mem', rssMb, heapUsedMb, handles, timers, fds}
 //   {type:'connected'}            -> {type:'connected', at} once every server is connected with
@@ -16,7 +17,9 @@
 //   {type:'stop'}                 -> stops the service and exits
 // "Came out" means: delivered in a 'feed:added' batch, the core's batched output to the window.
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
+import WebSocket from 'ws';
 import { AppService } from '../../main/app/app-service';
 import type { AppServiceDeps } from '../../main/app/app-service';
 import { probeServer } from '../../main/core/doctor';
@@ -218,11 +221,50 @@ function connectedAndActive(): boolean {
   );
 }
 
+/**
+ * Where a latency probe's time goes: for each probe frame (its text has "_probe"), when the
+ * socket read that carried it began, by the event's id. Taken around every socket 'data'
+ * event, inside which `ws` hands over the read's frames one after the other; what comes
+ * before is the transport and the wait for a CPU, what comes after is the core's own.
+ */
+const probeReads = new Map<string, number>();
+let readStartedAt: number | null = null;
+const socketEmit = net.Socket.prototype.emit;
+net.Socket.prototype.emit = function (this: net.Socket, name: string | symbol, ...args: unknown[]) {
+  if (name !== 'data') return Reflect.apply(socketEmit, this, [name, ...args]) as boolean;
+  const outer = readStartedAt;
+  readStartedAt = epochNow();
+  try {
+    return Reflect.apply(socketEmit, this, [name, ...args]) as boolean;
+  } finally {
+    readStartedAt = outer;
+  }
+} as typeof socketEmit;
+const wsEmit = WebSocket.prototype.emit;
+WebSocket.prototype.emit = function (this: WebSocket, name: string | symbol, ...args: unknown[]) {
+  const data = args[0];
+  if (name === 'message' && readStartedAt !== null && Buffer.isBuffer(data)) {
+    if (data.includes('_probe')) {
+      const id = (JSON.parse(data.toString('utf8')) as { id?: unknown }).id;
+      if (typeof id === 'string') probeReads.set(id, readStartedAt);
+    }
+  }
+  return Reflect.apply(wsEmit, this, [name, ...args]) as boolean;
+} as typeof wsEmit;
+
 /** The notifications shown since the last call, each with its server and that server's id. */
 function takeShown() {
   return shown.splice(0).map((n) => {
     const key = splitFeedKey(n.eventId);
-    return { server: key?.server ?? null, eventId: key?.id ?? null, at: n.at, title: n.title };
+    const readAt = key ? probeReads.get(key.id) : undefined;
+    if (key) probeReads.delete(key.id);
+    return {
+      server: key?.server ?? null,
+      eventId: key?.id ?? null,
+      at: n.at,
+      title: n.title,
+      ...(readAt !== undefined ? { frame: { readAt } } : {}),
+    };
   });
 }
 

@@ -33,11 +33,13 @@ import { bundleCoreHost } from './core-host-bundle';
 import {
   BenchChild,
   type LoopDelay,
+  cpuTicks,
   epochNow,
   percentile,
   profilePage,
   shimEsbuildNames,
   sleep,
+  stealPercent,
   tempDir,
   until,
 } from './lib';
@@ -116,6 +118,11 @@ interface Published {
   id: string | null;
   probe: boolean;
   phase: number;
+}
+
+/** A probe frame in the core: when the socket read that carried it began (epoch ms). */
+interface ProbeFrame {
+  readAt: number;
 }
 
 /** What identifies an event across servers: ids are each server's own. */
@@ -254,6 +261,14 @@ export interface NotifyTransport {
   transport: LatencyStats;
   /** how late the core's event loop ran, and the bare clients' (the worst of them) */
   loopDelay: { core: LoopDelay | null; bare: LoopDelay | null };
+  /**
+   * A notified probe's time in two parts: publish -> the start of the core's socket read that
+   * carried it (the transport, and the wait for the core to be given a CPU); that read's
+   * start -> the decision (the frames before it in the same read, then its own handling)
+   */
+  notifySplit: { toRead: LatencyStats; inCore: LatencyStats };
+  /** percent of the machine's CPU time the hypervisor took while the phase ran (Linux) */
+  stealPercent: number | null;
 }
 
 export interface LatencyPhase extends NotifyTransport {
@@ -322,13 +337,19 @@ async function collect(c: Consumers) {
   for (const b of c.bares) b.child.send({ type: 'collect' });
   const { shown, loopDelay } = await c.core.next<{
     type: 'notifications';
-    shown: { server: string | null; eventId: string | null; at: number }[];
+    shown: {
+      server: string | null;
+      eventId: string | null;
+      at: number;
+      frame?: ProbeFrame;
+    }[];
     loopDelay: LoopDelay | null;
   }>('notifications');
-  const notified: [key: string, at: number][] = [];
+  const notified: [key: string, at: number, frame: ProbeFrame | undefined][] = [];
   for (const n of shown) {
     const url = n.server === null ? undefined : c.serverUrls.get(n.server);
-    if (url !== undefined && n.eventId !== null) notified.push([eventKey(url, n.eventId), n.at]);
+    if (url !== undefined && n.eventId !== null)
+      notified.push([eventKey(url, n.eventId), n.at, n.frame]);
   }
   const arrived: [key: string, at: number][] = [];
   let bareDelay: LoopDelay | null = null;
@@ -351,18 +372,25 @@ async function measurePhase(
   c: Consumers,
   p: { rate: number; seconds: number; phase: number },
 ): Promise<{ figures: NotifyTransport; mine: Published[]; byKey: Map<string, Published> }> {
+  const ticks = cpuTicks();
   const achievedRate = await publisher.run(p.rate, p.seconds, p.phase);
+  const steal = stealPercent(ticks, cpuTicks());
   // Let the last events through (batching, history, the bridge, a frame).
   await sleep(1500);
   const { notified, arrived, loopDelay } = await collect(c);
   const { mine, byKey } = publisher.phase(p.phase);
   const notifyLatencies: number[] = [];
   const notifiedKeys = new Set<string>();
-  for (const [key, at] of notified) {
+  const split = { toRead: [] as number[], inCore: [] as number[] };
+  for (const [key, at, frame] of notified) {
     const pub = byKey.get(key);
     if (!pub || !pub.probe) continue;
     notifiedKeys.add(key);
     notifyLatencies.push(at - pub.at);
+    if (frame) {
+      split.toRead.push(frame.readAt - pub.at);
+      split.inCore.push(at - frame.readAt);
+    }
   }
   const transportLatencies: number[] = [];
   for (const [key, at] of arrived) {
@@ -379,6 +407,8 @@ async function measurePhase(
     probesMissed: probes.filter((x) => !x.id || !notifiedKeys.has(eventKey(x.server, x.id))).length,
     transport: stats(transportLatencies),
     loopDelay,
+    notifySplit: { toRead: stats(split.toRead), inCore: stats(split.inCore) },
+    stealPercent: steal,
   };
   return { figures, mine, byKey };
 }

@@ -2,7 +2,7 @@
 // waiting for a condition, and child processes (TypeScript through tsx) that talk over IPC.
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -185,6 +185,32 @@ export class BenchChild {
     await exited;
     clearTimeout(timer);
   }
+}
+
+/**
+ * The machine's CPU time so far, in clock ticks, from /proc/stat (Linux; null elsewhere):
+ * all of it, and the part the hypervisor gave to other guests ("steal"). A shared virtual
+ * machine loses time this way without its load average showing it.
+ */
+export function cpuTicks(): { total: number; steal: number } | null {
+  let line: string | undefined;
+  try {
+    line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0];
+  } catch {
+    return null;
+  }
+  const fields = line?.startsWith('cpu ') ? line.trim().split(/\s+/).slice(1, 9).map(Number) : [];
+  if (fields.length < 8 || fields.some((n) => !Number.isFinite(n))) return null;
+  return { total: fields.reduce((a, b) => a + b, 0), steal: fields[7]! };
+}
+
+/** Percent of the machine's CPU time stolen between two `cpuTicks()` readings. */
+export function stealPercent(
+  from: ReturnType<typeof cpuTicks>,
+  to: ReturnType<typeof cpuTicks>,
+): number | null {
+  if (!from || !to || to.total <= from.total) return null;
+  return (100 * (to.steal - from.steal)) / (to.total - from.total);
 }
 
 /** How late a process's event loop ran: p99 and worst, in ms. */

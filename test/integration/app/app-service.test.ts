@@ -94,6 +94,21 @@ describe('app model', () => {
     expect(a.notes[1]!.title).toBe('High security alert: Port sweep');
   });
 
+  it('shows a notification before writing its log line (the write waits for the disk)', async () => {
+    const s = await server();
+    const order: string[] = [];
+    const a = await app(undefined, {
+      notify: { show: (n) => order.push(`shown ${n.title}`), withdraw: () => undefined },
+      logEcho: (line) => {
+        if (line.includes('notification:')) order.push('logged');
+      },
+    });
+    await signIn(a, s);
+    s.publish('security.alert.created', { id: 'o1', title: 'Port scan', severity: 'high' });
+    await until('shown and logged', () => order.length >= 2);
+    expect(order).toEqual(['shown High security alert: Port scan', 'logged']);
+  });
+
   it('marks a gap and resubscribes after the server restarts on the same port', async () => {
     const s1 = await server();
     const a = await app();
