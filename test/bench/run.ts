@@ -622,11 +622,12 @@ async function main() {
 }
 
 /**
- * Where a probe's time went (publish -> the core's read of it, then the core's own handling)
- * and how much of the machine's CPU time the hypervisor took meanwhile.
+ * Where a probe's time went (publish -> the core's read of it, then the core's own handling),
+ * how much of the machine's CPU time the hypervisor took meanwhile, and how long the
+ * publisher was held up without making it up.
  */
 const splitNote = (p: NotifyTransport) =>
-  `p99 to the core's read ${fmt(p.notifySplit.toRead.p99)}, then in the core ${fmt(p.notifySplit.inCore.p99)} ms; CPU stolen ${p.stealPercent === null ? '?' : fmt(p.stealPercent, 1)} %`;
+  `p99 to the core's read ${fmt(p.notifySplit.toRead.p99)}, then in the core ${fmt(p.notifySplit.inCore.p99)} ms; CPU stolen ${p.stealPercent === null ? '?' : fmt(p.stealPercent, 1)} %, publisher held up ${fmt(p.publisherLostMs, 0)} ms`;
 
 const splitJson = (p: NotifyTransport) => ({
   notify_split_ms: {
@@ -634,6 +635,7 @@ const splitJson = (p: NotifyTransport) => ({
     in_core: roundStats(p.notifySplit.inCore),
   },
   cpu_steal_pct: p.stealPercent === null ? null : round(p.stealPercent, 1),
+  publisher_lost_ms: round(p.publisherLostMs, 0),
 });
 
 type LoopDelays = { core: LoopDelay | null; bare: LoopDelay | null };
