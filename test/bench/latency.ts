@@ -16,10 +16,11 @@
 //
 // Sampling of notifications: the notifier shows at most 3 notifications per channel per 10 s and
 // folds the rest, so a flood of notifiable events would give 6 samples per 10 s, all from the
-// start of bursts. Instead, most events are feed-only and one "probe" per channel is sent every
-// 3.6 s, staggered over the six channels (security alerts of severity high, maintenance starts,
-// and one type in each other channel switched to "notify" in the rules). Every probe stays
-// inside the burst limit and must be notified; a probe that is not is counted as missed.
+// start of bursts. Instead, most events are feed-only and one "probe" is sent every 600 ms, the
+// six channels taking turns, so each gets one every 3.6 s (security alerts of severity high,
+// maintenance starts, and one type in each other channel switched to "notify" in the rules).
+// Every probe stays inside the burst limit and must be notified; a probe that is not is counted
+// as missed.
 import http from 'node:http';
 import type { Browser, Page } from '@playwright/test';
 import { startKatyaServer } from '../../main/server/server';

@@ -223,9 +223,9 @@ async function main() {
       await browser.close();
     }
   }
-  // The floods after the timing sections: a shared virtual machine worked hard for minutes
-  // was seen to lose up to a third of its CPU time to the hypervisor afterwards ("CPU stolen"
-  // in the notification rows), which a latency measured next would charge to the app.
+  // The floods after the timing sections: right after them, this shared virtual machine was
+  // seen losing up to 30 % of its CPU time to the hypervisor in stretches ("CPU stolen" in the
+  // notification rows), which a latency measured next would charge to the app.
   if (only.has('ingest')) {
     ingest = await runIngest({ count: PLAN.ingestCount, rounds: PLAN.ingestRounds, log });
   }
