@@ -2,14 +2,15 @@
 // AppService (connection engine with de-duplication and batching, history on disk, notification
 // policy, settings, token vault, log), built exactly as test/integration/app does it, with the
 // fake encryptor as the only stand-in. The parent steers it over IPC:
-//   {type:'start', url | urls, token, notifications?, sampleEvery?, historyInMemory?}
+//   {type:'start', url | urls, token, notifications?, sampleEvery?, historyInMemory?,
+//    stampProbes?, ...}
 //                                 -> {type:'ready', servers: [{id, url}]} once every server is
 //                                    connected with its subscriptions active
 //   {type:'expect', count}        -> {type:'delivered', at, ...} when `count` events came out,
 //                                    counted over every server
 //   {type:'collect'}              -> {type:'notifications', shown: [{server, eventId, at,
-//                                    frame?: {readAt}}], loopDelay} (a probe's socket read;
-//                                    its event loop's lateness since the last)
+//                                    readAt?}], loopDelay} (readAt: a probe's socket read,
+//                                    with stampProbes; its event loop's lateness since the last)
 //   {type:'cpu'}                  -> {type:'cpu', user, system, at}
 //   {type:'mem', gc?}             -> {type:'mem', rssMb, heapUsedMb, handles, timers, fds}
 //   {type:'connected'}            -> {type:'connected', at} once every server is connected with
@@ -58,6 +59,8 @@ interface StartMessage {
   configured?: boolean;
   /** keep this many events in the history (a soak fills it early, so growth means a leak) */
   historyMaxEvents?: number;
+  /** stamp the socket read that carries each latency probe (readAt in 'notifications') */
+  stampProbes?: boolean;
 }
 
 let svc: AppService | null = null;
@@ -115,6 +118,7 @@ function onFeedAdded(entries: FeedEntry[]) {
 }
 
 async function start(m: StartMessage) {
+  if (m.stampProbes) stampProbeReads();
   const dataDir = m.dataDir ?? tempDir('core');
   if (m.historyInMemory) writeFileSync(path.join(dataDir, 'history'), 'not a folder');
   sampleEvery = m.sampleEvery ?? 0;
@@ -222,35 +226,43 @@ function connectedAndActive(): boolean {
 }
 
 /**
- * Where a latency probe's time goes: for each probe frame (its text has "_probe"), when the
- * socket read that carried it began, by the event's id. Taken around every socket 'data'
- * event, inside which `ws` hands over the read's frames one after the other; what comes
- * before is the transport and the wait for a CPU, what comes after is the core's own.
+ * Where a latency probe's time goes (asked for by the latency section only): for each probe
+ * frame (its text has "_probe"), when the socket read that carried it began, by the event's
+ * id. Taken around every socket 'data' event, inside which `ws` hands over the read's frames
+ * one after the other; what comes before is the transport and the wait for a CPU, what comes
+ * after is the core's own.
  */
 const probeReads = new Map<string, number>();
-let readStartedAt: number | null = null;
-const socketEmit = net.Socket.prototype.emit;
-net.Socket.prototype.emit = function (this: net.Socket, name: string | symbol, ...args: unknown[]) {
-  if (name !== 'data') return Reflect.apply(socketEmit, this, [name, ...args]) as boolean;
-  const outer = readStartedAt;
-  readStartedAt = epochNow();
-  try {
-    return Reflect.apply(socketEmit, this, [name, ...args]) as boolean;
-  } finally {
-    readStartedAt = outer;
-  }
-} as typeof socketEmit;
-const wsEmit = WebSocket.prototype.emit;
-WebSocket.prototype.emit = function (this: WebSocket, name: string | symbol, ...args: unknown[]) {
-  const data = args[0];
-  if (name === 'message' && readStartedAt !== null && Buffer.isBuffer(data)) {
-    if (data.includes('_probe')) {
-      const id = (JSON.parse(data.toString('utf8')) as { id?: unknown }).id;
-      if (typeof id === 'string') probeReads.set(id, readStartedAt);
+
+function stampProbeReads() {
+  let readStartedAt: number | null = null;
+  const socketEmit = net.Socket.prototype.emit;
+  net.Socket.prototype.emit = function (
+    this: net.Socket,
+    name: string | symbol,
+    ...args: unknown[]
+  ) {
+    if (name !== 'data') return Reflect.apply(socketEmit, this, [name, ...args]) as boolean;
+    const outer = readStartedAt;
+    readStartedAt = epochNow();
+    try {
+      return Reflect.apply(socketEmit, this, [name, ...args]) as boolean;
+    } finally {
+      readStartedAt = outer;
     }
-  }
-  return Reflect.apply(wsEmit, this, [name, ...args]) as boolean;
-} as typeof wsEmit;
+  } as typeof socketEmit;
+  const wsEmit = WebSocket.prototype.emit;
+  WebSocket.prototype.emit = function (this: WebSocket, name: string | symbol, ...args: unknown[]) {
+    const data = args[0];
+    if (name === 'message' && readStartedAt !== null && Buffer.isBuffer(data)) {
+      if (data.includes('_probe')) {
+        const id = (JSON.parse(data.toString('utf8')) as { id?: unknown }).id;
+        if (typeof id === 'string') probeReads.set(id, readStartedAt);
+      }
+    }
+    return Reflect.apply(wsEmit, this, [name, ...args]) as boolean;
+  } as typeof wsEmit;
+}
 
 /** The notifications shown since the last call, each with its server and that server's id. */
 function takeShown() {
@@ -263,7 +275,7 @@ function takeShown() {
       eventId: key?.id ?? null,
       at: n.at,
       title: n.title,
-      ...(readAt !== undefined ? { frame: { readAt } } : {}),
+      ...(readAt !== undefined ? { readAt } : {}),
     };
   });
 }

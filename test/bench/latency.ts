@@ -123,11 +123,6 @@ interface Published {
   phase: number;
 }
 
-/** A probe frame in the core: when the socket read that carried it began (epoch ms). */
-interface ProbeFrame {
-  readAt: number;
-}
-
 /** What identifies an event across servers: ids are each server's own. */
 const eventKey = (serverUrl: string, id: string) => `${serverUrl} ${id}`;
 
@@ -342,6 +337,7 @@ async function startConsumers(servers: readonly KatyaServer[]): Promise<Consumer
       urls: servers.map((s) => s.url),
       token: ADMIN,
       notifications: PROBE_RULES,
+      stampProbes: true,
     });
     const ready = await c.core.next<{ type: 'ready'; servers: { id: string; url: string }[] }>(
       'ready',
@@ -369,15 +365,16 @@ async function collect(c: Consumers) {
       server: string | null;
       eventId: string | null;
       at: number;
-      frame?: ProbeFrame;
+      /** when the core's socket read that carried the probe began */
+      readAt?: number;
     }[];
     loopDelay: LoopDelay | null;
   }>('notifications');
-  const notified: [key: string, at: number, frame: ProbeFrame | undefined][] = [];
+  const notified: [key: string, at: number, readAt: number | undefined][] = [];
   for (const n of shown) {
     const url = n.server === null ? undefined : c.serverUrls.get(n.server);
     if (url !== undefined && n.eventId !== null)
-      notified.push([eventKey(url, n.eventId), n.at, n.frame]);
+      notified.push([eventKey(url, n.eventId), n.at, n.readAt]);
   }
   const arrived: [key: string, at: number][] = [];
   let bareDelay: LoopDelay | null = null;
@@ -410,14 +407,14 @@ async function measurePhase(
   const notifyLatencies: number[] = [];
   const notifiedKeys = new Set<string>();
   const split = { toRead: [] as number[], inCore: [] as number[] };
-  for (const [key, at, frame] of notified) {
+  for (const [key, at, readAt] of notified) {
     const pub = byKey.get(key);
     if (!pub || !pub.probe) continue;
     notifiedKeys.add(key);
     notifyLatencies.push(at - pub.at);
-    if (frame) {
-      split.toRead.push(frame.readAt - pub.at);
-      split.inCore.push(at - frame.readAt);
+    if (readAt !== undefined) {
+      split.toRead.push(readAt - pub.at);
+      split.inCore.push(at - readAt);
     }
   }
   const transportLatencies: number[] = [];
