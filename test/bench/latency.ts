@@ -34,11 +34,12 @@ import { bundleCoreHost } from './core-host-bundle';
 import {
   BenchChild,
   type LoopDelay,
-  cpuTicks,
+  cpuShares,
   epochNow,
   percentile,
   profilePage,
   shimEsbuildNames,
+  processCpu,
   sleep,
   stealPercent,
   tempDir,
@@ -290,6 +291,12 @@ export interface NotifyTransport {
   notifySplit: { toRead: LatencyStats; inCore: LatencyStats };
   /** percent of the machine's CPU time the hypervisor took while the phase ran (Linux) */
   stealPercent: number | null;
+  /**
+   * How busy the machine was while the phase ran, and who kept it busy (Linux): on two cores
+   * the page, the browser, the servers and three clients share them, and a process waiting for
+   * a core is late however little work it has.
+   */
+  cpu: ReturnType<typeof cpuShares>;
   /** the time the publisher was held up for and did not make up (its events not sent) */
   publisherLostMs: number;
 }
@@ -397,9 +404,10 @@ async function measurePhase(
   c: Consumers,
   p: { rate: number; seconds: number; phase: number },
 ): Promise<{ figures: NotifyTransport; mine: Published[]; byKey: Map<string, Published> }> {
-  const ticks = cpuTicks();
+  const before = processCpu();
   const { achievedRate, lostMs } = await publisher.run(p.rate, p.seconds, p.phase);
-  const steal = stealPercent(ticks, cpuTicks());
+  const after = processCpu();
+  const steal = stealPercent(before?.machine ?? null, after?.machine ?? null);
   // Let the last events through (batching, history, the bridge, a frame).
   await sleep(1500);
   const { notified, arrived, loopDelay } = await collect(c);
@@ -434,6 +442,7 @@ async function measurePhase(
     loopDelay,
     notifySplit: { toRead: stats(split.toRead), inCore: stats(split.inCore) },
     stealPercent: steal,
+    cpu: cpuShares(before, after),
     publisherLostMs: lostMs,
   };
   return { figures, mine, byKey };

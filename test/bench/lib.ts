@@ -2,7 +2,7 @@
 // waiting for a condition, and child processes (TypeScript through tsx) that talk over IPC.
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -189,10 +189,11 @@ export class BenchChild {
 
 /**
  * The machine's CPU time so far, in clock ticks, from /proc/stat (Linux; null elsewhere):
- * all of it, and the part the hypervisor gave to other guests ("steal"). A shared virtual
- * machine loses time this way without its load average showing it.
+ * all of it, the part spent idle (waiting for I/O included), and the part the hypervisor gave
+ * to other guests ("steal"). A shared virtual machine loses time this way without its load
+ * average showing it.
  */
-export function cpuTicks(): { total: number; steal: number } | null {
+export function cpuTicks(): { total: number; idle: number; steal: number } | null {
   let line: string | undefined;
   try {
     line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0];
@@ -201,7 +202,11 @@ export function cpuTicks(): { total: number; steal: number } | null {
   }
   const fields = line?.startsWith('cpu ') ? line.trim().split(/\s+/).slice(1, 9).map(Number) : [];
   if (fields.length < 8 || fields.some((n) => !Number.isFinite(n))) return null;
-  return { total: fields.reduce((a, b) => a + b, 0), steal: fields[7]! };
+  return {
+    total: fields.reduce((a, b) => a + b, 0),
+    idle: fields[3]! + fields[4]!,
+    steal: fields[7]!,
+  };
 }
 
 /** Percent of the machine's CPU time stolen between two `cpuTicks()` readings. */
@@ -211,6 +216,71 @@ export function stealPercent(
 ): number | null {
   if (!from || !to || to.total <= from.total) return null;
   return (100 * (to.steal - from.steal)) / (to.total - from.total);
+}
+
+/** Who a process on the machine is, for `processCpu`; null leaves it out. */
+function processGroup(pid: number, cmd: string): string | null {
+  if (pid === process.pid) return 'bench';
+  if (cmd.includes('--type=renderer')) return 'page';
+  if (cmd.split('\0', 1)[0]!.includes('chrom')) return 'chromium';
+  if (cmd.includes('core-host')) return 'core';
+  if (cmd.includes('ingest-client')) return 'bare';
+  if (cmd.includes('preview')) return 'preview';
+  return cmd ? 'other' : null;
+}
+
+/**
+ * CPU time so far of every user process on the machine, in clock ticks, summed by who it is:
+ * `bench` (this process: the reference servers and the publisher), `page` (Chromium's
+ * renderers), `chromium` (its browser, GPU and utility processes), `core`, `bare`, `preview`,
+ * `other`. With the machine's total from `cpuTicks()`; null off Linux.
+ */
+export function processCpu(): {
+  machine: NonNullable<ReturnType<typeof cpuTicks>>;
+  byGroup: Map<string, number>;
+} | null {
+  const machine = cpuTicks();
+  if (!machine) return null;
+  const byGroup = new Map<string, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat: string;
+    let cmd: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    const group = processGroup(Number(name), cmd);
+    // fields after the command name (which may hold spaces): state is the first, utime the 12th
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    if (group && Number.isFinite(ticks)) byGroup.set(group, (byGroup.get(group) ?? 0) + ticks);
+  }
+  return { machine, byGroup };
+}
+
+/**
+ * Between two `processCpu()` readings: the machine's busy share (neither idle nor stolen) in
+ * percent of all its cores, and each group's CPU use in percent of one core (a process that
+ * ended meanwhile is missing from its group).
+ */
+export function cpuShares(
+  from: ReturnType<typeof processCpu>,
+  to: ReturnType<typeof processCpu>,
+): { machineBusyPct: number; byGroupPctOfCore: Record<string, number> } | null {
+  if (!from || !to || to.machine.total <= from.machine.total) return null;
+  const elapsed = to.machine.total - from.machine.total;
+  const perCore = elapsed / os.availableParallelism();
+  const byGroupPctOfCore = Object.create(null) as Record<string, number>;
+  for (const [group, ticks] of to.byGroup) {
+    const used = ticks - (from.byGroup.get(group) ?? 0);
+    if (used > 0) byGroupPctOfCore[group] = (100 * used) / perCore;
+  }
+  const idle = to.machine.idle - from.machine.idle;
+  const steal = to.machine.steal - from.machine.steal;
+  return { machineBusyPct: (100 * (elapsed - idle - steal)) / elapsed, byGroupPctOfCore };
 }
 
 /** How late a process's event loop ran: p99 and worst, in ms. */

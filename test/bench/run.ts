@@ -627,7 +627,25 @@ async function main() {
  * publisher was held up without making it up.
  */
 const splitNote = (p: NotifyTransport) =>
-  `p99 to the core's read ${fmt(p.notifySplit.toRead.p99)}, then in the core ${fmt(p.notifySplit.inCore.p99)} ms; CPU stolen ${p.stealPercent === null ? '?' : fmt(p.stealPercent, 1)} %, publisher held up ${fmt(p.publisherLostMs, 0)} ms`;
+  `p99 to the core's read ${fmt(p.notifySplit.toRead.p99)}, then in the core ${fmt(p.notifySplit.inCore.p99)} ms; CPU stolen ${p.stealPercent === null ? '?' : fmt(p.stealPercent, 1)} %, ${cpuNote(p.cpu)}, publisher held up ${fmt(p.publisherLostMs, 0)} ms`;
+
+/** The machine's busy share and its biggest users, e.g. "machine 83 % busy (page 52, ...)". */
+function cpuNote(cpu: NotifyTransport['cpu']): string {
+  if (!cpu) return 'machine busy ?';
+  const users = Object.entries(cpu.byGroupPctOfCore)
+    .filter(([, pct]) => pct >= 1)
+    .sort((a, b) => b[1] - a[1])
+    .map(([group, pct]) => `${group} ${fmt(pct, 0)}`);
+  return `machine ${fmt(cpu.machineBusyPct, 0)} % busy (${users.join(', ')} % of a core)`;
+}
+
+const cpuJson = (cpu: NotifyTransport['cpu']) =>
+  cpu && {
+    machine_busy_pct: round(cpu.machineBusyPct, 1),
+    pct_of_core: Object.fromEntries(
+      Object.entries(cpu.byGroupPctOfCore).map(([group, pct]) => [group, round(pct, 1)]),
+    ),
+  };
 
 const splitJson = (p: NotifyTransport) => ({
   notify_split_ms: {
@@ -635,6 +653,7 @@ const splitJson = (p: NotifyTransport) => ({
     in_core: roundStats(p.notifySplit.inCore),
   },
   cpu_steal_pct: p.stealPercent === null ? null : round(p.stealPercent, 1),
+  cpu_by_process: cpuJson(p.cpu),
   publisher_lost_ms: round(p.publisherLostMs, 0),
 });
 
