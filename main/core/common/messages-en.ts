@@ -202,6 +202,7 @@ export const en = {
   'error.url.scheme': 'The URL must start with wss://.',
   'error.url.ws':
     'ws:// is unencrypted and allowed only for this computer (localhost, 127.0.0.1, ::1). Use wss://.',
+  'error.url.port': "Port 0 is not a server's port. Leave the port out or enter the server's.",
   'error.url.credentials': 'The URL must not contain a user name or password. Use the token field.',
   'error.url.token': 'The URL must not contain a token. Use the token field.',
   'error.url.empty': 'Enter the server address.',
@@ -223,6 +224,7 @@ export const en = {
   'error.proxy.credentials':
     'Enter the user name and password in their own fields below, not in the URL.',
   'error.proxy.path': 'A proxy URL has no path: scheme://HOST:PORT.',
+  'error.proxy.port': "Port 0 is not a proxy's port. Enter the proxy's port, such as 3128.",
   'error.caFile.absolute': 'Enter the full path of a PEM file, such as /etc/ssl/acme-ca.pem.',
   'settings.network': 'Network',
   'settings.proxyMode': 'Proxy',

@@ -221,6 +221,8 @@ export const ru: Record<MessageKey, Entry> = {
   'error.url.scheme': 'Адрес должен начинаться с wss://.',
   'error.url.ws':
     'ws:// не шифруется и разрешён только для этого компьютера (localhost, 127.0.0.1, ::1). Используйте wss://.',
+  'error.url.port':
+    'Порт 0 не может быть портом сервера. Не указывайте порт или укажите порт сервера.',
   'error.url.credentials':
     'В адресе не должно быть имени пользователя или пароля. Используйте поле токена.',
   'error.url.token': 'В адресе не должно быть токена. Используйте поле токена.',
@@ -241,6 +243,7 @@ export const ru: Record<MessageKey, Entry> = {
   'error.proxy.credentials':
     'Введите имя пользователя и пароль в отдельные поля ниже, а не в адрес.',
   'error.proxy.path': 'У адреса прокси нет пути: схема://ХОСТ:ПОРТ.',
+  'error.proxy.port': 'Порт 0 не может быть портом прокси. Укажите порт прокси, например 3128.',
   'error.caFile.absolute': 'Введите полный путь к файлу PEM, например /etc/ssl/acme-ca.pem.',
   'settings.network': 'Сеть',
   'settings.proxyMode': 'Прокси',

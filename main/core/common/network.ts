@@ -67,7 +67,7 @@ export interface ProxyRoute {
 export const DIRECT: ProxyChoice = { kind: 'direct' };
 
 /** What is wrong with a proxy URL, as a code the window translates (error.proxy.<problem>). */
-export type ProxyUrlProblem = 'notUrl' | 'scheme' | 'credentials' | 'path';
+export type ProxyUrlProblem = 'notUrl' | 'scheme' | 'port' | 'credentials' | 'path';
 
 /**
  * Read a proxy URL such as `http://proxy.corp:3128` or `socks5://10.0.0.1:1080`. Credentials
@@ -99,6 +99,13 @@ export function parseProxyUrl(
   // Only the socks schemes parse without a host ("socks5://"): the scheme is right, the host missing.
   if (url.hostname === '') {
     return { ok: false, problem: 'notUrl', error: `"${text}" is not a proxy URL: it has no host` };
+  }
+  if (url.port === '0') {
+    return {
+      ok: false,
+      problem: 'port',
+      error: "port 0 is not a proxy's port: scheme://HOST:PORT",
+    };
   }
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
     return { ok: false, problem: 'path', error: 'a proxy URL has no path: scheme://HOST:PORT' };

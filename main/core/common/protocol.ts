@@ -309,7 +309,7 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /** What is wrong with a server URL, as a code the window translates (error.url.<problem>). */
-export type ServerUrlProblem = 'notUrl' | 'scheme' | 'ws' | 'credentials' | 'token';
+export type ServerUrlProblem = 'notUrl' | 'scheme' | 'ws' | 'port' | 'credentials' | 'token';
 
 /**
  * Check a server URL the way the client will use it: `wss://` anywhere, `ws://` only to a
@@ -340,6 +340,15 @@ export function validateServerUrl(
       ok: false,
       error: `ws:// is unencrypted and allowed only for this computer (localhost, 127.0.0.1, ::1); use wss://${url.host}${url.pathname}`,
       problem: 'ws',
+    };
+  }
+  // The URL parser takes port 0, but no server listens there: without this the user would
+  // get the system's connection error instead of a word about the field.
+  if (url.port === '0') {
+    return {
+      ok: false,
+      error: "port 0 is not a server's port; leave the port out or give the server's",
+      problem: 'port',
     };
   }
   if (url.username || url.password) {

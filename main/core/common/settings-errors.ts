@@ -14,6 +14,7 @@ export const SETTINGS_ERROR_CODES = [
   'url.notUrl',
   'url.scheme',
   'url.ws',
+  'url.port',
   'url.credentials',
   'url.token',
   /** a server without an address */
@@ -27,6 +28,7 @@ export const SETTINGS_ERROR_CODES = [
   // proxy URL problems, as parseProxyUrl() names them (network.ts)
   'proxy.notUrl',
   'proxy.scheme',
+  'proxy.port',
   'proxy.credentials',
   'proxy.path',
   /** the extra CA file is not an absolute path */

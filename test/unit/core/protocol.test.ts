@@ -49,6 +49,14 @@ describe('server URL', () => {
     expect(validateServerUrl('wss://u:p@katya.example/v1/ws').ok).toBe(false);
     expect(validateServerUrl('wss://katya.example/v1/ws?token=abc').ok).toBe(false);
   });
+  it('refuses port 0, by its own code, and takes every other port', () => {
+    for (const url of ['wss://katya.example:0/v1/ws', 'ws://127.0.0.1:00/v1/ws']) {
+      const checked = validateServerUrl(url);
+      expect(checked.ok ? null : checked.problem).toBe('port');
+    }
+    expect(validateServerUrl('wss://katya.example:1/v1/ws').ok).toBe(true);
+    expect(validateServerUrl('wss://katya.example:65535/v1/ws').ok).toBe(true);
+  });
 });
 
 describe('server messages', () => {

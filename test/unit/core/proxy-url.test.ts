@@ -147,6 +147,17 @@ describe('parseProxyUrl: each problem, by code and in words', () => {
     },
   );
 
+  it.each(['http://proxy.corp:0', 'socks5://10.0.0.1:00', 'proxy.corp:0'])(
+    'port: %s names port 0, where no proxy listens',
+    (url) => {
+      expect(parseProxyUrl(url)).toEqual({
+        ok: false,
+        problem: 'port',
+        error: "port 0 is not a proxy's port: scheme://HOST:PORT",
+      });
+    },
+  );
+
   it.each(['http://alice:pw@proxy.corp:3128', 'http://alice@proxy.corp', 'http://:pw@proxy.corp'])(
     'credentials: %s holds a user name or a password, which settings keep elsewhere',
     (url) => {

@@ -20,6 +20,9 @@ describe('settings errors', () => {
     expect(checkField(serverUrlSchema, 'wss://u:p@k.example/v1/ws', 'serverUrl')?.code).toBe(
       'url.credentials',
     );
+    expect(checkField(serverUrlSchema, 'wss://k.example:0/v1/ws', 'serverUrl')?.code).toBe(
+      'url.port',
+    );
     expect(checkField(clockTimeSchema, '24:00', 'q')).toMatchObject({ field: 'q', code: 'hhmm' });
     expect(checkField(clockTimeSchema, '23:59', 'q')).toBeNull();
   });
