@@ -230,18 +230,18 @@ function processGroup(pid: number, cmd: string): string | null {
 }
 
 /**
- * CPU time so far of every user process on the machine, in clock ticks, summed by who it is:
+ * CPU time so far of every user process on the machine, in clock ticks, with who it is:
  * `bench` (this process: the reference servers and the publisher), `page` (Chromium's
  * renderers), `chromium` (its browser, GPU and utility processes), `core`, `bare`, `preview`,
  * `other`. With the machine's total from `cpuTicks()`; null off Linux.
  */
 export function processCpu(): {
   machine: NonNullable<ReturnType<typeof cpuTicks>>;
-  byGroup: Map<string, number>;
+  byPid: Map<number, { group: string; ticks: number }>;
 } | null {
   const machine = cpuTicks();
   if (!machine) return null;
-  const byGroup = new Map<string, number>();
+  const byPid = new Map<number, { group: string; ticks: number }>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     let stat: string;
@@ -252,19 +252,20 @@ export function processCpu(): {
     } catch {
       continue; // gone meanwhile
     }
-    const group = processGroup(Number(name), cmd);
+    const pid = Number(name);
+    const group = processGroup(pid, cmd);
     // fields after the command name (which may hold spaces): state is the first, utime the 12th
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticks = Number(fields[11]) + Number(fields[12]);
-    if (group && Number.isFinite(ticks)) byGroup.set(group, (byGroup.get(group) ?? 0) + ticks);
+    if (group && Number.isFinite(ticks)) byPid.set(pid, { group, ticks });
   }
-  return { machine, byGroup };
+  return { machine, byPid };
 }
 
 /**
  * Between two `processCpu()` readings: the machine's busy share (neither idle nor stolen) in
- * percent of all its cores, and each group's CPU use in percent of one core (a process that
- * ended meanwhile is missing from its group).
+ * percent of all its cores, and each group's CPU use in percent of one core (a process started
+ * meanwhile counts whole; one that ended meanwhile is missing).
  */
 export function cpuShares(
   from: ReturnType<typeof processCpu>,
@@ -274,9 +275,9 @@ export function cpuShares(
   const elapsed = to.machine.total - from.machine.total;
   const perCore = elapsed / os.availableParallelism();
   const byGroupPctOfCore = Object.create(null) as Record<string, number>;
-  for (const [group, ticks] of to.byGroup) {
-    const used = ticks - (from.byGroup.get(group) ?? 0);
-    if (used > 0) byGroupPctOfCore[group] = (100 * used) / perCore;
+  for (const [pid, { group, ticks }] of to.byPid) {
+    const used = ticks - (from.byPid.get(pid)?.ticks ?? 0);
+    if (used > 0) byGroupPctOfCore[group] = (byGroupPctOfCore[group] ?? 0) + (100 * used) / perCore;
   }
   const idle = to.machine.idle - from.machine.idle;
   const steal = to.machine.steal - from.machine.steal;
