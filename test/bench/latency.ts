@@ -41,7 +41,6 @@ import {
   profilePage,
   shimEsbuildNames,
   sleep,
-  stealPercent,
   tempDir,
   until,
 } from './lib';
@@ -406,8 +405,7 @@ async function measurePhase(
 ): Promise<{ figures: NotifyTransport; mine: Published[]; byKey: Map<string, Published> }> {
   const before = processCpu();
   const { achievedRate, lostMs } = await publisher.run(p.rate, p.seconds, p.phase);
-  const after = processCpu();
-  const steal = stealPercent(before?.machine ?? null, after?.machine ?? null);
+  const cpu = cpuShares(before, processCpu());
   // Let the last events through (batching, history, the bridge, a frame).
   await sleep(1500);
   const { notified, arrived, loopDelay } = await collect(c);
@@ -441,8 +439,8 @@ async function measurePhase(
     transport: stats(transportLatencies),
     loopDelay,
     notifySplit: { toRead: stats(split.toRead), inCore: stats(split.inCore) },
-    stealPercent: steal,
-    cpu: cpuShares(before, after),
+    stealPercent: cpu ? cpu.stealPct : null,
+    cpu,
     publisherLostMs: lostMs,
   };
   return { figures, mine, byKey };

@@ -209,15 +209,6 @@ export function cpuTicks(): { total: number; idle: number; steal: number } | nul
   };
 }
 
-/** Percent of the machine's CPU time stolen between two `cpuTicks()` readings. */
-export function stealPercent(
-  from: ReturnType<typeof cpuTicks>,
-  to: ReturnType<typeof cpuTicks>,
-): number | null {
-  if (!from || !to || to.total <= from.total) return null;
-  return (100 * (to.steal - from.steal)) / (to.total - from.total);
-}
-
 /** Who a process on the machine is, for `processCpu`; null leaves it out. */
 function processGroup(pid: number, cmd: string): string | null {
   if (pid === process.pid) return 'bench';
@@ -263,14 +254,19 @@ export function processCpu(): {
 }
 
 /**
- * Between two `processCpu()` readings: the machine's busy share (neither idle nor stolen) in
- * percent of all its cores, and each group's CPU use in percent of one core (a process started
- * meanwhile counts whole; one that ended meanwhile is missing).
+ * Between two `processCpu()` readings: the machine's busy share (neither idle nor stolen) and
+ * the share the hypervisor stole, in percent of all its cores, and each group's CPU use in
+ * percent of one core (a process started meanwhile counts whole; one that ended meanwhile is
+ * missing).
  */
 export function cpuShares(
   from: ReturnType<typeof processCpu>,
   to: ReturnType<typeof processCpu>,
-): { machineBusyPct: number; byGroupPctOfCore: Record<string, number> } | null {
+): {
+  machineBusyPct: number;
+  stealPct: number;
+  byGroupPctOfCore: Record<string, number>;
+} | null {
   if (!from || !to || to.machine.total <= from.machine.total) return null;
   const elapsed = to.machine.total - from.machine.total;
   const perCore = elapsed / os.availableParallelism();
@@ -281,7 +277,11 @@ export function cpuShares(
   }
   const idle = to.machine.idle - from.machine.idle;
   const steal = to.machine.steal - from.machine.steal;
-  return { machineBusyPct: (100 * (elapsed - idle - steal)) / elapsed, byGroupPctOfCore };
+  return {
+    machineBusyPct: (100 * (elapsed - idle - steal)) / elapsed,
+    stealPct: (100 * steal) / elapsed,
+    byGroupPctOfCore,
+  };
 }
 
 /** How late a process's event loop ran: p99 and worst, in ms. */
