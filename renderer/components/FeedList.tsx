@@ -13,6 +13,7 @@ import { isoTime } from '../format/text';
 import type { FeedEntry } from '../../main/core/common/views';
 import type { I18n } from '../i18n';
 import { hasFilters } from '../state/feed';
+import { assignSlots } from './row-slots';
 
 export const ROW_HEIGHT = 56;
 const OVERSCAN = 10;
@@ -144,6 +145,7 @@ export function FeedList({ listRef }: { listRef: RefObject<HTMLDivElement | null
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(600);
   const lastPrepend = useRef(feed.prepended.value.seq);
+  const slotsRef = useRef<ReadonlyMap<string, number>>(new Map());
 
   useEffect(() => {
     const el = listRef.current;
@@ -241,18 +243,32 @@ export function FeedList({ listRef }: { listRef: RefObject<HTMLDivElement | null
 
   const status = feed.status.value;
   const activeEntry = entries[active];
-  // Rows are keyed by position modulo the most rows the window can hold, not by entry: a row
-  // that leaves the window is the one the next entering row reuses, and a batch on top gives the
-  // rows already there new text instead of building new rows and dropping old ones. Keyed by
-  // entry, a flood of 1,000 events a second made some 12,000 elements a second to collect, and
-  // the page's major collections were its longest tasks (traced in Chromium).
+  // Each drawn entry keeps its DOM row while it stays in range (see row-slots.ts), and the rows
+  // are rendered in slot order, so a batch on top gives new text only to the rows of the
+  // entries that came in; the others just move. Keyed by entry instead, Preact would build,
+  // drop and move DOM rows at every batch; keyed by position, every row would get new text
+  // (measured in docs/benchmarks.md).
   const slots = Math.ceil(height / ROW_HEIGHT) + 2 * OVERSCAN + 1;
+  const drawn = entries.slice(first, last);
+  const slotOf = assignSlots(
+    slotsRef.current,
+    drawn.map((e) => e.id),
+    slots,
+  );
+  slotsRef.current = slotOf;
+  const inSlot: (number | undefined)[] = new Array(slots);
+  drawn.forEach((e, k) => (inSlot[slotOf.get(e.id)!] = first + k));
   const rows: JSX.Element[] = [];
-  for (let i = first; i < last; i++) {
+  for (let s = 0; s < slots; s++) {
+    const i = inSlot[s];
+    if (i === undefined) {
+      rows.push(<div key={s} hidden />);
+      continue;
+    }
     const entry = entries[i]!;
     rows.push(
       <Row
-        key={i % slots}
+        key={s}
         entry={entry}
         index={i}
         active={i === active}
@@ -264,6 +280,9 @@ export function FeedList({ listRef }: { listRef: RefObject<HTMLDivElement | null
       />,
     );
   }
+  // The rows' DOM order is not the feed's order: assistive technology reads them in the order
+  // given here.
+  const readingOrder = drawn.map(rowId).join(' ');
 
   return (
     <div class="feed-list-wrap">
@@ -277,6 +296,7 @@ export function FeedList({ listRef }: { listRef: RefObject<HTMLDivElement | null
         aria-busy={status === 'loading'}
         data-loaded-count={entries.length}
         aria-activedescendant={activeEntry ? rowId(activeEntry) : undefined}
+        aria-owns={readingOrder || undefined}
         onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
         onClick={onClick}
         onKeyDown={onKeyDown}

@@ -4,6 +4,7 @@ import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { calledChannels, installScriptedKatya, openWindow } from '../support/scripted-katya';
 import { RENDERER_ORIGIN, serveRenderer } from '../support/renderer';
+import { accessibleRowIds, rowAt, rowIdsInOrder } from '../support/feed-rows';
 
 const list = (page: Page) => page.getByRole('listbox', { name: 'Events, newest first' });
 const rows = (page: Page) => list(page).getByRole('option');
@@ -46,7 +47,7 @@ test('shows a readable line for each of the 22 event types, never raw JSON', asy
   await expect(list(page).locator('.sev-badge', { hasText: /\S/ }).first()).toBeVisible();
 });
 
-test('live events on top reuse the rows in place, and every row shows only its own entry', async ({
+test('live events on top take the rows that left the window; the other rows keep their element and content', async ({
   page,
 }) => {
   // more entries than the window draws, of all 22 types
@@ -55,33 +56,38 @@ test('live events on top reuse the rows in place, and every row shows only its o
   const drawn = await rows(page).count();
   expect(drawn).toBeGreaterThan(22);
   expect(drawn).toBeLessThan(80);
-  // What each row says, by the entry it claims to show; and a mark on each row element.
+  // What each row says, by the entry it claims to show, in feed order; and which entry the row
+  // element showed when it was last described.
   const describe = () =>
-    rows(page).evaluateAll((els) =>
-      els.map((el) => {
-        const mark = (el as unknown as { __mark?: boolean }).__mark === true;
-        (el as unknown as { __mark?: boolean }).__mark = true;
-        const text = (sel: string) => el.querySelector(sel)?.textContent ?? null;
-        return {
-          id: el.id,
-          event: el.getAttribute('data-event-id'),
-          position: Number(el.getAttribute('aria-posinset')),
-          classes: el.className,
-          icon: el.querySelector('.chan')?.className ?? null,
-          path: el.querySelector('.chan path')?.getAttribute('d') ?? null,
-          line: text('.row-line'),
-          severity: text('.sev-badge'),
-          type: text('.row-meta > span:not([class])'),
-          unread: text('.sr-only'),
-          time: el.querySelector('time')?.getAttribute('datetime') ?? null,
-          mark,
-        };
-      }),
-    );
+    rows(page)
+      .evaluateAll((els) =>
+        els.map((el) => {
+          const tagged = el as unknown as { __showed?: string };
+          const showed = tagged.__showed ?? null;
+          tagged.__showed = el.id;
+          const text = (sel: string) => el.querySelector(sel)?.textContent ?? null;
+          return {
+            id: el.id,
+            event: el.getAttribute('data-event-id'),
+            position: Number(el.getAttribute('aria-posinset')),
+            classes: el.className,
+            icon: el.querySelector('.chan')?.className ?? null,
+            path: el.querySelector('.chan path')?.getAttribute('d') ?? null,
+            line: text('.row-line'),
+            severity: text('.sev-badge'),
+            type: text('.row-meta > span:not([class])'),
+            unread: text('.sr-only'),
+            time: el.querySelector('time')?.getAttribute('datetime') ?? null,
+            top: Math.round(el.getBoundingClientRect().top),
+            showed,
+          };
+        }),
+      )
+      .then((all) => all.sort((a, b) => a.position - b.position));
   const before = await describe();
-  // one read entry among them, so that read and unread rows trade places too
-  await rows(page).nth(3).click();
-  await expect(rows(page).nth(3)).not.toHaveClass(/unread/);
+  // one read entry among them, so that read and unread entries pass through rows too
+  await rowAt(list(page), 4).click();
+  await expect(rowAt(list(page), 4)).not.toHaveClass(/unread/);
   const readId = before[3]!.id;
   const byId = new Map((await describe()).map((r) => [r.id, r]));
 
@@ -89,25 +95,30 @@ test('live events on top reuse the rows in place, and every row shows only its o
     const s = window.__katyaScript;
     s.push([5, 6, 7].map((i) => s.makeEvent(100 + i, { receivedAt: Date.now() + i })));
   });
-  await expect(rows(page).first()).toHaveId('feed-row-demo_evt_107');
+  await expect(rowAt(list(page), 1)).toHaveId('feed-row-demo_evt_107');
   const after = await describe();
   expect(after).toHaveLength(drawn);
   expect(after.map((r) => r.position)).toEqual(after.map((_, i) => i + 1));
+  // every row drawn where its position says, newest first
+  for (const [i, row] of after.entries()) expect(row.top - after[0]!.top).toBe(i * 56);
   expect(after.slice(3).map((r) => r.id)).toEqual(
     before.slice(0, after.length - 3).map((r) => r.id),
   );
+  // the entries already drawn kept their row element and everything in it
   for (const row of after.slice(3)) {
     const was = byId.get(row.id)!;
+    expect(row.showed).toBe(row.id);
     const same = (r: typeof row) => ({
       ...r,
       position: 0,
-      mark: true,
+      top: 0,
+      showed: null,
       classes: r.classes.replace(/ (active|selected)/g, ''),
     });
     expect(same(row)).toEqual(same(was));
   }
   expect(after.find((r) => r.id === readId)!.unread).toBe('');
-  // the new entries, in rows that showed others a moment ago
+  // the new entries, in the rows of the entries that left the window: none was built for them
   const fresh = await page.evaluate(() =>
     [107, 106, 105].map((i) => {
       const e = window.__katyaScript.makeEvent(i);
@@ -117,8 +128,19 @@ test('live events on top reuse the rows in place, and every row shows only its o
   expect(after.slice(0, 3).map(({ event, type, unread }) => ({ event, type, unread }))).toEqual(
     fresh,
   );
-  // the new entries got rows that were already there: none was built for them
-  expect(after.every((r) => r.mark)).toBe(true);
+  expect(
+    after
+      .slice(0, 3)
+      .map((r) => r.showed)
+      .sort(),
+  ).toEqual(
+    before
+      .slice(-3)
+      .map((r) => r.id)
+      .sort(),
+  );
+  // a screen reader is given the rows in the feed's order, not the DOM's
+  expect(await accessibleRowIds(page, list(page))).toEqual(after.map((r) => r.id));
 });
 
 test('filters by channel, severity and unread, and searches text', async ({ page }) => {
@@ -240,7 +262,7 @@ test('gap markers show disconnected periods', async ({ page }) => {
   await expect(gap).toHaveCount(1);
   await expect(gap).toHaveAttribute('aria-disabled', 'true');
   // between the event received 20 min ago and the one 30 min ago
-  const ids = await rows(page).evaluateAll((els) => els.map((e) => e.id));
+  const ids = await rowIdsInOrder(list(page));
   expect(ids.indexOf('feed-row-demo_gap_1')).toBe(3);
 });
 
@@ -266,7 +288,7 @@ test('live events prepend, respect filters, and keep the scroll position', async
   await expect(total(page)).toHaveText('303 events');
   expect(await topId()).toBe(before);
   await listEl.evaluate((el) => (el.scrollTop = 0));
-  await expect(rows(page).first()).toHaveId('feed-row-demo_evt_10003');
+  await expect(rowAt(list(page), 1)).toHaveId('feed-row-demo_evt_10003');
 
   // a filter is respected for live entries too
   await page
@@ -283,7 +305,7 @@ test('live events prepend, respect filters, and keep the scroll position', async
     ]);
   });
   await expect(total(page)).toHaveText(`${systemCount + 1} events`);
-  await expect(rows(page).first()).toHaveId('feed-row-demo_evt_20001');
+  await expect(rowAt(list(page), 1)).toHaveId('feed-row-demo_evt_20001');
 });
 
 test('scrolling down fetches older pages with the before cursor', async ({ page }) => {
@@ -302,7 +324,7 @@ test('scrolling down fetches older pages with the before cursor', async ({ page 
   await expect.poll(befores).toEqual([null, 'demo/evt_700', 'demo/evt_200']);
   await page.keyboard.press('End');
   await expect(list(page)).toHaveAttribute('aria-activedescendant', 'feed-row-demo_evt_0');
-  await expect(rows(page).last()).toContainText('alice wrote in ops');
+  await expect(rowAt(list(page), 1200)).toContainText('alice wrote in ops');
   // only a window of rows is in the DOM
   expect(await rows(page).count()).toBeLessThan(60);
 });
@@ -406,7 +428,7 @@ test('bad payloads from main never break the window', async ({ page }) => {
     anyEmit('servers:changed', [null, 7, { id: 'x' }, { id: 'y', connection: { phase: 1 } }]);
   });
   await expect(total(page)).toHaveText('6 events');
-  await expect(rows(page).first()).toContainText('someone wrote in 42: “…”');
+  await expect(rowAt(list(page), 1)).toContainText('someone wrote in 42: “…”');
   expect(errors).toEqual([]);
 });
 
