@@ -7,11 +7,11 @@
 //   - scroll: from the top of a 10,000-event feed to its bottom in steps of 2,000 px (a fast
 //     wheel fling), each step waiting for the rows of its position, older pages loaded on the
 //     way as the feed asks for them;
-//   - stream: 200 batches of 50 events, one after the other, on top of that feed, in a window
-//     4,000 px tall (as the latency section's, so every row of a batch is drawn): the time from
-//     each push to its newest row in the DOM and the page laid out again, which is the window's
-//     own work per batch of a 1,000 events/s flood, without the other processes of the latency
-//     section competing for the machine;
+//   - stream: 200 batches of 5 events, then 200 of 50, one after the other, on top of that
+//     feed, in a window 4,000 px tall (as the latency section's, so every row of a batch is
+//     drawn): the time from each push to its newest row in the DOM and the page laid out again,
+//     which is the window's own work per batch of a 100 and a 1,000 events/s flood, without the
+//     other processes of the latency section competing for the machine;
 //   - long tasks (PerformanceObserver 'longtask', > 50 ms) counted over all three.
 import type { Browser, Page } from '@playwright/test';
 import { RENDERER_ORIGIN, serveRenderer } from '../e2e/support/renderer';
@@ -30,6 +30,8 @@ export interface RendererResult {
   scrollStepMaxMs: number;
   longTasksBurst: number[];
   longTasksScroll: number[];
+  /** ms per 5-event batch of the stream */
+  streamBatch5Ms: number[];
   /** ms per 50-event batch of the stream */
   streamBatchMs: number[];
   longTasksStream: number[];
@@ -70,7 +72,7 @@ const takeLongTasks = (page: Page) =>
 export async function runRenderer(opts: {
   browser: Browser;
   bursts: number;
-  /** 50-event batches of the stream */
+  /** batches of each size in the stream */
   streamBatches: number;
   log: (line: string) => void;
 }): Promise<RendererResult> {
@@ -120,50 +122,23 @@ export async function runRenderer(opts: {
     `renderer: 1,000-event burst shown in ${burstMs.map((m) => m.toFixed(0)).join(', ')} ms`,
   );
 
-  // ---- stream
+  // ---- stream: batches of 5 (100 events/s in 50 ms windows), then of 50 (1,000/s)
+  let streamBatch5Ms: number[];
   let streamBatchMs: number[];
   let longTasksStream: number[];
   {
     const { page, close } = await openSeeded(opts.browser, 4000);
     try {
       await takeLongTasks(page);
-      const profile = await profilePage(page, 'renderer-stream');
-      streamBatchMs = await page.evaluate(
-        ({ first, batches, size }) =>
-          (async () => {
-            const s = window.__katyaScript;
-            const list = document.querySelector<HTMLElement>('[role="listbox"]')!;
-            const times: number[] = [];
-            for (let b = 0; b < batches; b++) {
-              const start = first + b * size;
-              const now = Date.now();
-              const batch = Array.from({ length: size }, (_, k) =>
-                s.makeEvent(start + k, { receivedAt: now + k }),
-              );
-              const newest = `feed-row-demo_evt_${start + size - 1}`;
-              const t0 = performance.now();
-              s.push(batch);
-              while (!document.getElementById(newest)) {
-                if (performance.now() - t0 > 30_000) throw new Error(`${newest} never shown`);
-                await new Promise((r) => setTimeout(r, 0));
-              }
-              // Laid out, as it must be before the frame that paints it.
-              void list.scrollHeight;
-              void document.getElementById(newest)!.getBoundingClientRect();
-              times.push(performance.now() - t0);
-            }
-            return times;
-          })(),
-        { first: 200_000, batches: opts.streamBatches, size: 50 },
-      );
-      await profile.stop();
+      streamBatch5Ms = await stream(page, 'renderer-stream-5', opts.streamBatches, 5, 150_000);
+      streamBatchMs = await stream(page, 'renderer-stream', opts.streamBatches, 50, 200_000);
       longTasksStream = await takeLongTasks(page);
     } finally {
       await close();
     }
   }
   opts.log(
-    `renderer: 50-event batches on top, ms each: p50 ${percentile(streamBatchMs, 50).toFixed(1)}, p95 ${percentile(streamBatchMs, 95).toFixed(1)}`,
+    `renderer: batches on top, ms each: of 5 p50 ${percentile(streamBatch5Ms, 50).toFixed(1)}, of 50 p50 ${percentile(streamBatchMs, 50).toFixed(1)}, p95 ${percentile(streamBatchMs, 95).toFixed(1)}`,
   );
 
   // ---- scroll
@@ -216,10 +191,55 @@ export async function runRenderer(opts: {
       scrollStepMaxMs: Math.max(...scroll.steps),
       longTasksBurst,
       longTasksScroll,
+      streamBatch5Ms,
       streamBatchMs,
       longTasksStream,
     };
   } finally {
     await close();
   }
+}
+
+/**
+ * `batches` batches of `size` events pushed one after another on top of the feed: the time
+ * from each push to its newest row in the DOM and the page laid out again, as it must be before
+ * the frame that paints it.
+ */
+async function stream(
+  page: Page,
+  name: string,
+  batches: number,
+  size: number,
+  first: number,
+): Promise<number[]> {
+  const profile = await profilePage(page, name);
+  const times = await page.evaluate(
+    ({ first, batches, size }) =>
+      (async () => {
+        const s = window.__katyaScript;
+        const list = document.querySelector<HTMLElement>('[role="listbox"]')!;
+        const times: number[] = [];
+        for (let b = 0; b < batches; b++) {
+          const start = first + b * size;
+          const now = Date.now();
+          const batch = Array.from({ length: size }, (_, k) =>
+            s.makeEvent(start + k, { receivedAt: now + k }),
+          );
+          const newest = `feed-row-demo_evt_${start + size - 1}`;
+          const t0 = performance.now();
+          s.push(batch);
+          while (!document.getElementById(newest)) {
+            if (performance.now() - t0 > 30_000) throw new Error(`${newest} never shown`);
+            await new Promise((r) => setTimeout(r, 0));
+          }
+          void list.scrollHeight;
+          void document.getElementById(newest)!.getBoundingClientRect();
+          times.push(performance.now() - t0);
+        }
+        return times;
+      })(),
+    { first, batches, size },
+  );
+  await profile.stop();
+  return times;
 }
