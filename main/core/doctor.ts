@@ -278,13 +278,12 @@ async function walk(input: ProbeInput, p: Probe): Promise<void> {
       .filter((s) => s !== 'tunnel' || hop === null || hop.proxied)
       .forEach((s) => p.emit(s, 'skip', EARLIER_FAILED));
 
-  const route = await chooseRoute(target, p);
-  if (!route) return skipAfter('proxy');
-  hop = firstHop(route, target);
-  const address = await resolveName(hop, target.timeoutMs, p);
-  if (address === null) return skipAfter('dns');
-  if (!(await reachPort(hop, address, target.timeoutMs, p))) return skipAfter('tcp');
-  const opened = await upgrade(target, route, p);
+  const chosen = await chooseRoute(target, p);
+  if (!chosen) return skipAfter('proxy');
+  const reached = await reachFirstHop(chosen, target, p);
+  hop = reached.hop;
+  if (!reached.ok) return skipAfter(reached.failedAt);
+  const opened = await upgrade(target, reached.route, p);
   if (!opened.ok) return skipAfter(opened.failedAt);
   const { ws, inbox } = opened;
   try {
@@ -369,10 +368,65 @@ async function chooseRoute(t: Target, p: Probe): Promise<ProxyRoute | null> {
   }
 }
 
-function firstHop(route: ProxyRoute, t: Target): Hop {
-  const first: ProxyChoice = route.choices[0] ?? DIRECT;
-  if (first.kind === 'direct') return { host: t.host, port: t.port, label: '', proxied: false };
-  return { host: first.host, port: first.port, label: 'proxy ', proxied: true };
+function hopOf(choice: ProxyChoice, t: Target): Hop {
+  if (choice.kind === 'direct') return { host: t.host, port: t.port, label: '', proxied: false };
+  return { host: choice.host, port: choice.port, label: 'proxy ', proxied: true };
+}
+
+/**
+ * The first hop the app would take: the route's choices in order, a proxy whose name does not
+ * resolve or whose port does not answer giving way to the next choice, as the route agent
+ * does ("PROXY a:3128; PROXY b:3128; DIRECT"); the direct way, or the last choice, is final.
+ * The name and port of the hop taken are reported. The proxies passed over are named in advice
+ * on its TCP step (the app waits for each of them at every connection), or, when no choice
+ * answers, on the last one's failure. The route handed on starts at the hop taken.
+ */
+async function reachFirstHop(
+  route: ProxyRoute,
+  t: Target,
+  p: Probe,
+): Promise<
+  { ok: true; hop: Hop; route: ProxyRoute } | { ok: false; hop: Hop; failedAt: 'dns' | 'tcp' }
+> {
+  const passedOver: string[] = [];
+  for (const [i, choice] of route.choices.entries()) {
+    const hop = hopOf(choice, t);
+    const final = choice.kind === 'direct' || i === route.choices.length - 1;
+    // This choice's steps are held until it is known whether they are the report's.
+    const held: Parameters<Probe['emit']>[] = [];
+    const quiet: Probe = { ...p, emit: (...line) => void held.push(line) };
+    const address = await resolveName(hop, t.timeoutMs, quiet);
+    const reached = address !== null && (await reachPort(hop, address, t.timeoutMs, quiet));
+    if (!reached && !final) {
+      const [, , detail] = held[held.length - 1]!;
+      passedOver.push(`${describeChoice(choice)}, ${detail}`);
+      continue;
+    }
+    // The proxies passed over, on one bounded line: a PAC answer may name many.
+    const passed = passedOver.length ? p.said(passedOver.join('; '), 600) : '';
+    held.forEach(([step, outcome, detail, advice], k) => {
+      if (!passed || k < held.length - 1) p.emit(step, outcome, detail, advice);
+      else if (reached)
+        p.emit(
+          step,
+          outcome,
+          detail,
+          `the route's earlier choices do not answer, and the app tries them first at every connection: ${passed}; check the PAC file or proxy settings`,
+        );
+      else
+        p.emit(
+          step,
+          outcome,
+          `${detail}; the route's earlier choices did not answer either: ${passed}`,
+          advice,
+        );
+    });
+    return reached
+      ? { ok: true, hop, route: { ...route, choices: route.choices.slice(i) } }
+      : { ok: false, hop, failedAt: held[held.length - 1]![0] === 'dns' ? 'dns' : 'tcp' };
+  }
+  // Never reached: chooseRoute's route has at least one choice, and the last one is final.
+  throw new Error('a route without choices');
 }
 
 /**

@@ -114,31 +114,83 @@ describe('the proxy step', () => {
   });
 
   it('names every choice of the route in order, and its source on one line of at most 80 characters', async () => {
-    const port = await closedPort();
+    const [first, second] = [await closedPort(), await closedPort()];
     const source = `PAC file\nhttp://wpad/wpad.dat ${'z'.repeat(100)}`;
     const { result, steps } = await probe({
-      url: 'ws://127.0.0.1:9/v1/ws',
+      url: `ws://127.0.0.1:${await closedPort()}/v1/ws`,
       network: {
         proxyFor: () => ({
-          choices: [proxyAt(port), { ...proxyAt(1080), scheme: 'socks5' }, { kind: 'direct' }],
+          choices: [proxyAt(first), { ...proxyAt(second), scheme: 'socks5' }],
           source,
         }),
       },
     });
-    // The first choice is the first hop: its name and port are checked, not the server's.
-    expect(steps).toStrictEqual([
-      ok('url', 'ws://127.0.0.1:9/v1/ws'),
+    // No choice answers: the last one's name and port are the report's, the first one named
+    // on its line, and the server's own port is never tried (the route does not go direct).
+    expect(steps.slice(1)).toStrictEqual([
       ok(
         'proxy',
-        `HTTP proxy 127.0.0.1:${port}, then SOCKS5 proxy 127.0.0.1:1080, then direct (no proxy) (PAC file http://wpad/wpad.dat ${'z'.repeat(49)}…)`,
+        `HTTP proxy 127.0.0.1:${first}, then SOCKS5 proxy 127.0.0.1:${second} (PAC file http://wpad/wpad.dat ${'z'.repeat(49)}…)`,
       ),
       ok('dns', 'proxy 127.0.0.1 is an address, nothing to resolve'),
       fail(
         'tcp',
-        `proxy 127.0.0.1 port ${port}: connect ECONNREFUSED 127.0.0.1:${port}`,
+        `proxy 127.0.0.1 port ${second}: connect ECONNREFUSED 127.0.0.1:${second}; the route's earlier choices did not answer either: HTTP proxy 127.0.0.1:${first}, proxy 127.0.0.1 port ${first}: connect ECONNREFUSED 127.0.0.1:${first}`,
         'nothing listens there: is the proxy running, and is its port right?',
       ),
       ...skipped('tunnel', 'upgrade', 'auth', 'subscribe', 'rtt'),
+    ]);
+    expect(result.ok).toBe(false);
+  });
+
+  it('passes over proxies that do not answer, as the app does, and says so on the hop taken', async () => {
+    const server = await startScriptedServer();
+    const [first, second] = [await closedPort(), await closedPort()];
+    const { result, steps } = await probe({
+      url: server.url,
+      network: {
+        proxyFor: () => ({
+          choices: [proxyAt(first), proxyAt(second, 'katya.invalid'), { kind: 'direct' }],
+          source: 'PAC file',
+        }),
+      },
+    });
+    expect(steps[2]).toStrictEqual(ok('dns', '127.0.0.1 is an address, nothing to resolve'));
+    const tcp = steps[3]!;
+    expect(tcp).toMatchObject({ step: 'tcp', outcome: 'ok' });
+    expect(tcp.detail).toBe(`127.0.0.1 port ${server.port} in N ms`);
+    expect(tcp.advice).toMatch(
+      new RegExp(
+        `^the route's earlier choices do not answer, and the app tries them first at every connection: HTTP proxy 127\\.0\\.0\\.1:${first}, proxy 127\\.0\\.0\\.1 port ${first}: connect ECONNREFUSED 127\\.0\\.0\\.1:${first}; HTTP proxy katya\\.invalid:${second}, proxy katya\\.invalid: .+; check the PAC file or proxy settings$`,
+      ),
+    );
+    // The rest of the walk goes the way taken: direct, no tunnel, the server answers.
+    expect(steps.slice(4)).toStrictEqual([
+      skip('tls', 'not used: ws:// to this computer'),
+      ok('upgrade', 'HTTP 101 in N ms'),
+      skip('auth', 'no token given'),
+      skip('subscribe', 'needs a token'),
+      ok('rtt', 'N ms average of 3 pings (min N, max N)'),
+    ]);
+    expect(result.ok).toBe(true);
+  });
+
+  it('never passes over the direct way, as the app does not', async () => {
+    const port = await closedPort();
+    const proxy = await startScriptedServer();
+    const { result, steps } = await probe({
+      url: `ws://127.0.0.1:${port}/v1/ws`,
+      network: {
+        proxyFor: () => ({ choices: [{ kind: 'direct' }, proxyAt(proxy.port)], source: 'test' }),
+      },
+    });
+    expect(steps.slice(2, 4)).toStrictEqual([
+      ok('dns', '127.0.0.1 is an address, nothing to resolve'),
+      fail(
+        'tcp',
+        `127.0.0.1 port ${port}: connect ECONNREFUSED 127.0.0.1:${port}`,
+        'nothing listens there: is the server running, and is the port right?',
+      ),
     ]);
     expect(result.ok).toBe(false);
   });
