@@ -243,6 +243,15 @@ interface Target {
 }
 
 /** Where the probe's first packets go: the server itself, or the proxy in front of it. */
+/**
+ * A first-hop check that failed. A timeout is final: a proxy that drops packets holds the app's
+ * connection until its deadline, so the app never gets to the route's next choice.
+ */
+interface HopFailure {
+  ok: false;
+  timedOut: boolean;
+}
+
 interface Hop {
   host: string;
   port: number;
@@ -375,8 +384,9 @@ function hopOf(choice: ProxyChoice, t: Target): Hop {
 
 /**
  * The first hop the app would take: the route's choices in order, a proxy whose name does not
- * resolve or whose port does not answer giving way to the next choice, as the route agent
- * does ("PROXY a:3128; PROXY b:3128; DIRECT"); the direct way, or the last choice, is final.
+ * resolve or whose port refuses giving way to the next choice, as the route agent does
+ * ("PROXY a:3128; PROXY b:3128; DIRECT"); the direct way, the last choice and a proxy that does
+ * not answer within the step's time are final.
  * The name and port of the hop taken are reported. The proxies passed over are named in advice
  * on its TCP step (the app waits for each of them at every connection), or, when no choice
  * answers, on the last one's failure. The route handed on starts at the hop taken.
@@ -395,9 +405,10 @@ async function reachFirstHop(
     // This choice's steps are held until it is known whether they are the report's.
     const held: Parameters<Probe['emit']>[] = [];
     const quiet: Probe = { ...p, emit: (...line) => void held.push(line) };
-    const address = await resolveName(hop, t.timeoutMs, quiet);
-    const reached = address !== null && (await reachPort(hop, address, t.timeoutMs, quiet));
-    if (!reached && !final) {
+    const named = await resolveName(hop, t.timeoutMs, quiet);
+    const checked = named.ok ? await reachPort(hop, named.address, t.timeoutMs, quiet) : named;
+    const reached = checked.ok;
+    if (!checked.ok && !checked.timedOut && !final) {
       const [, , detail] = held[held.length - 1]!;
       passedOver.push(`${describeChoice(choice)}, ${detail}`);
       continue;
@@ -430,19 +441,24 @@ async function reachFirstHop(
 }
 
 /**
- * Name resolution of the first hop (the server, or the proxy: a proxy resolves the server's
- * name itself): the address to connect to, or null after reporting why there is none.
+ * Name resolution of the first hop (the server, or the proxy; an HTTP proxy resolves the
+ * server's name itself, the app resolves it for a socks4:// or socks5:// one when it tunnels):
+ * the address to connect to, or why there is none, reported.
  */
-async function resolveName(hop: Hop, timeoutMs: number, p: Probe): Promise<string | null> {
+async function resolveName(
+  hop: Hop,
+  timeoutMs: number,
+  p: Probe,
+): Promise<{ ok: true; address: string } | HopFailure> {
   if (isIP(hop.host)) {
     p.emit('dns', 'ok', `${hop.label}${hop.host} is an address, nothing to resolve`);
-    return hop.host;
+    return { ok: true, address: hop.host };
   }
   try {
     const all = await withTimeout(lookup(hop.host, { all: true }), timeoutMs, 'DNS');
     p.emit('dns', 'ok', `${hop.label}${hop.host} → ${all.map((a) => a.address).join(', ')}`);
     // Never empty: Node's lookup fails (EAI_NODATA) rather than answer with no address.
-    return all[0]!.address;
+    return { ok: true, address: all[0]!.address };
   } catch (err) {
     p.emit(
       'dns',
@@ -452,12 +468,17 @@ async function resolveName(hop: Hop, timeoutMs: number, p: Probe): Promise<strin
         ? 'check the proxy host name, your DNS settings and VPN'
         : 'check the host name for typos, your DNS settings and VPN',
     );
-    return null;
+    return { ok: false, timedOut: err instanceof TimeoutError };
   }
 }
 
 /** A TCP connection to the first hop's port. */
-async function reachPort(hop: Hop, address: string, timeoutMs: number, p: Probe): Promise<boolean> {
+async function reachPort(
+  hop: Hop,
+  address: string,
+  timeoutMs: number,
+  p: Probe,
+): Promise<{ ok: true } | HopFailure> {
   try {
     const started = performance.now();
     await connectOnce(address, hop.port, timeoutMs);
@@ -466,7 +487,7 @@ async function reachPort(hop: Hop, address: string, timeoutMs: number, p: Probe)
       'ok',
       `${hop.label}${address} port ${hop.port} in ${(performance.now() - started).toFixed(1)} ms`,
     );
-    return true;
+    return { ok: true };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const advice =
@@ -478,7 +499,7 @@ async function reachPort(hop: Hop, address: string, timeoutMs: number, p: Probe)
           ? 'packets are dropped: a firewall, proxy or VPN may be in the way'
           : 'check the network connection';
     p.emit('tcp', 'fail', `${hop.label}${address} port ${hop.port}: ${p.failure(err)}`, advice);
-    return false;
+    return { ok: false, timedOut: err instanceof TimeoutError };
   }
 }
 
@@ -522,18 +543,30 @@ async function upgrade(
     clearTimeout(timer);
     timer = setTimeout(() => failed(timedOut(t.timeoutMs, what)), t.timeoutMs);
   };
+  // Proxies that took the connection and then failed before they answered: the route agent
+  // goes on to the next choice, at every connection; said on the step of the way it took.
+  const passed: string[] = [];
+  const passedAdvice = (went: string) =>
+    passed.length
+      ? `${p.said(passed.join('; '), 600)}; the app passes over it at every connection and ${went}: check the PAC file or proxy settings`
+      : undefined;
   const onStage = (stage: RouteStage) => {
-    if (stage.stage === 'tunnel') {
+    if (stage.stage === 'passed') {
+      passed.push(describeProblem(stage.problem));
+    } else if (stage.stage === 'tunnel') {
       tunnelled = true;
       const how =
         stage.choice.kind === 'proxy' && stage.choice.scheme.startsWith('socks')
           ? 'SOCKS connection'
           : 'CONNECT';
+      const through = describeChoice(stage.choice);
       p.emit(
         'tunnel',
         'ok',
-        `${how} ${p.said(t.url.host, 260)} through ${describeChoice(stage.choice)} in ${stage.ms.toFixed(1)} ms`,
+        `${how} ${p.said(t.url.host, 260)} through ${through} in ${stage.ms.toFixed(1)} ms`,
+        passedAdvice(`tunnels through ${through}`),
       );
+      passed.length = 0;
       waitFor(t.secure ? 'TLS' : 'upgrade');
     } else if (stage.stage === 'tls') {
       secured = true;
@@ -551,9 +584,9 @@ async function upgrade(
       waitFor('upgrade');
     }
   };
-  // The route chosen in the proxy step, for the URL without the token (wsUrl may carry it).
+  // The route from the hop taken (reachFirstHop), for the URL without the token (wsUrl may carry it).
   const agent = new RouteAgent(new URL(t.url), { ...t.network, proxyFor: () => route }, onStage);
-  const proxied = route.choices[0]!.kind === 'proxy'; // never empty: see chooseRoute
+  const proxied = route.choices[0]!.kind === 'proxy'; // never empty: it starts at the hop taken
   let ws: WebSocket;
   try {
     // Throws at once for a token that cannot go in a header (a pasted line break, say).
@@ -579,7 +612,12 @@ async function upgrade(
   try {
     // Stryker disable next-line ArrowFunction: a stage timer left running rejects a promise already settled; only a process waiting to exit would notice
     await upgraded.finally(() => clearTimeout(timer));
-    p.emit('upgrade', 'ok', `HTTP 101 in ${(performance.now() - started).toFixed(1)} ms`);
+    p.emit(
+      'upgrade',
+      'ok',
+      `HTTP 101 in ${(performance.now() - started).toFixed(1)} ms`,
+      passedAdvice('goes direct'),
+    );
     return { ok: true, ws, inbox };
   } catch (err) {
     ws.terminate();

@@ -42,6 +42,8 @@ export interface NetworkOptions {
 export type RouteStage =
   | { stage: 'route'; route: ProxyRoute }
   | { stage: 'tunnel'; choice: ProxyChoice; ms: number }
+  /** a proxy that failed before it answered, given up for the route's next choice */
+  | { stage: 'passed'; choice: ProxyChoice; problem: ConnectionProblem }
   | { stage: 'tls'; protocol: string | null; chain: CertificateInfo[]; ms: number };
 
 const BRAND = Symbol.for('katya.networkProblem');
@@ -221,7 +223,7 @@ export class RouteAgent extends Agent {
    */
   async #openFirstUsable(route: ProxyRoute, way: Way): Promise<Duplex> {
     let lastError: unknown = null;
-    for (const choice of route.choices) {
+    for (const [i, choice] of route.choices.entries()) {
       try {
         const started = performance.now();
         const socket =
@@ -239,6 +241,8 @@ export class RouteAgent extends Agent {
           err.problem.kind === 'proxy' &&
           (err.problem.reason === 'refused' || err.problem.reason === 'unreachable');
         if (!unreachable) throw err;
+        if (i < route.choices.length - 1)
+          this.#tell({ stage: 'passed', choice, problem: err.problem });
       }
     }
     throw lastError;

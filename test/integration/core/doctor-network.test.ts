@@ -22,6 +22,7 @@ import {
   closedPort,
   startScriptedServer,
   startSilentPort,
+  startTcpServer,
 } from './support/doctor-peers';
 import type { ScriptedServer } from './support/doctor-peers';
 import { directTo, fail, ok, probe, skip, skipped } from './support/doctor-report';
@@ -138,6 +139,52 @@ describe('through a proxy', () => {
       ),
     ]);
     expect(socks.targets).toEqual([`127.0.0.1:${server.port}`]);
+  });
+
+  it('passes over a proxy that hangs up before it answers, as the app does, and names it on the tunnel taken', async () => {
+    const hangUp = await startTcpServer((socket) => socket.destroy());
+    const proxy = await connectProxy();
+    const { result, steps } = await probe({
+      url: server.url,
+      token: TOKEN,
+      channels: ['rooms'],
+      network: {
+        proxyFor: () => ({ choices: [httpProxy(hangUp), httpProxy(proxy.port)], source: 'test' }),
+      },
+    });
+    // The hop checked is the first proxy (its port answers); the tunnel is the second's.
+    expect(steps[3]).toStrictEqual(ok('tcp', `proxy 127.0.0.1 port ${hangUp} in N ms`));
+    const tunnel = steps.find((s) => s.step === 'tunnel')!;
+    expect(tunnel).toMatchObject({
+      outcome: 'ok',
+      detail: `CONNECT 127.0.0.1:${server.port} through HTTP proxy 127.0.0.1:${proxy.port} in N ms`,
+    });
+    expect(tunnel.advice).toMatch(
+      new RegExp(
+        `^proxy: HTTP proxy 127\\.0\\.0\\.1:${hangUp} cannot be reached: .+; the app passes over it at every connection and tunnels through HTTP proxy 127\\.0\\.0\\.1:${proxy.port}: check the PAC file or proxy settings$`,
+      ),
+    );
+    expect(result.ok).toBe(true);
+    expect(proxy.connects).toHaveLength(1);
+  });
+
+  it('says so on the upgrade when the app goes direct after a proxy that hangs up', async () => {
+    const hangUp = await startTcpServer((socket) => socket.destroy());
+    const { result, steps } = await probe({
+      url: server.url,
+      network: {
+        proxyFor: () => ({ choices: [httpProxy(hangUp), { kind: 'direct' }], source: 'test' }),
+      },
+    });
+    const upgrade = steps.find((s) => s.step === 'upgrade')!;
+    expect(upgrade).toMatchObject({ outcome: 'ok', detail: 'HTTP 101 in N ms' });
+    expect(upgrade.advice).toMatch(
+      new RegExp(
+        `^proxy: HTTP proxy 127\\.0\\.0\\.1:${hangUp} cannot be reached: .+; the app passes over it at every connection and goes direct: check the PAC file or proxy settings$`,
+      ),
+    );
+    expect(steps.some((s) => s.step === 'tunnel')).toBe(false);
+    expect(result.ok).toBe(true);
   });
 
   it("fails the tunnel in the proxy's words, and hands back the problem that stopped the probe", async () => {
