@@ -73,7 +73,8 @@ function Row({
   now,
   server,
 }: {
-  entry: FeedEntry;
+  /** null: a row no entry uses now (kept, hidden, for the next entry to come in) */
+  entry: FeedEntry | null;
   index: number;
   active: boolean;
   selected: boolean;
@@ -84,6 +85,7 @@ function Row({
   server: string | null;
 }) {
   const { t } = i18n;
+  if (entry === null) return <div hidden />;
   const style = { transform: `translateY(${index * ROW_HEIGHT}px)` };
   if (entry.kind === 'gap') {
     return (
@@ -183,8 +185,13 @@ export function FeedList({ listRef }: { listRef: RefObject<HTMLDivElement | null
     setScrollTop(el.scrollTop);
   }, [active, listRef]);
 
-  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
-  const last = Math.min(entries.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+  // Scrolled down, a batch on top is followed by a scroll of its height (the layout effect
+  // above): draw the range the list will show then, so the rows under the user's eyes keep
+  // their entries through both renders.
+  const shifting = prepended.seq !== lastPrepend.current && scrollTop > 0;
+  const viewTop = shifting ? scrollTop + prepended.count * ROW_HEIGHT : scrollTop;
+  const first = Math.max(0, Math.floor(viewTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(entries.length, Math.ceil((viewTop + height) / ROW_HEIGHT) + OVERSCAN);
 
   // Decided from this render's values: an effect runs later, when the entries it would
   // compare against may already have been replaced by a newer query.
@@ -261,22 +268,18 @@ export function FeedList({ listRef }: { listRef: RefObject<HTMLDivElement | null
   const rows: JSX.Element[] = [];
   for (let s = 0; s < slots; s++) {
     const i = inSlot[s];
-    if (i === undefined) {
-      rows.push(<div key={s} hidden />);
-      continue;
-    }
-    const entry = entries[i]!;
+    const entry = i === undefined ? null : entries[i]!;
     rows.push(
       <Row
         key={s}
         entry={entry}
-        index={i}
+        index={i ?? -1}
         active={i === active}
-        selected={entry.id === selectedId}
+        selected={entry !== null && entry.id === selectedId}
         setSize={entries.length}
         i18n={i18n}
         now={now}
-        server={several ? app.serverName(entry.server) : null}
+        server={several && entry ? app.serverName(entry.server) : null}
       />,
     );
   }

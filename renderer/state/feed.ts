@@ -126,12 +126,17 @@ export function toEntry(value: unknown): FeedEntry | null {
     : { ...value, server, eventId };
 }
 
+/** The well-formed entries of a list from main, each id once (the list draws one row per id). */
 function entriesOf(list: unknown): FeedEntry[] {
   if (!Array.isArray(list)) return [];
   const out: FeedEntry[] = [];
+  const seen = new Set<string>();
   for (const item of list) {
     const e = toEntry(item);
-    if (e) out.push(e);
+    if (e && !seen.has(e.id)) {
+      seen.add(e.id);
+      out.push(e);
+    }
   }
   return out;
 }
