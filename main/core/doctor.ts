@@ -242,7 +242,6 @@ interface Target {
   network: NetworkOptions;
 }
 
-/** Where the probe's first packets go: the server itself, or the proxy in front of it. */
 /**
  * A first-hop check that failed. A timeout is final: a proxy that drops packets holds the app's
  * connection until its deadline, so the app never gets to the route's next choice.
@@ -252,6 +251,7 @@ interface HopFailure {
   timedOut: boolean;
 }
 
+/** Where the probe's first packets go: the server itself, or the proxy in front of it. */
 interface Hop {
   host: string;
   port: number;
