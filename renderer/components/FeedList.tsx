@@ -14,6 +14,7 @@ import type { FeedEntry } from '../../main/core/common/views';
 import type { I18n } from '../i18n';
 import { hasFilters } from '../state/feed';
 import { assignSlots } from './row-slots';
+import { rowDomId } from './row-id';
 
 export const ROW_HEIGHT = 56;
 const OVERSCAN = 10;
@@ -61,7 +62,7 @@ class EventSummary extends Component<SummaryProps> {
   }
 }
 
-const rowId = (e: FeedEntry) => `feed-row-${e.id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+const rowId = (e: FeedEntry) => rowDomId(e.id);
 
 function Row({
   entry,
