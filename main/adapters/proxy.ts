@@ -3,7 +3,7 @@
 // SOCKS5 host:port; DIRECT"). This turns that answer into the route the core's connection
 // uses, so the connection in the main process goes where the window's own requests would.
 import type { Session } from 'electron';
-import { DIRECT } from '../core/common/network';
+import { DIRECT, unbracketed } from '../core/common/network';
 import type { ProxyChoice, ProxyRoute, ProxyScheme } from '../core/common/network';
 
 /** PAC keywords and how each is spoken to; QUIC and anything unknown are skipped. */
@@ -42,7 +42,7 @@ export function parsePacAnswer(answer: string): ProxyChoice[] {
     if (!scheme || !m) continue;
     const port = m[2] === undefined ? DEFAULT_PORTS[scheme] : Number(m[2]);
     if (!(port > 0 && port < 65_536)) continue;
-    choices.push({ kind: 'proxy', scheme, host: m[1]!.replace(/^\[|\]$/g, ''), port });
+    choices.push({ kind: 'proxy', scheme, host: unbracketed(m[1]!), port });
   }
   return choices;
 }

@@ -158,9 +158,17 @@ export function hostPort(host: string, port: number): string {
   return `${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
-/** A URL's host as a socket takes it: a host name holds brackets only around an IPv6 address. */
+/**
+ * A host as a socket takes it: an IPv6 address without the brackets that a URL, a PAC line or
+ * NO_PROXY puts around it. Anything else is left as it is.
+ */
+export function unbracketed(host: string): string {
+  return host.length > 1 && host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+}
+
+/** A URL's host as a socket takes it. */
 export function socketHost(url: URL): string {
-  return url.hostname.replace(/[[\]]/g, '');
+  return unbracketed(url.hostname);
 }
 
 // ---- what went wrong on the way ---------------------------------------------------------

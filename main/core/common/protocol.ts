@@ -3,6 +3,7 @@
 // Shared by the connection engine, the reference server, the CLI and (as types) the renderer,
 // so it must stay free of Node and DOM APIs.
 import { z } from 'zod';
+import { unbracketed } from './network';
 
 export const CATALOG = {
   messages: ['message.created', 'message.updated', 'message.deleted'],
@@ -303,7 +304,7 @@ export type AuthMethod = 'header' | 'query' | 'message';
 export const AUTH_METHODS: readonly AuthMethod[] = ['header', 'query', 'message'];
 
 export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const h = unbracketed(hostname).toLowerCase();
   if (h === 'localhost' || h === '::1') return true;
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }

@@ -7,7 +7,7 @@
 // choice and applies to them too (tests, and a local proxy in front of a local server).
 import { isIP } from 'node:net';
 import { isLoopbackHost } from '../common/protocol';
-import { DIRECT, parseProxyUrl } from '../common/network';
+import { DIRECT, parseProxyUrl, unbracketed } from '../common/network';
 import type { ProxyRoute } from '../common/network';
 
 type Env = Record<string, string | undefined>;
@@ -30,10 +30,7 @@ function variable(env: Env, names: string[]): { name: string; value: string } | 
  * `:PORT`.
  */
 export function noProxyMatches(noProxy: string, host: string, port: number): boolean {
-  const h = host
-    .replace(/^\[|\]$/g, '')
-    .toLowerCase()
-    .replace(/\.$/, '');
+  const h = unbracketed(host).toLowerCase().replace(/\.$/, '');
   for (const raw of noProxy.split(/[\s,]+/)) {
     let entry = raw.trim().toLowerCase();
     if (!entry) continue;
@@ -45,7 +42,7 @@ export function noProxyMatches(noProxy: string, host: string, port: number): boo
       entryPort = Number(withPort[2]);
     }
     if (entryPort !== null && entryPort !== port) continue;
-    entry = entry.replace(/^\[|\]$/g, '');
+    entry = unbracketed(entry);
     if (entry.includes('/')) {
       if (inCidr(h, entry)) return true;
       continue;

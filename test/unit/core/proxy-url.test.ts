@@ -6,6 +6,7 @@ import {
   describeChoice,
   parseProxyUrl,
   proxyAddress,
+  unbracketed,
 } from '../../../main/core/common/network';
 import type { ProxyChoice } from '../../../main/core/common/network';
 
@@ -239,5 +240,20 @@ describe('describeChoice and proxyAddress', () => {
     const parsed = parseProxyUrl('http://alice:s3cret@proxy.corp:3128', { allowCredentials: true });
     if (!parsed.ok) throw new Error(parsed.error);
     expect(describeChoice(parsed.choice)).toBe('HTTP proxy proxy.corp:3128');
+  });
+});
+
+describe('unbracketed: a host as a socket takes it', () => {
+  it.each([
+    ['[::1]', '::1'],
+    ['[fe80::1%25eth0]', 'fe80::1%25eth0'],
+    ['::1', '::1'],
+    ['katya.example', 'katya.example'],
+    ['[', '['],
+    ['[]', ''],
+    ['[::1', '[::1'],
+    ['::1]', '::1]'],
+  ])('%j -> %j', (host, expected) => {
+    expect(unbracketed(host)).toBe(expected);
   });
 });

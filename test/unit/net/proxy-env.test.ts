@@ -108,6 +108,8 @@ describe('noProxyMatches', () => {
     ['KATYA.Example', 'katya.example', 443, true],
     ['katya.example', 'Katya.Example.', 443, true],
     ['::1', '[::1]', 443, true],
+    ['[::1]:8443', '[::1]', 8443, true],
+    ['[::1]:8443', '::1', 443, false],
     ['10.0.0.0/8', 'katya.example', 443, false],
     ['0.0.0.0/0', '8.8.8.8', 443, true],
     ['10.0.0.1/32', '10.0.0.1', 443, true],
