@@ -7,7 +7,7 @@ import { ConnectionEngine } from '../core/connection/engine';
 import type { ConnectionState, SubscriptionStatus } from '../core/connection/types';
 import { Notifier } from '../core/notify/notifier';
 import type { NotificationRequest } from '../core/notify/policy';
-import { AUTH_METHODS, CHANNELS, validateServerUrl } from '../core/common/protocol';
+import { AUTH_METHODS, CHANNELS } from '../core/common/protocol';
 import type { AuthMethod, Channel, EventMessage, EventType } from '../core/common/protocol';
 import { DEFAULT_SETTINGS } from '../core/common/settings-schema';
 import { EXIT, UsageError, channelList, eventList, intOption, parseCommandArgs } from './args';
@@ -31,16 +31,7 @@ import {
 } from './format';
 import type { Paint } from './format';
 
-export interface ConnectionTarget {
-  url: string;
-  /** always set for tail; doctor can run its first steps without one */
-  token: string | undefined;
-  authMethod: AuthMethod;
-  channels: Channel[];
-  events: EventType[];
-}
-
-/** What to subscribe and how to sign in: the same for every server `tail` follows. */
+/** What to subscribe and how to sign in: the same for every server tail follows or doctor checks. */
 export interface FollowOptions {
   authMethod: AuthMethod;
   channels: Channel[];
@@ -65,31 +56,10 @@ export function followOptions(values: {
   return { authMethod, channels, events };
 }
 
-/** The options of `doctor` (one server): where, with what token, how, and what to subscribe. */
-export function connectionTarget(
-  values: {
-    url?: string;
-    token?: string;
-    auth?: string;
-    channels?: string;
-    events?: string;
-  },
-  env: NodeJS.ProcessEnv,
-  opts: { tokenRequired?: boolean } = {},
-): ConnectionTarget {
-  if (!values.url)
-    throw new UsageError('--url is required, for example --url wss://katya.example/v1/ws');
-  const checked = validateServerUrl(values.url);
-  if (!checked.ok) throw new UsageError(`bad --url: ${checked.error}`);
-  const token = values.token || env.KATYA_TOKEN || undefined;
-  if (!token && opts.tokenRequired !== false)
-    throw new UsageError('a token is needed: --token TOKEN or the KATYA_TOKEN variable');
-  return { url: checked.url.toString(), token, ...followOptions(values) };
-}
-
+/** Where and how; several servers: `--url [NAME=]URL` and `--token [NAME=]TOKEN` again. */
 export const TARGET_OPTIONS = {
-  url: { type: 'string' },
-  token: { type: 'string' },
+  url: { type: 'string', multiple: true },
+  token: { type: 'string', multiple: true },
   auth: { type: 'string' },
   channels: { type: 'string' },
   events: { type: 'string' },
@@ -101,9 +71,6 @@ export async function runTail(
 ): Promise<number> {
   const { values } = parseCommandArgs(argv, {
     ...TARGET_OPTIONS,
-    // Several servers: `--url [NAME=]URL` and `--token [NAME=]TOKEN` again (tail-servers.ts).
-    url: { type: 'string', multiple: true },
-    token: { type: 'string', multiple: true },
     ...NETWORK_OPTIONS,
     json: { type: 'boolean' },
     verbose: { type: 'boolean' },

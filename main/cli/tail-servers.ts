@@ -1,5 +1,6 @@
-// Which servers `katya tail` follows, under which names, with which token (docs/server-and-cli.md,
-// "Several servers"). Pure: the arguments and the environment in, the servers or a UsageError out.
+// Which servers `katya tail` follows and `katya doctor` checks, under which names, with which
+// token (docs/server-and-cli.md, "Several servers"). Pure: the arguments and the environment in,
+// the servers or a UsageError out.
 //
 // The rules, in short:
 // - `--url URL` or `--url NAME=URL`, repeatable. A value whose first "=" comes before any ":" or
@@ -15,15 +16,20 @@
 import { EXIT, UsageError } from './args';
 import { validateServerUrl } from '../core/common/protocol';
 
-export interface TailServer {
+export interface NamedServer {
   /** the name shown on every line: given with NAME=URL, else HOST:PORT */
   name: string;
   url: string;
+  /** undefined: no token for this server (doctor checks what it can without one) */
+  token: string | undefined;
+}
+
+export interface TailServer extends NamedServer {
   token: string;
 }
 
-export interface TailServers {
-  servers: TailServer[];
+export interface ServerList<S extends NamedServer> {
+  servers: S[];
   /** things worth a line on stderr before anything connects (never a token's text) */
   notices: string[];
 }
@@ -62,11 +68,30 @@ function parseUrl(value: string): { name: string; given: boolean; url: string } 
  */
 const LOOKS_NAMED = /^[A-Za-z0-9][A-Za-z0-9._:[\]-]*=[^=]/;
 
+/** The servers to follow, each with its token: a server without one is bad usage. */
 export function tailServers(
   urls: readonly string[] | undefined,
   tokens: readonly string[] | undefined,
   env: NodeJS.ProcessEnv,
-): TailServers {
+): ServerList<TailServer> {
+  const { servers, notices } = namedServers(urls, tokens, env);
+  const withTokens = servers.map(({ name, url, token }): TailServer => {
+    if (token) return { name, url, token };
+    if (servers.length === 1)
+      throw new UsageError('a token is needed: --token TOKEN or the KATYA_TOKEN variable');
+    throw new UsageError(
+      `no token for the server "${name}": --token ${name}=TOKEN, or a token for all servers (--token TOKEN or KATYA_TOKEN)`,
+    );
+  });
+  return { servers: withTokens, notices };
+}
+
+/** The servers named by --url, with the token --token or KATYA_TOKEN gives each, if any. */
+export function namedServers(
+  urls: readonly string[] | undefined,
+  tokens: readonly string[] | undefined,
+  env: NodeJS.ProcessEnv,
+): ServerList<NamedServer> {
   if (!urls || urls.length === 0)
     throw new UsageError('--url is required, for example --url wss://katya.example/v1/ws');
 
@@ -106,15 +131,7 @@ export function tailServers(
   const flagForAll = forAll || undefined;
   forAll = flagForAll ?? (env.KATYA_TOKEN || undefined);
 
-  const servers = parsed.map(({ name, url }): TailServer => {
-    const token = own.get(name) ?? forAll;
-    if (token) return { name, url, token };
-    if (parsed.length === 1)
-      throw new UsageError('a token is needed: --token TOKEN or the KATYA_TOKEN variable');
-    throw new UsageError(
-      `no token for the server "${name}": --token ${name}=TOKEN, or a token for all servers (--token TOKEN or KATYA_TOKEN)`,
-    );
-  });
+  const servers = parsed.map(({ name, url }) => ({ name, url, token: own.get(name) ?? forAll }));
 
   const notices: string[] = [];
   const sharedBy = parsed.filter((p) => !own.has(p.name)).length;

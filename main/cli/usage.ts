@@ -10,7 +10,7 @@ Usage:
   katya server [options]          run a Katya server (protocol, demo events, HTTP publish)
   katya tail --url URL... [opts]  follow the live event feed of one server or several,
                                   with the desktop app's engine
-  katya doctor --url URL          check the way to a server step by step
+  katya doctor --url URL...       check the way to one server or several, step by step
   katya help [COMMAND]            this text, or a command's
   katya --version
 
@@ -135,11 +135,15 @@ Exit codes: 0 after Ctrl-C or SIGTERM, 2 bad usage, 3 authentication failed,
 
 export const DOCTOR_USAGE = `katya doctor: check the way to a Katya server, one step at a time
 
-Usage: katya doctor --url URL [options]
+Usage: katya doctor --url [NAME=]URL [--url [NAME=]URL ...] [options]
 
 Options:
-  --url URL                wss://HOST/v1/ws (ws:// only to this computer)
-  --token TOKEN            access token; or set KATYA_TOKEN
+  --url [NAME=]URL         wss://HOST/v1/ws (ws:// only to this computer). Repeat it to
+                           check several servers, one after another, each under a line
+                           with its name (NAME, or HOST:PORT), as for tail
+  --token TOKEN            access token for every server; or set KATYA_TOKEN
+  --token NAME=TOKEN       the token of the server called NAME only, as for tail. Without
+                           a token a server's authentication and subscriptions are skipped
   --auth METHOD            header (default), query or message
   --channels a,b           subscriptions to check (default: all channels)
   --events x,y             event types to check as well
@@ -159,4 +163,6 @@ the certificate chain as received, WebSocket upgrade, authentication, each subsc
 round-trip time. One line per step: "ok" or "FAIL" with what was found and what to do.
 
 Exit codes: 0 every step ok, 1 a step failed, 2 bad usage, 3 authentication failed.
+            Several servers: 1 when a step other than authentication failed on any
+            of them, else 3 when a token was refused, else 0.
 `;

@@ -121,6 +121,75 @@ describe('katya doctor', () => {
     expect(line(r.lines, 'authentication')).toMatch(/^skip.*KATYA_TOKEN/);
   });
 
+  describe('several servers', () => {
+    /** each server's lines, by the name on the line above them */
+    const sections = (lines: string[]) => {
+      const out = new Map<string, string[]>();
+      let current: string[] | null = null;
+      for (const l of lines) {
+        const head = /^\[([^\]]+)\] (\S+)$/.exec(l);
+        if (head) out.set(head[1]!, (current = []));
+        else if (l && current) current.push(l);
+      }
+      return out;
+    };
+
+    it('checks each in --url order under its name, each with its own token', async () => {
+      const prod = await start();
+      const lab = await startKatyaServer({ tokens: [{ token: 'lab-token', channels: ['*'] }] });
+      try {
+        const r = await doctor([
+          '--url',
+          `prod=${prod.url}`,
+          '--url',
+          `lab=${lab.url}`,
+          '--token',
+          'prod=admin-secret',
+          '--token',
+          'lab=lab-bad-token-42',
+          '--channels',
+          'rooms',
+        ]);
+        expect([...sections(r.lines).keys()]).toEqual(['prod', 'lab']);
+        expect(r.lines).toContain(`[prod] ${prod.url}`);
+        const p = sections(r.lines).get('prod')!;
+        const l = sections(r.lines).get('lab')!;
+        expect(line(p, 'authentication')).toMatch(/^ok/);
+        expect(line(p, 'round trip')).toMatch(/^ok/);
+        expect(line(l, 'authentication')).toMatch(/^FAIL.*→ .*token/);
+        // a refused token, and nothing else failed: 3
+        expect(r.code, r.stdout).toBe(3);
+        expect(r.stdout).not.toContain('admin-secret');
+        expect(r.stdout).not.toContain('lab-bad-token-42');
+      } finally {
+        await lab.close();
+      }
+    });
+
+    it('exits 1 when any step but sign-in failed, and says how to give one server a token', async () => {
+      const server = await start();
+      const probe = createServer();
+      await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+      const port = (probe.address() as AddressInfo).port;
+      await new Promise<void>((resolve) => probe.close(() => resolve()));
+      const r = await doctor([
+        '--url',
+        `gone=ws://127.0.0.1:${port}/v1/ws`,
+        '--url',
+        `up=${server.url}`,
+        '--token',
+        'gone=x',
+      ]);
+      expect(r.code).toBe(1);
+      const parts = sections(r.lines);
+      expect(line(parts.get('gone')!, 'TCP connection')).toMatch(/^FAIL/);
+      expect(line(parts.get('up')!, 'WebSocket upgrade')).toMatch(/^ok/);
+      expect(line(parts.get('up')!, 'authentication')).toMatch(
+        /^skip.*--token up=TOKEN, or --token TOKEN or KATYA_TOKEN for all/,
+      );
+    });
+  });
+
   describe('over TLS', () => {
     // A self-signed certificate for localhost and 127.0.0.1, valid 2025-2125; test use only.
     const fixture = (name: string) => path.join(import.meta.dirname, 'fixtures', name);

@@ -1,8 +1,10 @@
-// `katya tail` with several servers: names from --url, tokens from --token and KATYA_TOKEN, and
-// the exit code once every server has stopped (main/cli/tail-servers.ts).
+// `katya tail` and `katya doctor` with several servers: names from --url, tokens from --token and
+// KATYA_TOKEN, and the exit code once every server has stopped or been checked
+// (main/cli/tail-servers.ts, main/cli/doctor-command.ts).
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../main/cli/args';
-import { exitCodeFor, tailServers } from '../../../main/cli/tail-servers';
+import { doctorExitCode } from '../../../main/cli/doctor-command';
+import { exitCodeFor, namedServers, tailServers } from '../../../main/cli/tail-servers';
 
 const A = 'ws://127.0.0.1:8001/v1/ws';
 const B = 'ws://127.0.0.1:8002/v1/ws';
@@ -180,5 +182,36 @@ describe('the exit code once every server has stopped', () => {
     [[5, 4], 5],
   ])('%j gives %i', (codes, code) => {
     expect(exitCodeFor(codes)).toBe(code);
+  });
+});
+
+describe('doctor: servers without a token', () => {
+  it('keeps a server without a token, for the steps before sign-in', () => {
+    expect(namedServers([`prod=${A}`, `test=${B}`], ['prod=p'], {}).servers).toEqual([
+      { name: 'prod', url: A, token: 'p' },
+      { name: 'test', url: B, token: undefined },
+    ]);
+    expect(namedServers([A], undefined, {}).servers).toEqual([
+      { name: '127.0.0.1:8001', url: A, token: undefined },
+    ]);
+    expect(namedServers([A], undefined, { KATYA_TOKEN: 'k' }).servers[0]!.token).toBe('k');
+  });
+
+  it('still refuses what tail refuses about names and URLs', () => {
+    expect(usage(() => namedServers([A, A], undefined, {}))).toMatch(/both be called/);
+    expect(usage(() => namedServers(undefined, undefined, {}))).toMatch(/--url is required/);
+    expect(usage(() => namedServers(['http://x/v1/ws'], undefined, {}))).toMatch(/^bad --url/);
+  });
+
+  it.each([
+    [[0], 0],
+    [[0, 0], 0],
+    [[3], 3],
+    [[0, 3], 3],
+    [[1], 1],
+    [[3, 1], 1],
+    [[1, 0, 3], 1],
+  ])('doctor: %j gives %i', (codes, code) => {
+    expect(doctorExitCode(codes)).toBe(code);
   });
 });
