@@ -163,7 +163,7 @@ export function hostPort(host: string, port: number): string {
  * NO_PROXY puts around it. Anything else is left as it is.
  */
 export function unbracketed(host: string): string {
-  return host.length > 1 && host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 }
 
 /** A URL's host as a socket takes it. */
