@@ -27,15 +27,25 @@ describe('catalogue', () => {
 });
 
 describe('server URL', () => {
-  it.each(['localhost', '127.0.0.1', '127.5.6.7', '[::1]', '::1'])('treats %s as loopback', (h) => {
-    expect(isLoopbackHost(h)).toBe(true);
-  });
-  it.each(['10.0.0.1', 'example.com', '128.0.0.1', 'localhost.evil.com'])(
-    'treats %s as remote',
+  it.each(['localhost', '127.0.0.1', '127.5.6.7', '127.10.200.255', '[::1]', '::1'])(
+    'treats %s as loopback',
     (h) => {
-      expect(isLoopbackHost(h)).toBe(false);
+      expect(isLoopbackHost(h)).toBe(true);
     },
   );
+  // A name that only starts or ends like a loopback address is somebody's server: plain ws://
+  // to it would send the token in clear.
+  it.each([
+    '10.0.0.1',
+    'example.com',
+    '128.0.0.1',
+    'localhost.evil.com',
+    '127.0.0.1.evil.example',
+    'evil127.0.0.1',
+    '127.0.0.1000',
+  ])('treats %s as remote', (h) => {
+    expect(isLoopbackHost(h)).toBe(false);
+  });
   it('accepts wss anywhere and ws only on loopback', () => {
     expect(validateServerUrl('wss://katya.example/v1/ws').ok).toBe(true);
     expect(validateServerUrl('ws://127.0.0.1:8080/v1/ws').ok).toBe(true);
