@@ -15,11 +15,13 @@ import type { I18n } from '../i18n';
 import { hasFilters } from '../state/feed';
 import { assignSlots } from './row-slots';
 import { rowDomId } from './row-id';
+import { gapLine, rowText } from '../format/row-text';
 
 export const ROW_HEIGHT = 56;
 const OVERSCAN = 10;
 /** ask for the next page when this few rows remain below the viewport */
 const LOAD_AHEAD = 40;
+const COPY_KEY = /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘C' : 'Ctrl+C';
 
 type FeedEvent = Extract<FeedEntry, { kind: 'event' }>;
 
@@ -85,7 +87,6 @@ function Row({
   /** the server's name, when rows name it (several servers) */
   server: string | null;
 }) {
-  const { t } = i18n;
   if (entry === null) return <div hidden />;
   const style = { transform: `translateY(${index * ROW_HEIGHT}px)` };
   if (entry.kind === 'gap') {
@@ -101,15 +102,7 @@ function Row({
         style={style}
         data-server={entry.server}
       >
-        <span class="gap-line">
-          {server === null
-            ? t('feed.gap', { start: i18n.dateTime(entry.start), end: i18n.time(entry.end) })
-            : t('feed.gapOn', {
-                server,
-                start: i18n.dateTime(entry.start),
-                end: i18n.time(entry.end),
-              })}
-        </span>
+        <span class="gap-line">{gapLine(entry, i18n, server)}</span>
       </div>
     );
   }
@@ -147,6 +140,7 @@ export function FeedList({ listRef }: { listRef: RefObject<HTMLDivElement | null
   const several = app.multiServer.value;
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(600);
+  const [copied, setCopied] = useState<'copied' | 'failed' | null>(null);
   const lastPrepend = useRef(feed.prepended.value.seq);
   const slotsRef = useRef<ReadonlyMap<string, number>>(new Map());
 
@@ -217,11 +211,28 @@ export function FeedList({ listRef }: { listRef: RefObject<HTMLDivElement | null
     listRef.current?.focus();
   };
 
+  // The rows' text cannot be selected with the mouse (their DOM order is not the feed's, so a
+  // selection would take rows the pointer never passed over); the copy key copies the active
+  // row's line instead, unless the user has selected text elsewhere.
+  const copyActive = (e: KeyboardEvent) => {
+    const entry = entries[active];
+    if (!entry || document.getSelection()?.toString()) return;
+    e.preventDefault();
+    const server = several ? app.serverName(entry.server) : null;
+    navigator.clipboard.writeText(rowText(entry, i18n, server)).then(
+      () => setCopied('copied'),
+      () => setCopied('failed'),
+    );
+  };
+
   const onKeyDown = (e: KeyboardEvent) => {
+    const copyKey = e.key === 'c' || e.code === 'KeyC'; // KeyC: the same key on any layout
+    if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && copyKey) return copyActive(e);
     if (e.altKey || e.ctrlKey || e.metaKey) return;
     const page = Math.max(1, Math.floor(height / ROW_HEIGHT) - 1);
     const move = (to: number) => {
       e.preventDefault();
+      setCopied(null);
       feed.activeIndex.value = Math.max(0, Math.min(entries.length - 1, to));
     };
     switch (e.key) {
@@ -317,7 +328,10 @@ export function FeedList({ listRef }: { listRef: RefObject<HTMLDivElement | null
       {status === 'loading' && <p class="empty">{t('feed.loading')}</p>}
       {status === 'loadingMore' && <p class="more">{t('feed.loadingMore')}</p>}
       <p id="feed-keys" class="keys">
-        {t('feed.keys')}
+        {t('feed.keys', { copyKey: COPY_KEY })}
+      </p>
+      <p class="sr-only" role="status">
+        {copied === 'copied' ? t('feed.copied') : copied === 'failed' ? t('feed.copyFailed') : ''}
       </p>
     </div>
   );

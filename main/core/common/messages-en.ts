@@ -66,7 +66,9 @@ export const en = {
   'feed.listLabel': 'Events, newest first',
   'feed.unread': 'unread',
   'feed.gap': 'No connection from {start} to {end}: events from this time may be missing',
-  'feed.keys': 'Arrows or j/k move, Enter opens, Esc closes',
+  'feed.keys': 'Arrows or j/k move, Enter opens, {copyKey} copies the line, Esc closes',
+  'feed.copied': 'Line copied to the clipboard',
+  'feed.copyFailed': 'Could not copy the line to the clipboard',
 
   'severity.low': 'Low',
   'severity.medium': 'Medium',

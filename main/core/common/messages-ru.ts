@@ -82,7 +82,10 @@ export const ru: Record<MessageKey, Entry> = {
   'feed.listLabel': 'События, сначала новые',
   'feed.unread': 'не прочитано',
   'feed.gap': 'Нет соединения с {start} до {end}: события за это время могут отсутствовать',
-  'feed.keys': 'Стрелки или j/k — перемещение, Enter — открыть, Esc — закрыть',
+  'feed.keys':
+    'Стрелки или j/k — перемещение, Enter — открыть, {copyKey} — копировать строку, Esc — закрыть',
+  'feed.copied': 'Строка скопирована в буфер обмена',
+  'feed.copyFailed': 'Не удалось скопировать строку в буфер обмена',
 
   'severity.low': 'Низкая',
   'severity.medium': 'Средняя',

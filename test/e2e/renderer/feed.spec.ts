@@ -243,6 +243,53 @@ test('detail pane copies the full payload; mark read and mark all read', async (
   await expect(unread(page)).toHaveText('0 unread');
 });
 
+test('rows are not text-selectable; the copy key copies the active row in the feed order', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 1200 });
+  await openWindow(page, { seed: 40 });
+  // Live events on top: the DOM now holds the rows in another order than the feed's.
+  await page.evaluate(() => {
+    const s = window.__katyaScript;
+    s.push([1, 2, 3].map((i) => s.makeEvent(100 + i, { receivedAt: Date.now() + i })));
+  });
+  await expect(rowAt(list(page), 1)).toHaveId('feed-row-demo_evt_103');
+  const domOrder = await rows(page).evaluateAll((els) => els.map((e) => e.id));
+  expect(domOrder).not.toEqual(await rowIdsInOrder(list(page)));
+
+  // A drag over three rows selects nothing (it would take the rows between them in the DOM).
+  const from = await rowAt(list(page), 1).boundingBox();
+  const to = await rowAt(list(page), 3).boundingBox();
+  await page.mouse.move(from!.x + 200, from!.y + 10);
+  await page.mouse.down();
+  await page.mouse.move(to!.x + 400, to!.y + 40, { steps: 5 });
+  await page.mouse.up();
+  expect(await page.evaluate(() => document.getSelection()?.toString() ?? '')).toBe('');
+
+  // The copy key copies the active row: its time, severity, line and type, tab-separated.
+  await rowAt(list(page), 2).click();
+  await page.keyboard.press('Escape');
+  await expect(list(page)).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Control+KeyC');
+  await expect(page.getByRole('status').filter({ hasText: 'Line copied' })).toHaveText(
+    'Line copied to the clipboard',
+  );
+  const third = rowAt(list(page), 3);
+  const copied = (await page.evaluate(() => window.__katyaScript.clipboard.at(-1)!)).split('\t');
+  expect(copied).toHaveLength(4);
+  expect(copied[2]).toBe(await third.locator('.row-line').textContent());
+  expect(copied[3]).toBe(await third.locator('.row-meta > span:not([class])').textContent());
+  expect(copied[1]).toBe(await third.locator('.sev-badge').textContent());
+  expect(copied[0]).toMatch(/\d/);
+
+  // The same key on another keyboard layout (a Cyrillic "с" where the Latin "c" is).
+  await page.keyboard.press('ArrowUp');
+  await list(page).dispatchEvent('keydown', { key: 'с', code: 'KeyC', ctrlKey: true });
+  const second = (await page.evaluate(() => window.__katyaScript.clipboard.at(-1)!)).split('\t');
+  expect(second[2]).toBe(await rowAt(list(page), 2).locator('.row-line').textContent());
+});
+
 test('gap markers show disconnected periods', async ({ page }) => {
   const now = Date.now();
   await openWindow(page, {
