@@ -199,6 +199,9 @@ export function FeedList({ listRef }: { listRef: RefObject<HTMLDivElement | null
   // One listener for the list, not one per row: rows are reused for other entries, so the
   // entry clicked is the one the row stands for at the click (its position in the feed).
   const onClick = (e: MouseEvent) => {
+    // A click elsewhere ends a text selection; the rows take none, so end it here, or the copy
+    // key would copy that text rather than the row just clicked.
+    document.getSelection()?.removeAllRanges();
     const row = (e.target as Element).closest('[role="option"]');
     const index = Number(row?.getAttribute('aria-posinset')) - 1;
     if (index >= 0) pick(index);

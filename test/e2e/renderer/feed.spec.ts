@@ -266,7 +266,11 @@ test('rows are not text-selectable; the copy key copies the active row in the fe
   await page.mouse.up();
   expect(await page.evaluate(() => document.getSelection()?.toString() ?? '')).toBe('');
 
-  // The copy key copies the active row: its time, severity, line and type, tab-separated.
+  // The copy key copies the active row: its time, severity, line and type, tab-separated. Text
+  // selected elsewhere before the row was clicked is not what it copies.
+  await page.evaluate(() =>
+    document.getSelection()!.selectAllChildren(document.getElementById('feed-keys')!),
+  );
   await rowAt(list(page), 2).click();
   await page.keyboard.press('Escape');
   await expect(list(page)).toBeFocused();
