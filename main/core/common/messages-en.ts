@@ -275,6 +275,10 @@ export const en = {
   'proxy.denied': '{proxy} does not allow connections to {target} (HTTP {status})',
   'proxy.upstream': '{proxy} could not reach {target} (HTTP {status})',
   'proxy.unreachable': '{proxy} cannot be reached',
+  // a SOCKS proxy answers without an HTTP status
+  'proxy.deniedSocks': '{proxy} does not allow connections to {target}',
+  'proxy.upstreamSocks': '{proxy} could not reach {target}',
+  'proxy.ipv4Only': '{proxy} reaches IPv4 addresses only, and {target} is IPv6: use a SOCKS5 proxy',
   'proxy.notSet': 'no manual proxy URL is set',
   'test.step.proxy': 'Proxy',
   'test.step.tunnel': 'Proxy tunnel',

@@ -295,6 +295,10 @@ export const ru: Record<MessageKey, Entry> = {
   'proxy.denied': '{proxy} не разрешает соединения с {target} (HTTP {status})',
   'proxy.upstream': '{proxy} не смог связаться с {target} (HTTP {status})',
   'proxy.unreachable': '{proxy} недоступен',
+  'proxy.deniedSocks': '{proxy} не разрешает соединения с {target}',
+  'proxy.upstreamSocks': '{proxy} не смог связаться с {target}',
+  'proxy.ipv4Only':
+    '{proxy} работает только с адресами IPv4, а {target} — адрес IPv6: используйте прокси SOCKS5',
   'proxy.notSet': 'адрес прокси не задан',
   'test.step.proxy': 'Прокси',
   'test.step.tunnel': 'Туннель через прокси',

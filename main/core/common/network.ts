@@ -201,6 +201,8 @@ export type ProxyReason =
   | 'upstream'
   /** the proxy's name does not resolve, it does not answer, or it broke off */
   | 'unreachable'
+  /** a SOCKS4 proxy (IPv4 only) and a server given as an IPv6 address */
+  | 'ipv4_only'
   /** a manual proxy is chosen, but no proxy URL is set */
   | 'not_set';
 

@@ -48,16 +48,22 @@ function certificateWhy(p: CertificateProblem, t: Translate): string {
 function proxyWhy(p: ProxyProblem, t: Translate): string {
   const proxy = shown(p.proxy);
   const target = shown(p.target);
-  const status = p.status ?? 0;
+  const status = p.status;
   switch (p.reason) {
     case 'auth_required':
       return t(p.credentialsSent ? 'proxy.authRejected' : 'proxy.authRequired', { proxy });
     case 'refused':
       return t('proxy.refused', { proxy });
     case 'denied':
-      return t('proxy.denied', { proxy, target, status });
+      return status === undefined
+        ? t('proxy.deniedSocks', { proxy, target })
+        : t('proxy.denied', { proxy, target, status });
     case 'upstream':
-      return t('proxy.upstream', { proxy, target, status });
+      return status === undefined
+        ? t('proxy.upstreamSocks', { proxy, target })
+        : t('proxy.upstream', { proxy, target, status });
+    case 'ipv4_only':
+      return t('proxy.ipv4Only', { proxy, target });
     case 'unreachable':
       return t('proxy.unreachable', { proxy });
     case 'not_set':

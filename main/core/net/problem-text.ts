@@ -23,6 +23,8 @@ export function describeProblem(p: ConnectionProblem): string {
       return `proxy: ${p.proxy} could not reach ${p.target}${status}`;
     case 'unreachable':
       return `proxy: ${p.proxy} cannot be reached${p.detail ? `: ${p.detail}` : ''}`;
+    case 'ipv4_only':
+      return `proxy: ${p.proxy} reaches IPv4 addresses only, and ${p.target} is IPv6`;
     case 'not_set':
       return 'proxy: a manual proxy is chosen but no proxy URL is set';
   }
@@ -56,6 +58,8 @@ export function problemAdvice(p: ConnectionProblem): string {
       return "the proxy's rules do not allow this server or port; ask whoever runs the proxy";
     case 'upstream':
       return 'the proxy cannot reach the server: check the server address, or ask whoever runs the proxy';
+    case 'ipv4_only':
+      return 'use a SOCKS5 proxy (socks5:// or socks5h://) for this server: SOCKS4 carries IPv4 addresses only';
     case 'not_set':
       return 'enter the proxy URL, or choose the system proxy or none';
   }

@@ -149,11 +149,21 @@ async function socksTunnel(
  * What a SOCKS proxy is asked to reach: the server's address resolved here for socks4 and
  * socks5 (socks4 knows IPv4 only), its name for socks4a and socks5h. A name that does not
  * resolve is the server's name's problem, not the proxy's: its error is not a proxy problem,
- * so no other proxy is tried for it.
+ * so no other proxy is tried for it. An IPv6 address cannot go through SOCKS4 at all: that is
+ * said as such, rather than sent on as a SOCKS4a name the proxy would refuse in its own words.
  */
-async function socksDestination(choice: ProxyEntry, { host, signal }: Way): Promise<string> {
+async function socksDestination(choice: ProxyEntry, { host, port, signal }: Way): Promise<string> {
   const resolvesHere = choice.scheme === 'socks4' || choice.scheme === 'socks5';
-  if (!resolvesHere || isIP(host) !== 0) return host;
+  const family = isIP(host);
+  if (family === 6 && choice.scheme === 'socks4') {
+    throw new NetworkProblemError({
+      kind: 'proxy',
+      reason: 'ipv4_only',
+      proxy: describeChoice(choice),
+      target: hostPort(host, port),
+    });
+  }
+  if (!resolvesHere || family !== 0) return host;
   const { address } = await lookup(host, choice.scheme === 'socks4' ? { family: 4 } : {});
   signal.throwIfAborted();
   return address;

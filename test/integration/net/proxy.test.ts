@@ -254,6 +254,24 @@ describe('through a SOCKS5 proxy', () => {
   });
 });
 
+describe('a SOCKS4 proxy and an IPv6 server', () => {
+  it('says that SOCKS4 cannot carry an IPv6 address, without asking the proxy', async () => {
+    const socks = await startSocksProxy();
+    closers.push(() => socks.close());
+    const socks4 = socks.url.replace('socks5h:', 'socks4:');
+    const { rec } = engine({ url: `ws://[::1]:${port()}/v1/ws`, network: via(socks4) });
+    const s = await waitFor(() => problemOf(rec.states), 'a proxy problem');
+    expect(s.problem).toMatchObject({
+      kind: 'proxy',
+      reason: 'ipv4_only',
+      proxy: `SOCKS4 proxy ${new URL(socks.url).host}`,
+      target: `[::1]:${port()}`,
+    });
+    expect(s.lastError).toContain('reaches IPv4 addresses only');
+    expect(socks.targets).toEqual([]);
+  });
+});
+
 describe('a SOCKS5 proxy that fails', () => {
   it('says when nothing listens at its address, and tries the next choice', async () => {
     const dead = await deadPort();

@@ -181,6 +181,25 @@ describe('problemWhy: a failing proxy', () => {
       'HTTP proxy proxy.corp:3128 недоступен',
     ],
     ['not_set', proxy('not_set'), 'no manual proxy URL is set', 'адрес прокси не задан'],
+    // A SOCKS proxy refuses without an HTTP status: none is made up.
+    [
+      'denied by a SOCKS proxy',
+      { ...proxy('denied'), proxy: 'SOCKS5 proxy s.corp:1080' },
+      'SOCKS5 proxy s.corp:1080 does not allow connections to katya.example:443',
+      'SOCKS5 proxy s.corp:1080 не разрешает соединения с katya.example:443',
+    ],
+    [
+      'upstream, a SOCKS proxy',
+      { ...proxy('upstream'), proxy: 'SOCKS5 proxy s.corp:1080' },
+      'SOCKS5 proxy s.corp:1080 could not reach katya.example:443',
+      'SOCKS5 proxy s.corp:1080 не смог связаться с katya.example:443',
+    ],
+    [
+      'ipv4_only',
+      { ...proxy('ipv4_only'), proxy: 'SOCKS4 proxy s.corp:1080', target: '[2001:db8::1]:443' },
+      'SOCKS4 proxy s.corp:1080 reaches IPv4 addresses only, and [2001:db8::1]:443 is IPv6: use a SOCKS5 proxy',
+      'SOCKS4 proxy s.corp:1080 работает только с адресами IPv4, а [2001:db8::1]:443 — адрес IPv6: используйте прокси SOCKS5',
+    ],
   ])('%s', (_, problem, english, russian) => {
     expect(problemWhy(problem, en)).toBe(english);
     expect(problemWhy(problem, ru)).toBe(russian);

@@ -167,6 +167,10 @@ describe('in words', () => {
         'HTTP proxy p:3128 cannot be reached',
       ],
       [{ ...base, reason: 'not_set' as const }, 'no manual proxy URL is set'],
+      [
+        { ...base, reason: 'ipv4_only' as const },
+        'HTTP proxy p:3128 reaches IPv4 addresses only, and k:443 is IPv6: use a SOCKS5 proxy',
+      ],
     ] as const;
     for (const [problem, words] of cases) {
       expect(problemWhy(problem, en)).toBe(words);
