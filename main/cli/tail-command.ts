@@ -377,6 +377,8 @@ function followServer(
 /** The exit code for a problem only a person can fix, or null to keep retrying. */
 function stopsTail(problem: ConnectionProblem): number | null {
   if (problem.kind === 'certificate') return EXIT.CERTIFICATE;
-  if (problem.reason === 'auth_required' || problem.reason === 'denied') return EXIT.PROXY_REFUSED;
+  const { reason } = problem;
+  if (reason === 'auth_required' || reason === 'denied' || reason === 'ipv4_only')
+    return EXIT.PROXY_REFUSED;
   return null;
 }

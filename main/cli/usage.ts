@@ -19,7 +19,8 @@ Run \`katya COMMAND --help\` for a command's options.
 Exit codes: 0 success (and after Ctrl-C or SIGTERM), 1 failure, 2 bad usage,
             3 authentication failed (doctor; tail: for every server), 4 certificate
             not trusted (tail),
-            5 the proxy refused: credentials needed or refused, or tunnel denied (tail).
+            5 the proxy refused: credentials needed or refused, tunnel denied, or a
+              SOCKS4 proxy and a server given as an IPv6 address (tail).
 `;
 
 export const SERVER_USAGE = `katya server: a reference Katya server on one port
@@ -95,7 +96,8 @@ It runs the desktop app's connection engine: reconnects with backoff and never g
 network faults, resubscribes after reconnecting, drops duplicate events, and stops on an
 authentication failure (exit 3), a server certificate this computer does not trust (exit 4:
 which certificate and why, with its subject, issuer, dates and SHA-256 fingerprint), and a
-proxy that wants credentials, refuses them or will not tunnel (exit 5). A proxy that is down
+proxy that wants credentials, refuses them, will not tunnel, or is SOCKS4 with a server given
+as an IPv6 address (exit 5). A proxy that is down
 or cannot reach the server is retried like any network fault.
 
 Several servers: one engine and one notifier per server. A server that stops (token refused,
@@ -128,7 +130,8 @@ Channels and event types:
 ${catalogue}
 
 Exit codes: 0 after Ctrl-C or SIGTERM, 2 bad usage, 3 authentication failed,
-            4 certificate not trusted, 5 the proxy refused (407, or the tunnel denied).
+            4 certificate not trusted, 5 the proxy refused (407, the tunnel denied, or
+              SOCKS4 and a server given as an IPv6 address).
             Several servers: 3 only when every server was refused; else the first
             server's 4 or 5, in --url order. Ctrl-C or SIGTERM stops them all: 0.
 `;

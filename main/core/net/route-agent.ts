@@ -246,10 +246,13 @@ export class RouteAgent extends Agent {
         return socket;
       } catch (err) {
         lastError = err;
+        // A SOCKS4 proxy cannot carry an IPv6 address: it was never asked, so it has not answered.
         const unreachable =
           isNetworkProblem(err) &&
           err.problem.kind === 'proxy' &&
-          (err.problem.reason === 'refused' || err.problem.reason === 'unreachable');
+          (err.problem.reason === 'refused' ||
+            err.problem.reason === 'unreachable' ||
+            err.problem.reason === 'ipv4_only');
         if (!unreachable) throw err;
         if (i < route.choices.length - 1)
           this.#tell({ stage: 'passed', choice, problem: err.problem });

@@ -169,6 +169,16 @@ describe('katya tail through a proxy', () => {
     });
   });
 
+  it('exits 5 for a SOCKS4 proxy and a server given as an IPv6 address, in words', async () => {
+    // never contacted: nothing need listen at the proxy's address
+    const p = tail(['--url', 'ws://[::1]:9/v1/ws', '--proxy', 'socks4://127.0.0.1:9']);
+    expect((await p.exited).code).toBe(5);
+    expect(p.stderr).toContain(
+      'proxy: SOCKS4 proxy 127.0.0.1:9 reaches IPv4 addresses only, and [::1]:9 is IPv6',
+    );
+    expect(p.stderr).toMatch(/→ use a SOCKS5 proxy/);
+  });
+
   it('takes HTTPS_PROXY for wss://, skips it for a NO_PROXY name, and --proxy none turns it off', async () => {
     const f = await front();
     const px = await proxy();

@@ -268,7 +268,22 @@ describe('a SOCKS4 proxy and an IPv6 server', () => {
       target: `[::1]:${port()}`,
     });
     expect(s.lastError).toContain('reaches IPv4 addresses only');
-    expect(socks.targets).toEqual([]);
+    expect(socks.connections()).toBe(0);
+  });
+
+  it("goes on to the route's next choice, as the proxy was never asked", async () => {
+    const socks = await startSocksProxy();
+    closers.push(() => socks.close());
+    const v6 = await startKatyaServer({
+      host: '::1',
+      tokens: [{ token: GOOD_TOKEN, channels: ['*'] }],
+    });
+    closers.push(() => v6.close());
+    const socks4 = socks.url.replace('socks5h:', 'socks4:');
+    const { engine: e } = engine({ url: v6.url, network: via(socks4, 'DIRECT') });
+    await waitFor(() => e.getState().state === 'open', 'open directly');
+    expect(new URL(v6.url).hostname).toBe('[::1]');
+    expect(socks.connections()).toBe(0);
   });
 });
 

@@ -1,18 +1,23 @@
 // A minimal SOCKS5 proxy on loopback (RFC 1928: no authentication, CONNECT only), enough to
-// show the app's SOCKS5 route end to end. It records the targets it was asked for.
+// show the app's SOCKS5 route end to end. It records the targets it was asked for, and counts
+// the connections it accepted (a SOCKS4 request it does not speak is never a target).
 import { connect, createServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 
 export interface SocksProxy {
   url: string;
   readonly targets: string[];
+  /** TCP connections accepted */
+  readonly connections: () => number;
   close(): Promise<void>;
 }
 
 export async function startSocksProxy(): Promise<SocksProxy> {
   const targets: string[] = [];
   const open = new Set<Socket>();
+  let connections = 0;
   const server = createServer((client) => {
+    connections++;
     open.add(client);
     client.on('close', () => open.delete(client));
     client.on('error', () => undefined);
@@ -53,6 +58,7 @@ export async function startSocksProxy(): Promise<SocksProxy> {
   return {
     url: `socks5h://127.0.0.1:${(server.address() as AddressInfo).port}`,
     targets,
+    connections: () => connections,
     close: async () => {
       for (const s of open) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
