@@ -208,6 +208,7 @@ export function FeedList({ listRef }: { listRef: RefObject<HTMLDivElement | null
   };
 
   const pick = (index: number) => {
+    setCopied(null);
     feed.activeIndex.value = index;
     const e = entries[index];
     if (e?.kind === 'event') void feed.open(e.id);
@@ -221,6 +222,7 @@ export function FeedList({ listRef }: { listRef: RefObject<HTMLDivElement | null
     const entry = entries[active];
     if (!entry || document.getSelection()?.toString()) return;
     e.preventDefault();
+    setCopied(null); // so that a second copy is announced too
     const server = several ? app.serverName(entry.server) : null;
     navigator.clipboard.writeText(rowText(entry, i18n, server)).then(
       () => setCopied('copied'),
@@ -229,7 +231,9 @@ export function FeedList({ listRef }: { listRef: RefObject<HTMLDivElement | null
   };
 
   const onKeyDown = (e: KeyboardEvent) => {
-    const copyKey = e.key === 'c' || e.code === 'KeyC'; // KeyC: the same key on any layout
+    // The key that types "c"; on a layout without Latin letters (Cyrillic "с"), the key where
+    // "c" would be.
+    const copyKey = e.key.toLowerCase() === 'c' || (!/^[a-z]$/i.test(e.key) && e.code === 'KeyC');
     if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && copyKey) return copyActive(e);
     if (e.altKey || e.ctrlKey || e.metaKey) return;
     const page = Math.max(1, Math.floor(height / ROW_HEIGHT) - 1);

@@ -292,6 +292,27 @@ test('rows are not text-selectable; the copy key copies the active row in the fe
   await list(page).dispatchEvent('keydown', { key: 'с', code: 'KeyC', ctrlKey: true });
   const second = (await page.evaluate(() => window.__katyaScript.clipboard.at(-1)!)).split('\t');
   expect(second[2]).toBe(await rowAt(list(page), 2).locator('.row-line').textContent());
+
+  // Each copy is announced, the second of the same row too: the status is cleared first.
+  const announced = await page.evaluateHandle(() => {
+    const seen: string[] = [];
+    const region = [...document.querySelectorAll('[role="status"]')].find((e) =>
+      e.textContent?.startsWith('Line copied'),
+    )!;
+    new MutationObserver(() => seen.push(region.textContent ?? '')).observe(region, {
+      childList: true,
+      characterData: true,
+      subtree: true,
+    });
+    return seen;
+  });
+  await page.keyboard.press('Control+KeyC');
+  await page.keyboard.press('Control+KeyC');
+  await expect
+    .poll(() =>
+      announced.evaluate((seen) => seen.filter((t) => t.startsWith('Line copied')).length),
+    )
+    .toBe(2);
 });
 
 test('gap markers show disconnected periods', async ({ page }) => {
